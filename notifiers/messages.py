@@ -1,0 +1,84 @@
+"""What notifiers are handed: decisions already made, never raw feed data or matcher internals.
+
+Text fields still carry untrusted feed content (titles, passages): every notifier escapes them
+for its own medium (Slack mrkdwn, HTML e-mail, terminal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """A unit as shown to a vetter: name, whether it receives US support, its chain of command."""
+
+    id: str
+    name: str
+    supported: bool
+    chain: tuple[str, ...] = ()  # names, nearest superior first
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One Slack alert: a new allegation that implicates a supported unit."""
+
+    id: int  # outbox row id; carried in Slack message metadata so a restart can find the post
+    headline: str
+    url: str
+    source: str
+    published: dt.datetime | None
+    cases: tuple[str, ...]  # case names
+    implicated: tuple[UnitLine, ...]
+    at_risk: tuple[UnitLine, ...]  # supported units put at risk up/down the chain of command
+    allegation_types: tuple[str, ...]
+    passage: str  # the evidence passage
+    page: int | None = None  # report page of the passage
+    statements: tuple[str, ...] = ()  # "undercuts: <talking point>" lines
+    also_reported_by: tuple[str, ...] = ()
+    thread_ts: str | None = None  # post as a reply in this thread (same story / case)
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    headline: str
+    url: str
+    source: str
+    published: dt.datetime | None
+    passage: str = ""
+    page: int | None = None
+    allegation: bool = False
+    alerted: bool = False
+    statements: tuple[str, ...] = ()
+    also_reported_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestGroup:
+    """Entries about one case or one unit (title like "Case: Tlatlaya killings")."""
+
+    title: str
+    entries: tuple[DigestEntry, ...]
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    name: str
+    error_count: int
+    last_error: str
+    last_success: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The daily e-mail: everything linked that day, grouped by case and unit."""
+
+    date: dt.date
+    groups: tuple[DigestGroup, ...]
+    statements: tuple[DigestGroup, ...] = ()  # grouped by talking point
+    unhealthy_feeds: tuple[FeedHealth, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups and not self.statements
