@@ -1,0 +1,71 @@
+"""The composition root: build the store, notifier, linker and pipeline from Settings.
+
+Heavy parts (the embedding model, torch) are loaded only when a command needs to link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, TextIO
+
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.watchlist import Watchlist, load_watchlist
+from notifiers.base import Notifier
+
+if TYPE_CHECKING:
+    from matchers.linker import Linker
+    from monitor.pipeline import Pipeline
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_notifier(settings: Settings, stream: TextIO = sys.stdout) -> Notifier:
+    """Slack when a token is set, else the console (the no-credentials default)."""
+    if settings.slack_token and settings.slack_channel:
+        from notifiers.slack import SlackNotifier, make_client
+
+        return SlackNotifier(make_client(settings.slack_token, settings.slack_api_url), settings.slack_channel)
+    from notifiers.console import ConsoleNotifier
+
+    return ConsoleNotifier(stream)
+
+
+def linker_factory(watchlist: Watchlist, model: str | None) -> Callable[[], Linker]:
+    """A function that loads the model and builds the linker the first time it is called."""
+
+    @cache
+    def build() -> Linker:
+        from matchers.embeddings import Encoder
+        from matchers.linker import Linker
+
+        return Linker(watchlist, encoder=Encoder.load(model))
+
+    return build
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: Store
+    watchlist: Watchlist
+
+    @classmethod
+    def open(cls, settings: Settings) -> App:
+        watchlist = load_watchlist(settings.watchlist_path)
+        return cls(settings, Store(settings.db), watchlist)
+
+    def pipeline(self, notifier: Notifier | None = None) -> Pipeline:
+        from monitor.fetch import Fetcher
+        from monitor.pipeline import Pipeline
+
+        return Pipeline(store=self.store, watchlist=self.watchlist,
+                        linker=linker_factory(self.watchlist, self.settings.model),
+                        notifier=notifier or make_notifier(self.settings), fetcher=Fetcher,
+                        clock=utc_now, reliefweb_appname=self.settings.reliefweb_appname)

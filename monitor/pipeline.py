@@ -1,0 +1,161 @@
+"""One poll cycle, the only place that knows the order of the stages:
+
+feeds -> fetch (conditional) -> parse -> new? -> enrich (full text, report PDFs) -> story grouping
+-> link -> decision + outbox row (one transaction) -> feed state saved -> notifier -> marked sent.
+
+Feed state (ETag, Last-Modified) is saved only after that feed's items are stored: a crash in
+between means the next poll fetches the items again instead of getting a 304 and losing them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from matchers.linker import Linker
+from monitor.alerts import build_alert, thread_key, to_payload
+from monitor.deliver import DeliveryReport, deliver_pending
+from monitor.errors import FetchError
+from monitor.feeds import Feed
+from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.models import Item
+from monitor.schedule import is_due, next_poll
+from monitor.sources import FeedRead, enrich, read_feed
+from monitor.store import FeedState, Store
+from monitor.stories import StoryIndex
+from monitor.watchlist import Watchlist
+from notifiers.base import Notifier
+
+log = logging.getLogger(__name__)
+
+STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    feed: str
+    new_items: int = 0
+    not_modified: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    feeds: tuple[FeedOutcome, ...] = ()
+    stored: int = 0
+    linked: int = 0
+    alerts: int = 0
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    @property
+    def failed_feeds(self) -> tuple[FeedOutcome, ...]:
+        return tuple(o for o in self.feeds if o.error)
+
+
+@dataclass
+class Pipeline:
+    """Everything a cycle needs, passed in: the store, the linker (loaded lazily), notifier, clock."""
+
+    store: Store
+    watchlist: Watchlist
+    linker: Callable[[], Linker]
+    notifier: Notifier
+    fetcher: Callable[[], Fetcher]
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    rng: random.Random = field(default_factory=random.Random)
+    reliefweb_appname: str | None = None
+    _stories: StoryIndex | None = None
+
+    def poll(self, feeds: Sequence[Feed], *, only_due: bool = False) -> CycleReport:
+        """Fetch every (due) enabled feed, store and link what is new, send the alerts."""
+        report = asyncio.run(self._collect(feeds, only_due))
+        delivery = deliver_pending(self.store, self.notifier, self.clock)
+        return replace(report, delivery=delivery)
+
+    async def _collect(self, feeds: Sequence[Feed], only_due: bool) -> CycleReport:
+        states = self.store.feed_states()
+        now = self.clock()
+        due = [f for f in feeds if f.enabled and (not only_due or is_due(_state(states, f).next_poll, now))]
+        if not due:
+            return CycleReport()
+        async with self.fetcher() as fetcher:
+            reads = await asyncio.gather(*(self._read(fetcher, f, _state(states, f)) for f in due))
+            by_feed = {f.name: read for f, read in zip(due, reads, strict=True)}
+            fresh = self.store.unseen(i for read in reads if isinstance(read, FeedRead) for i in read.items)
+            feed_of = {f.name: f for f in due}
+            enriched = await asyncio.gather(*(enrich(fetcher, feed_of[i.feed], i) for i in fresh))
+        stored, linked, alerts = self._store(list(enriched))
+        outcomes = [self._record(f, _state(states, f), by_feed[f.name], fresh) for f in due]
+        return CycleReport(tuple(outcomes), stored, linked, alerts)
+
+    async def _read(self, fetcher: Fetcher, feed: Feed, state: FeedState) -> FeedRead | FetchError:
+        try:
+            return await read_feed(fetcher, feed, Validators(state.etag, state.last_modified),
+                                   reliefweb_appname=self.reliefweb_appname)
+        except FetchError as exc:
+            return exc
+        except Exception as exc:  # a bug in one source must not stop the others; it is logged and counted
+            log.exception("feed %s: unexpected error", feed.name)
+            return FetchError("internal", f"{type(exc).__name__}: {exc}")
+
+    def _store(self, items: list[Item]) -> tuple[int, int, int]:
+        if not items:
+            return 0, 0, 0
+        assessments = self.linker().assess_many(items)
+        now = self.clock()
+        stories = self._story_index()
+        linked = alerts = 0
+        for item, assessment in zip(items, assessments, strict=True):
+            text = f"{item.title}\n{item.summary}"
+            story_key = stories.match(text)
+            story_id = int(story_key) if story_key else None
+            alert = assessment.alert and not (story_id and self.store.story_has_alert(story_id))
+            payload = to_payload(build_alert(item, assessment, self.watchlist)) if alert else None
+            item_id = self.store.save_item(item, assessment, fetched_at=now, story_id=story_id,
+                                           signature=stories.signature(text), alert=payload,
+                                           thread_key=thread_key(assessment))
+            if story_id is None:
+                stories.add(str(item_id), text)
+            linked += assessment.linked
+            alerts += bool(payload)
+        return len(items), linked, alerts
+
+    def _story_index(self) -> StoryIndex:
+        if self._stories is None:
+            self._stories = StoryIndex()
+            for story_id, signature in self.store.story_signatures(self.clock() - STORY_WINDOW):
+                self._stories.add_signature(str(story_id), signature)
+        return self._stories
+
+    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, fresh: list[Item]) -> FeedOutcome:
+        now = self.clock()
+        if isinstance(read, FetchError):
+            errors = state.error_count + 1
+            self.store.save_feed_state(replace(
+                state, last_attempt=now, last_error=str(read), error_count=errors,
+                next_poll=next_poll(now, feed.interval, error_count=errors, jitter=self.rng.random(),
+                                    retry_after=read_retry_after(read))))
+            return FeedOutcome(feed.name, error=str(read))
+        result: FetchResult = read.result
+        new = sum(1 for i in fresh if i.feed == feed.name)
+        self.store.save_feed_state(replace(
+            state, etag=result.validators.etag or state.etag,
+            last_modified=result.validators.last_modified or state.last_modified,
+            last_success=now, last_attempt=now, last_error="", error_count=0, items_seen=state.items_seen + new,
+            next_poll=next_poll(now, feed.interval, error_count=0, jitter=self.rng.random(),
+                                retry_after=result.retry_after, max_age=result.max_age)))
+        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified)
+
+
+def _state(states: dict[str, FeedState], feed: Feed) -> FeedState:
+    return states.get(feed.name) or FeedState(name=feed.name)
+
+
+def read_retry_after(error: FetchError) -> dt.timedelta | None:
+    """A 429/503 may carry Retry-After; the fetcher puts it on the error when it does."""
+    value = getattr(error, "retry_after", None)
+    return value if isinstance(value, dt.timedelta) else None
