@@ -1,0 +1,85 @@
+"""`monitor demo`: the whole pipeline on a fresh machine with no network and no credentials.
+
+Bundled sample feeds (RSS, Atom, a ReliefWeb response whose report PDF carries the allegation on
+page 2, a list page of communiqués) are served on loopback; the bundled model links them; alerts
+go to the console; a second cycle shows conditional requests storing nothing; the digest is a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from monitor.app import App
+from monitor.digests import run_digest
+from monitor.feeds import load_feeds
+from monitor.loopback import StaticServer
+from monitor.report import print_cycle
+from monitor.settings import Settings, load_settings
+
+DATA = Path(__file__).parent / "demo_data"
+WATCHLIST = Path(__file__).resolve().parent.parent / "watchlist.yaml"
+
+# URL path served -> bundled file; `{{BASE}}` in a file becomes the server's address.
+PAGES = {
+    "/un-news.xml": "un-news.xml",
+    "/prensa.xml": "prensa.xml",
+    "/wire.atom": "wire.atom",
+    "/reliefweb.json": "reliefweb.json",
+    "/files/rapporteur-follow-up.pdf": "rapporteur-follow-up.pdf",
+    "/comunicados": "comunicados.html",
+}
+
+FEEDS = """\
+feeds:
+  - {{name: un-news-demo, url: "{base}/un-news.xml", language: en}}
+  - {{name: prensa-demo, url: "{base}/prensa.xml", language: es}}
+  - {{name: wire-demo, url: "{base}/wire.atom", language: en}}
+  - {{name: reliefweb-demo, kind: reliefweb, url: "{base}/reliefweb.json", language: en}}
+  - name: defensa-demo
+    kind: html
+    url: "{base}/comunicados"
+    language: es
+    select: {{item: article, title: h2, link: a, date: time, summary: p}}
+"""
+
+
+def _page(filename: str) -> Callable[[str], bytes]:
+    data = (DATA / filename).read_bytes()
+    if filename.endswith(".pdf"):
+        return lambda base: data
+    return lambda base: data.replace(b"{{BASE}}", base.encode())
+
+
+def run_demo(out: Path, stream: TextIO = sys.stdout) -> None:
+    if out.exists():
+        shutil.rmtree(out)  # a demo starts from nothing, so every run shows the same story
+    out.mkdir(parents=True)
+    pages = {path: _page(name) for path, name in PAGES.items()}
+    with StaticServer(pages) as server:
+        feeds_path = out / "feeds.yaml"
+        feeds_path.write_text(FEEDS.format(base=server.url), encoding="utf-8")
+        settings = _demo_settings(load_settings(dotenv=None), out, feeds_path)
+        app = App.open(settings)
+        feeds = load_feeds(feeds_path)
+        pipeline = app.pipeline()
+        print(f"demo: {len(feeds)} sample feeds served at {server.url}; alerts print below.\n", file=stream)
+        print_cycle(pipeline.poll(feeds), stream)
+        print("\ndemo: second cycle (conditional requests; nothing new should be stored):", file=stream)
+        print_cycle(pipeline.poll(feeds), stream)
+        print(f"demo: {server.not_modified} of {server.requests} requests answered 304 Not Modified", file=stream)
+    day = dt.datetime.now(settings.zone).date()
+    run_digest(app, day, send=False, out=out / f"digest-{day.isoformat()}.html", stream=stream)
+    app.store.close()
+
+
+def _demo_settings(base: Settings, out: Path, feeds_path: Path) -> Settings:
+    # No credentials, whatever the environment says: the demo must never post or e-mail for real.
+    return dataclasses.replace(
+        base, db=f"sqlite:///{out / 'monitor.db'}", slack_token=None, slack_channel=None, smtp_host=None,
+        digest_dir=out, feeds_path=feeds_path, watchlist_path=WATCHLIST)
