@@ -1,0 +1,22 @@
+"""The shape every alert notifier has, so the pipeline can drive Slack and the console alike."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from notifiers.messages import Alert
+
+
+class Notifier(Protocol):
+    """Delivers one alert and can tell, after a crash, whether an earlier delivery went through."""
+
+    def send(self, alert: Alert) -> str:
+        """Deliver `alert`; return an id of the delivered message (Slack's `ts`).
+
+        Raises `DeliveryError` when it may pass on retry, `FatalDeliveryError` when it will not.
+        """
+        ...
+
+    def find_posted(self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None) -> str | None:
+        """The id of an already delivered message for `alert_id`, or None if none can be found."""
+        ...

@@ -1,0 +1,129 @@
+"""The Slack Block Kit layout of one alert: what a vetter needs to judge it without opening the link.
+
+Every piece of feed text goes through `escape.mrkdwn` and is capped to Slack's field limits,
+because Slack rejects a whole message (`invalid_blocks`) when one field is too long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from notifiers.escape import ELLIPSIS, mrkdwn, one_line, plain, safe_url
+from notifiers.messages import Alert, UnitLine
+
+Block = dict[str, Any]
+
+HEADER_LIMIT = 150  # Slack's limit for a header's plain_text
+SECTION_LIMIT = 3000  # Slack's limit for a section's text
+CONTEXT_LIMIT = 1000
+PASSAGE_LIMIT = 2500
+MAX_UNITS = 12  # beyond this a zone roll-up becomes a wall of names; the count says the rest
+FALLBACK_LIMIT = 1000
+
+
+def alert_blocks(alert: Alert) -> list[Block]:
+    """The blocks of one alert, in reading order: what, who, the evidence, why it matters, where."""
+    blocks = [_header(alert), _context(_byline(alert)), _section(_who(alert))]
+    if alert.passage.strip():
+        blocks.append(_section(_quote(alert.passage, alert.page)))
+    if alert.statements:
+        blocks.append(_section(_bullets("*Undercuts the talking points:*", alert.statements)))
+    blocks.append(_section(_link(alert.url)))
+    if alert.also_reported_by:
+        names = ", ".join(one_line(name, 100) for name in alert.also_reported_by)
+        blocks.append(_context("Also reported by: " + mrkdwn(names, CONTEXT_LIMIT - 20)))
+    return blocks
+
+
+def fallback_text(alert: Alert) -> str:
+    """The plain `text` of the message: what notifications and screen readers show."""
+    units = ", ".join(unit.name for unit in alert.implicated) or "a supported unit"
+    summary = f"Allegation implicating {one_line(units, 300)}: {one_line(alert.headline, 300)}"
+    return mrkdwn(f"{summary} ({one_line(alert.source, 100)})", FALLBACK_LIMIT)
+
+
+def _header(alert: Alert) -> Block:
+    headline = mrkdwn(one_line(alert.headline) or "(untitled item)", HEADER_LIMIT)
+    return {"type": "header", "text": {"type": "plain_text", "text": headline, "emoji": False}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _byline(alert: Alert) -> str:
+    parts = [f"*{mrkdwn(one_line(alert.source, 200))}*", _date(alert.published)]
+    if alert.allegation_types:
+        parts.append("Allegation: " + mrkdwn(one_line(", ".join(alert.allegation_types), 300)))
+    return " · ".join(parts)
+
+
+def _date(published: dt.datetime | None) -> str:
+    if published is None:
+        return "date unknown"
+    return published.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _who(alert: Alert) -> str:
+    lines: list[str] = []
+    if alert.cases:
+        label = "*Case:*" if len(alert.cases) == 1 else "*Cases:*"
+        lines.append(f"{label} " + mrkdwn("; ".join(one_line(c, 200) for c in alert.cases), 1000))
+    lines.append("*Implicated:*")
+    lines.extend(_unit_lines(alert.implicated) or ["• (no unit named)"])
+    if alert.at_risk:
+        lines.append("*Supported units at risk through the chain of command:*")
+        lines.extend(_unit_lines(alert.at_risk))
+    return _fit(lines)
+
+
+def _unit_lines(units: tuple[UnitLine, ...]) -> list[str]:
+    lines = [_unit_line(unit) for unit in units[:MAX_UNITS]]
+    if len(units) > MAX_UNITS:
+        lines.append(f"• …and {len(units) - MAX_UNITS} more")
+    return lines
+
+
+def _unit_line(unit: UnitLine) -> str:
+    line = "• " + mrkdwn(one_line(unit.name, 150))
+    if unit.supported:
+        line += " _(US-supported)_"
+    if unit.chain:
+        line += " — under " + mrkdwn(" → ".join(one_line(name, 100) for name in unit.chain), 400)
+    return line
+
+
+def _quote(passage: str, page: int | None) -> str:
+    text = mrkdwn(plain(passage).strip(), PASSAGE_LIMIT)
+    quoted = _fit([">" + line for line in text.splitlines() if line.strip()], SECTION_LIMIT - 30)
+    return quoted + (f"\n_p. {page}_" if page is not None else "")
+
+
+def _bullets(title: str, items: tuple[str, ...]) -> str:
+    return _fit([title, *("• " + mrkdwn(one_line(item, 500)) for item in items)])
+
+
+def _link(url: str) -> str:
+    href = safe_url(url)
+    if href is not None:
+        return f"<{mrkdwn(href)}|Open the source>"
+    shown = mrkdwn(one_line(url, 300)).replace("`", "'") or "(none)"
+    return f"Link withheld (not a plain http(s) URL): `{shown}`"
+
+
+def _fit(lines: list[str], limit: int = SECTION_LIMIT) -> str:
+    """Join whole lines up to `limit` characters, so a long list is cut between lines, not mid-entity."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit - len(ELLIPSIS) - 1:
+            kept.append(ELLIPSIS)
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
