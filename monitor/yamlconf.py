@@ -63,16 +63,22 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     node = data
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
+            position = _position(node.lc.key, part)
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
+            position = _position(node.lc.item, part)
         else:
             break
-        if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None and line is None:
-            line = node.lc.line + 1
+        node = node[part]
+        line = position if position is not None else line
     return line
+
+
+def _position(lookup: Any, part: Any) -> int | None:
+    # Nodes added in memory (e.g. by `monitor feeds add`) have no position: keep the parent's line.
+    try:
+        return int(lookup(part)[0]) + 1
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
