@@ -26,7 +26,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def make_notifier(settings: Settings, stream: TextIO = sys.stdout) -> Notifier:
+def make_notifier(settings: Settings, stream: TextIO | None = None) -> Notifier:
     """Slack when a token is set, else the console (the no-credentials default)."""
     if settings.slack_token and settings.slack_channel:
         from notifiers.slack import SlackNotifier, make_client
@@ -34,7 +34,7 @@ def make_notifier(settings: Settings, stream: TextIO = sys.stdout) -> Notifier:
         return SlackNotifier(make_client(settings.slack_token, settings.slack_api_url), settings.slack_channel)
     from notifiers.console import ConsoleNotifier
 
-    return ConsoleNotifier(stream)
+    return ConsoleNotifier(stream or sys.stdout)
 
 
 def linker_factory(watchlist: Watchlist, model: str | None) -> Callable[[], Linker]:
@@ -62,10 +62,9 @@ class App:
         return cls(settings, Store(settings.db), watchlist)
 
     def pipeline(self, notifier: Notifier | None = None) -> Pipeline:
-        from monitor.fetch import Fetcher
         from monitor.pipeline import Pipeline
 
         return Pipeline(store=self.store, watchlist=self.watchlist,
                         linker=linker_factory(self.watchlist, self.settings.model),
-                        notifier=notifier or make_notifier(self.settings), fetcher=Fetcher,
+                        notifier=notifier or make_notifier(self.settings),
                         clock=utc_now, reliefweb_appname=self.settings.reliefweb_appname)

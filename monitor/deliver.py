@@ -56,7 +56,7 @@ def _deliver_one(store: Store, notifier: Notifier, row: OutboxRow, thread_ts: st
                  clock: Callable[[], dt.datetime]) -> tuple[str, bool]:
     if row.attempts > 0:
         oldest = (row.created_at - LOOKBACK).timestamp()
-        found = notifier.find_posted(row.id, oldest)
+        found = notifier.find_posted(row.id, oldest, thread_ts=thread_ts)
         if found:
             store.mark_alert_sent(row.id, found, clock())
             return found, True

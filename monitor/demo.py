@@ -56,7 +56,8 @@ def _page(filename: str) -> Callable[[str], bytes]:
     return lambda base: data.replace(b"{{BASE}}", base.encode())
 
 
-def run_demo(out: Path, stream: TextIO = sys.stdout) -> None:
+def run_demo(out: Path, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     if out.exists():
         shutil.rmtree(out)  # a demo starts from nothing, so every run shows the same story
     out.mkdir(parents=True)

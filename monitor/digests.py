@@ -105,8 +105,9 @@ def send_digest_once(store: Store, digest: Digest, smtp: SmtpSettings, clock: Ca
 
 
 def run_digest(app: App, day: dt.date | None, *, send: bool, out: Path | None,
-               clock: Callable[[], dt.datetime] = utc_now, stream: TextIO = sys.stdout) -> None:
+               clock: Callable[[], dt.datetime] = utc_now, stream: TextIO | None = None) -> None:
     """`monitor digest`: print the day's digest, write it (`out`), or send it once (`send`)."""
+    stream = stream or sys.stdout
     settings = app.settings
     day = day or clock().astimezone(settings.zone).date()
     digest = build_digest(app.store, app.watchlist, day, settings.zone, app.store.feed_states().values())

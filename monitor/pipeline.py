@@ -13,7 +13,8 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 
 from matchers.linker import Linker
@@ -21,7 +22,7 @@ from monitor.alerts import build_alert, thread_key, to_payload
 from monitor.deliver import DeliveryReport, deliver_pending
 from monitor.errors import FetchError
 from monitor.feeds import Feed
-from monitor.fetch import Fetcher, FetchResult, Validators
+from monitor.fetch import Fetcher, FetchResult, Validators, make_client
 from monitor.models import Item
 from monitor.schedule import is_due, next_poll
 from monitor.sources import FeedRead, enrich, read_feed
@@ -33,6 +34,15 @@ from notifiers.base import Notifier
 log = logging.getLogger(__name__)
 
 STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
+MAX_CONCURRENCY = 64  # requests in flight across all feeds
+PER_HOST = 4  # requests in flight to one host: polite to publishers with several feeds
+
+
+@asynccontextmanager
+async def open_fetcher() -> AsyncIterator[Fetcher]:
+    """One shared HTTP client (connection reuse) for a whole cycle, closed at its end."""
+    async with make_client(max_connections=MAX_CONCURRENCY) as client:
+        yield Fetcher(client, max_concurrency=MAX_CONCURRENCY, per_host=PER_HOST)
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class Pipeline:
     watchlist: Watchlist
     linker: Callable[[], Linker]
     notifier: Notifier
-    fetcher: Callable[[], Fetcher]
+    fetcher: Callable[[], AbstractAsyncContextManager[Fetcher]] = open_fetcher
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     rng: random.Random = field(default_factory=random.Random)
     reliefweb_appname: str | None = None

@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the pipeline pulls in the fetcher and matchers; `feeds list
     from monitor.pipeline import CycleReport
 
 
-def print_cycle(report: CycleReport, stream: TextIO = sys.stdout) -> None:
+def print_cycle(report: CycleReport, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     for outcome in report.feeds:
         if outcome.error:
             status = f"FAILED  {terminal(outcome.error)}"
@@ -36,7 +37,8 @@ def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream: TextIO = sys.stdout) -> None:
+def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     print(f"{'name':28s} {'kind':9s} {'every':>8s} {'last success':16s} {'next poll':16s} {'errors':>6s}  last error",
           file=stream)
     for feed in feeds:
@@ -46,8 +48,9 @@ def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream:
               f"{_when(state.next_poll):16s} {state.error_count:>6d}  {terminal(state.last_error)[:80]}", file=stream)
 
 
-def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: TextIO = sys.stdout) -> int:
+def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: TextIO | None = None) -> int:
     """Fetch and parse each feed once; print one line each; return how many failed."""
+    stream = stream or sys.stdout
     results = asyncio.run(_check(feeds, reliefweb_appname))
     for feed, outcome in zip(feeds, results, strict=True):
         line = f"FAILED  {terminal(str(outcome))}" if isinstance(outcome, FetchError) else f"ok, {outcome} items"
@@ -57,6 +60,7 @@ def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: Te
 
 async def _check(feeds: Sequence[Feed], appname: str | None) -> list[int | FetchError]:
     from monitor.fetch import Fetcher, Validators
+    from monitor.pipeline import open_fetcher
     from monitor.sources import read_feed
 
     async def one(fetcher: Fetcher, feed: Feed) -> int | FetchError:
@@ -65,5 +69,5 @@ async def _check(feeds: Sequence[Feed], appname: str | None) -> list[int | Fetch
         except FetchError as exc:
             return exc
 
-    async with Fetcher() as fetcher:
+    async with open_fetcher() as fetcher:
         return list(await asyncio.gather(*(one(fetcher, f) for f in feeds)))

@@ -1,0 +1,29 @@
+"""Fixtures shared by every test folder: loopback Slack and SMTP servers, the bundled model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.servers.slack import slack_server
+from tests.servers.smtp import smtp_server
+
+if TYPE_CHECKING:
+    from matchers.embeddings import Encoder
+
+__all__ = ["slack_server", "smtp_server"]
+
+# No test may reach a model hub: the bundled model is on disk.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def bundled_encoder() -> Iterator[Encoder]:
+    """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+    from matchers.embeddings import Encoder
+
+    yield Encoder.load(None)

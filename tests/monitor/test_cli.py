@@ -1,0 +1,69 @@
+"""The command line: every command has help, bad config exits 2 with file:line, light commands stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "config"
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out.extend(_commands(command, (*prefix, name)))
+    return out
+
+
+@pytest.mark.parametrize("command", _commands(main))
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert main.get_command(click.Context(main), command[0]) is not None
+    assert len(result.output.splitlines()) >= 3
+
+
+def test_contract_commands_exist() -> None:
+    names = {" ".join(c) for c in _commands(main)}
+    assert {"poll", "run", "digest", "feeds add", "feeds list", "feeds check", "match", "eval", "demo"} <= names
+
+
+def test_bad_feeds_file_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["poll", "--once", "--feeds", str(FIXTURES / "bad_interval.yaml"),
+                                       "--db", f"sqlite:///{tmp_path / 'm.db'}"])
+    assert result.exit_code == 2
+    assert "bad_interval.yaml:7: feeds[1].interval: expected a duration like '15m'" in result.output
+
+
+def test_feeds_add_then_list(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("# mine\nfeeds: []\n", encoding="utf-8")
+    runner = CliRunner()
+    added = runner.invoke(main, ["feeds", "add", "https://example.org/rss.xml", "--name", "ex", "--feeds", str(feeds)])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["feeds", "list", "--feeds", str(feeds), "--db", f"sqlite:///{tmp_path / 'm.db'}"])
+    assert listed.exit_code == 0 and "ex" in listed.output
+    assert feeds.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_feeds_list_and_help_do_not_import_torch(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - {name: a, url: 'https://example.org/a.xml'}\n", encoding="utf-8")
+    code = ("import sys; from monitor.cli import main\n"
+            "for args in (['--help'], ['feeds', 'list', '--feeds', sys.argv[1], '--db', sys.argv[2]],"
+            " ['digest', '--help']):\n"
+            "    try: main(args)\n"
+            "    except SystemExit: pass\n"
+            "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')")
+    result = subprocess.run([sys.executable, "-c", code, str(feeds), f"sqlite:///{tmp_path / 'm.db'}"],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.stdout.strip().endswith("NO-TORCH"), result.stdout + result.stderr
