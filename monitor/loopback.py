@@ -23,15 +23,14 @@ class StaticServer:
     `latency` seconds are waited before each answer (the benchmark's slow servers).
     """
 
-    def __init__(self, pages: dict[str, bytes | Callable[[str], bytes]], *, latency: float = 0.0) -> None:
+    def __init__(self, pages: dict[str, bytes | Callable[[str], bytes]], *, latency: float = 0.0,
+                 host: str = "127.0.0.1") -> None:
         self.pages = pages
         self.latency = latency
         self.requests = 0
         self.not_modified = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 1024
+        self._server = _Server((host, 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -57,6 +56,11 @@ class StaticServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the benchmark opens hundreds of connections at once
 
 
 def _handler(server: StaticServer) -> type[BaseHTTPRequestHandler]:

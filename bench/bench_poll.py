@@ -1,0 +1,105 @@
+"""Poll benchmark: a loopback feed farm read by the real pipeline, and by a sequential httpx + feedparser
+loop, side by side. Prints figures; asserts nothing (targets are judged by reading them).
+
+    .venv/bin/python -m bench.bench_poll --feeds 1000 --items 5 --latency 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import feedparser
+import httpx
+
+from monitor.app import linker_factory
+from monitor.feeds import Feed
+from monitor.pipeline import Pipeline
+from monitor.store import Store
+from monitor.watchlist import load_watchlist
+from notifiers.console import ConsoleNotifier
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_farm(feeds: int, items: int, latency: float) -> tuple[subprocess.Popen[str], list[str]]:
+    farm = subprocess.Popen([sys.executable, "-m", "bench.farm", "--feeds", str(feeds), "--items", str(items),
+                             "--latency", str(latency)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    assert farm.stdout is not None
+    return farm, json.loads(farm.stdout.readline())["urls"]
+
+
+def sequential(urls: list[str]) -> tuple[float, int]:
+    """What a one-feed-at-a-time reader (rss2email style) does: GET, parse, next."""
+    start, entries = time.perf_counter(), 0
+    with httpx.Client(timeout=30) as client:
+        for url in urls:
+            response = client.get(url)
+            entries += len(feedparser.parse(response.content, response_headers=dict(response.headers)).entries)
+    return time.perf_counter() - start, entries
+
+
+def startup(*args: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([str(ROOT / ".venv/bin/monitor"), *args], capture_output=True, check=True, cwd=ROOT)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.1)
+    args = parser.parse_args()
+    farm, urls = start_farm(args.feeds, args.items, args.latency)
+    try:
+        run(urls, args)
+    finally:
+        farm.communicate("")
+
+
+def run(urls: list[str], args: argparse.Namespace) -> None:
+    feeds = [Feed(name=f"farm-{i}", url=url) for i, url in enumerate(urls)]
+    watchlist = load_watchlist(ROOT / "watchlist.yaml")
+    linker = linker_factory(watchlist, None)
+    t0 = time.perf_counter()
+    linker()
+    load_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{tmp}/bench.db")
+        pipeline = Pipeline(store=store, watchlist=watchlist, linker=linker, notifier=ConsoleNotifier(io.StringIO()))
+        t1 = time.perf_counter()
+        first = pipeline.poll(feeds)
+        first_s = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        second = pipeline.poll(feeds)
+        second_s = time.perf_counter() - t2
+        store.close()
+    seq_s, seq_entries = sequential(urls)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    not_modified = sum(o.not_modified for o in second.feeds)
+    print(f"farm: {len(urls)} feeds x {args.items} items, {args.latency * 1000:.0f} ms latency")
+    print(f"model load (once): {load_s:.1f} s")
+    print(f"cycle 1: {first_s:.1f} s, {first.stored} items stored, {first.linked} linked, {first.alerts} alerts, "
+          f"{len(first.failed_feeds)} feeds failed -> {first.stored / first_s:.0f} items/s end to end")
+    print(f"cycle 2 (unchanged): {second_s:.2f} s, {second.stored} stored, "
+          f"{not_modified}/{len(second.feeds)} = {100 * not_modified / max(1, len(second.feeds)):.1f}% 304s")
+    print(f"sequential httpx+feedparser loop: {seq_s:.1f} s for {seq_entries} entries")
+    print(f"ratio sequential / cycle 1: {seq_s / first_s:.1f}x; sequential / cycle 2: {seq_s / second_s:.1f}x")
+    print(f"peak RSS: {rss_mb:.0f} MB")
+    print(f"start-up: `monitor feeds list` {startup('feeds', 'list'):.2f} s, `monitor --help` {startup('--help'):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
