@@ -17,6 +17,8 @@ class Notifier(Protocol):
         """
         ...
 
-    def find_posted(self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None) -> str | None:
+    def find_posted(
+        self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None
+    ) -> str | None:
         """The id of an already delivered message for `alert_id`, or None if none can be found."""
         ...

@@ -28,7 +28,7 @@ def alert_blocks(alert: Alert) -> list[Block]:
     if alert.passage.strip():
         blocks.append(_section(_quote(alert.passage, alert.page)))
     if alert.statements:
-        blocks.append(_section(_bullets("*Undercuts the talking points:*", alert.statements)))
+        blocks.append(_section(_bullets("*Talking points:*", alert.statements)))
     blocks.append(_section(_link(alert.url)))
     if alert.also_reported_by:
         names = ", ".join(one_line(name, 100) for name in alert.also_reported_by)

@@ -22,7 +22,9 @@ _INVISIBLE = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 # CSI / OSC / other ESC sequences, removed whole so no "[31m" residue is left on a terminal.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_ANSI = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]"
+)
 _URL_FORBIDDEN = re.compile(r'[\s|<>"\\]')
 
 MAX_URL_LENGTH = 2000

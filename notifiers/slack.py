@@ -13,6 +13,7 @@ Failures map onto the project's error tree:
 
 from __future__ import annotations
 
+import functools
 import http.client
 import logging
 import time
@@ -54,7 +55,7 @@ _FATAL_HINTS = {
     "token_revoked": "the token was revoked: issue a new bot token and set SLACK_BOT_TOKEN",
     "token_expired": "the token expired: issue a new bot token and set SLACK_BOT_TOKEN",
     "account_inactive": "the bot's account is deactivated: reinstall the app and set SLACK_BOT_TOKEN",
-    "channel_not_found": "channel {channel!r} not found: check SLACK_CHANNEL (use the channel ID, like C0123ABCD)",
+    "channel_not_found": "channel {channel!r} not found: check SLACK_CHANNEL (its ID, like C0123ABCD)",
     "not_in_channel": "the bot is not a member of {channel!r}: invite it there with /invite @<bot name>",
     "is_archived": "channel {channel!r} is archived: unarchive it or change SLACK_CHANNEL",
     "missing_scope": "the token lacks a scope: add chat:write and channels:history (needed: {needed})",
@@ -77,14 +78,20 @@ def make_client(
     """
     url = base_url or DEFAULT_BASE_URL
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"expected an http(s) URL like {DEFAULT_BASE_URL}, got {url!r}", field="MONITOR_SLACK_API_URL")
+        raise ConfigError(
+            f"expected an http(s) URL like {DEFAULT_BASE_URL}, got {url!r}", field="MONITOR_SLACK_API_URL"
+        )
     handlers: list[RetryHandler] = [
         RateLimitRetry(max_retries, max_wait=max_wait, sleep=sleep),
         ServerErrorRetry(max_retries, sleep=sleep),
         ConnectionRetry(max_retries, sleep=sleep),
     ]
-    return WebClient(token=token, base_url=url if url.endswith("/") else url + "/", timeout=timeout,
-                     retry_handlers=handlers)
+    return WebClient(
+        token=token,
+        base_url=url if url.endswith("/") else url + "/",
+        timeout=timeout,
+        retry_handlers=handlers,
+    )
 
 
 class SlackNotifier:
@@ -120,7 +127,9 @@ class SlackNotifier:
             raise DeliveryError(f"Slack accepted alert {alert.id} but returned no message ts")
         return ts
 
-    def find_posted(self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None) -> str | None:
+    def find_posted(
+        self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None
+    ) -> str | None:
         """The `ts` of a message already posted for `alert_id` since `oldest`, or None.
 
         Replies live outside conversations.history, so an alert posted into a thread is only found
@@ -136,14 +145,24 @@ class SlackNotifier:
         since = None if oldest is None else f"{oldest:.6f}"
         yield from self._pages("read the channel history", self._client.conversations_history, oldest=since)
         if thread_ts is not None:
-            yield from self._pages("read the thread", self._client.conversations_replies, ts=thread_ts, oldest=since)
+            yield from self._pages(
+                "read the thread", self._client.conversations_replies, ts=thread_ts, oldest=since
+            )
 
-    def _pages(self, what: str, method: Callable[..., SlackResponse], **args: Any) -> Iterator[dict[str, Any]]:
+    def _pages(
+        self, what: str, method: Callable[..., SlackResponse], **args: Any
+    ) -> Iterator[dict[str, Any]]:
         cursor: str | None = None
         for _ in range(MAX_HISTORY_PAGES):
-            page = self._call(what, lambda: method(
-                channel=self._channel, include_all_metadata=True, limit=HISTORY_PAGE_SIZE, cursor=cursor, **args
-            ))
+            request = functools.partial(
+                method,
+                channel=self._channel,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE_SIZE,
+                cursor=cursor,
+                **args,
+            )
+            page = self._call(what, request)
             yield from page.get("messages") or []
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if cursor is None:
@@ -192,12 +211,26 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
         self._max_wait = max_wait
         self._sleep = sleep
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        return response is not None and response.status_code == 429 and _retry_after(response) <= self._max_wait
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None and response.status_code == 429 and _retry_after(response) <= self._max_wait
+        )
 
-    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
-                                 response: HttpResponse | None = None, error: Exception | None = None) -> None:
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
         state.next_attempt_requested = True
         self._sleep(_retry_after(response) if response is not None else 1.0)
         state.increment_current_attempt()
@@ -210,8 +243,14 @@ class ServerErrorRetry(ServerErrorRetryHandler):
         super().__init__(max_retry_count, BackoffRetryIntervalCalculator(backoff_factor=0.5))
         self._sleep = sleep
 
-    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
-                                 response: HttpResponse | None = None, error: Exception | None = None) -> None:
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
         _back_off(self, state, self._sleep)
 
 
@@ -227,8 +266,14 @@ class ConnectionRetry(ConnectionErrorRetryHandler):
         super().__init__(max_retry_count, BackoffRetryIntervalCalculator(backoff_factor=0.5))
         self._sleep = sleep
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         if response is not None or error is None:
             return False
         if isinstance(error, URLError):
@@ -236,8 +281,14 @@ class ConnectionRetry(ConnectionErrorRetryHandler):
         ambiguous = isinstance(error, ConnectionResetError | http.client.RemoteDisconnected)
         return ambiguous and not request.url.split("?")[0].endswith("chat.postMessage")
 
-    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
-                                 response: HttpResponse | None = None, error: Exception | None = None) -> None:
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
         _back_off(self, state, self._sleep)
 
 

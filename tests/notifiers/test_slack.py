@@ -55,13 +55,26 @@ def test_alert_blocks_carry_what_a_vetter_needs(
     notifier.send(alert)
 
     blocks = slack_server.messages[0]["blocks"]
-    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": alert.headline, "emoji": False}}
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": alert.headline, "emoji": False},
+    }
     text = json.dumps(blocks, ensure_ascii=False)
-    for expected in ("UN News", "2024-05-02", "Tlatlaya killings", "102nd Infantry Battalion",
-                     "22nd Military Zone", "35th Infantry Battalion", "US-supported", "p. 12",
-                     ">Witnesses said soldiers executed", "no evidence of unlawful killings",
-                     "La Jornada, Proceso", "extrajudicial killing",
-                     "<https://news.example.org/tlatlaya?id=7&amp;lang=en|Open the source>"):
+    for expected in (
+        "UN News",
+        "2024-05-02",
+        "Tlatlaya killings",
+        "102nd Infantry Battalion",
+        "22nd Military Zone",
+        "35th Infantry Battalion",
+        "US-supported",
+        "p. 12",
+        ">Witnesses said soldiers executed",
+        "no evidence of unlawful killings",
+        "La Jornada, Proceso",
+        "extrajudicial killing",
+        "<https://news.example.org/tlatlaya?id=7&amp;lang=en|Open the source>",
+    ):
         assert expected in text
     assert "Tlatlaya" in slack_server.messages[0]["text"]
 
@@ -144,7 +157,9 @@ def test_wrong_token_is_fatal(slack_server: FakeSlackServer, alert: Alert) -> No
         SlackNotifier(client, DEFAULT_CHANNEL).send(alert)
 
 
-def test_other_slack_errors_may_pass(notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert) -> None:
+def test_other_slack_errors_may_pass(
+    notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert
+) -> None:
     slack_server.error_next("internal_error")
 
     with pytest.raises(DeliveryError, match="internal_error") as raised:
@@ -164,7 +179,9 @@ def test_unreachable_api_raises_delivery_error_after_retries(sleeps: Sleeps, ale
     assert len(sleeps) == 3
 
 
-def test_thread_ts_is_passed_through(notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert) -> None:
+def test_thread_ts_is_passed_through(
+    notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert
+) -> None:
     parent = notifier.send(alert)
 
     reply = notifier.send(dataclasses.replace(alert, id=42, thread_ts=parent))
@@ -255,8 +272,16 @@ def test_hostile_feed_text_arrives_neutralised(
     assert "Link withheld" in stored
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://evil.example|click", "data:text/html,x",
-                                 "http://ok.example/a b", "https://trusted.example@evil.example/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "http://evil.example|click",
+        "data:text/html,x",
+        "http://ok.example/a b",
+        "https://trusted.example@evil.example/",
+    ],
+)
 def test_unsafe_urls_are_never_links(notifier: SlackNotifier, alert: Alert, url: str) -> None:
     blocks = notifier.blocks(dataclasses.replace(alert, url=url))
 
@@ -264,7 +289,9 @@ def test_unsafe_urls_are_never_links(notifier: SlackNotifier, alert: Alert, url:
     assert "Open the source" not in text and "Link withheld" in text
 
 
-def test_huge_fields_fit_slack_limits(notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert) -> None:
+def test_huge_fields_fit_slack_limits(
+    notifier: SlackNotifier, slack_server: FakeSlackServer, alert: Alert
+) -> None:
     huge = dataclasses.replace(
         alert,
         headline="&" * 1000,

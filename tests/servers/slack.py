@@ -68,17 +68,24 @@ class _State:
 class FakeSlackServer:
     """The Slack Web API on 127.0.0.1; `url` is the base URL (ending in `/api/`) to give WebClient."""
 
-    def __init__(self, *, token: str = TOKEN, channels: tuple[str, ...] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
-        self._state = _State(token=token, channels=None if channels is None else frozenset(channels), clock=clock)
+    def __init__(
+        self,
+        *,
+        token: str = TOKEN,
+        channels: tuple[str, ...] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._state = _State(
+            token=token, channels=None if channels is None else frozenset(channels), clock=clock
+        )
         self._state.released.set()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.state = self._state
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="fake-slack",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="fake-slack", daemon=True
+        )
         self._thread.start()
-        host, port = self._httpd.server_address[:2]
-        self.url = f"http://{host}:{port}/api/"
+        self.url = f"http://127.0.0.1:{self._httpd.server_port}/api/"
         self.token = token
 
     @property
@@ -95,8 +102,9 @@ class FakeSlackServer:
     def calls(self, method: str) -> list[RecordedRequest]:
         return [request for request in self.requests if request.method == method]
 
-    def fail_next(self, n: int = 1, *, status: int = 429, retry_after: float | None = 0,
-                  method: str | None = None) -> None:
+    def fail_next(
+        self, n: int = 1, *, status: int = 429, retry_after: float | None = 0, method: str | None = None
+    ) -> None:
         """Answer the next `n` requests (of `method`, or any) with HTTP `status`, storing nothing."""
         with self._state.changed:
             self._state.faults.append(_Fault(n, method, status=status, retry_after=retry_after))
@@ -250,8 +258,13 @@ def _store(state: _State, channel: str, args: Args) -> Args:
     ts = max(state.clock(), state.last_ts + 0.000001)
     state.last_ts = ts
     message: Args = {
-        "type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": f"{ts:.6f}", "channel": channel,
-        "text": args.get("text", ""), "blocks": args.get("blocks") or [],
+        "type": "message",
+        "user": BOT_USER,
+        "bot_id": BOT_ID,
+        "ts": f"{ts:.6f}",
+        "channel": channel,
+        "text": args.get("text", ""),
+        "blocks": args.get("blocks") or [],
     }
     if args.get("thread_ts"):
         message["thread_ts"] = str(args["thread_ts"])
@@ -289,8 +302,11 @@ def _history(state: _State, args: Args) -> Args:
 def _replies(state: _State, args: Args) -> Args:
     channel, parent = str(args.get("channel") or ""), str(args.get("ts") or "")
     with state.changed:
-        thread = [m for m in state.messages
-                  if m["channel"] == channel and (m["ts"] == parent or m.get("thread_ts") == parent)]
+        thread = [
+            m
+            for m in state.messages
+            if m["channel"] == channel and (m["ts"] == parent or m.get("thread_ts") == parent)
+        ]
     if not thread:
         return {"ok": False, "error": "thread_not_found"}
     return _page(thread, args)
@@ -301,10 +317,12 @@ def _page(messages: list[Args], args: Args) -> Args:
     if args.get("oldest"):
         oldest = float(args["oldest"])
         inclusive = _truthy(args.get("inclusive"))
-        messages = [m for m in messages if float(m["ts"]) > oldest or (inclusive and float(m["ts"]) == oldest)]
+        messages = [
+            m for m in messages if float(m["ts"]) > oldest or (inclusive and float(m["ts"]) == oldest)
+        ]
     start = int(str(args.get("cursor") or "offset:0").removeprefix("offset:"))
     limit = int(args.get("limit") or 100)
-    chunk = messages[start:start + limit]
+    chunk = messages[start : start + limit]
     if not _truthy(args.get("include_all_metadata")):
         chunk = [{k: v for k, v in m.items() if k != "metadata"} for m in chunk]
     more = start + limit < len(messages)
@@ -317,8 +335,15 @@ def _page(messages: list[Args], args: Args) -> Args:
 
 
 def _auth_test(state: _State, args: Args) -> Args:
-    return {"ok": True, "url": "https://monitor-test.slack.com/", "team": "Test", "user": "monitor",
-            "team_id": "T0TEST", "user_id": BOT_USER, "bot_id": BOT_ID}
+    return {
+        "ok": True,
+        "url": "https://monitor-test.slack.com/",
+        "team": "Test",
+        "user": "monitor",
+        "team_id": "T0TEST",
+        "user_id": BOT_USER,
+        "bot_id": BOT_ID,
+    }
 
 
 _METHODS: dict[str, Callable[[_State, Args], Args]] = {
