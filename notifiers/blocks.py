@@ -49,11 +49,16 @@ def _header(alert: Alert) -> Block:
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    return {"type": "context", "elements": [_mrkdwn(text)]}
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _mrkdwn(text: str) -> Block:
+    # verbatim: Slack would otherwise turn a bare "@channel" or "#general" in feed text into a mention
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def _byline(alert: Alert) -> str:

@@ -120,6 +120,7 @@ class SlackNotifier:
                 unfurl_links=False,
                 unfurl_media=False,
                 link_names=False,
+                parse="none",
             ),
         )
         ts = response.get("ts")

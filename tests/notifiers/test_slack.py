@@ -270,6 +270,16 @@ def test_hostile_feed_text_arrives_neutralised(
     stored = json.dumps(slack_server.messages[0])
     assert "<javascript:" not in stored and "|Open the source>" not in stored
     assert "Link withheld" in stored
+    assert request.args["parse"] == "none" and request.args["link_names"] is False
+
+
+def test_bare_mentions_in_feed_text_are_not_parsed(notifier: SlackNotifier, alert: Alert) -> None:
+    """A bare "@channel" is not a mention unless Slack is told to parse it: verbatim, parse none."""
+    blocks = notifier.blocks(dataclasses.replace(alert, headline="@channel @here #general"))
+
+    texts = [b["text"] for b in blocks if b["type"] == "section"]
+    texts += [e for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert texts and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in texts)
 
 
 @pytest.mark.parametrize(
