@@ -133,6 +133,7 @@ class Fetcher:
             raise classify(exc, url=url) from exc
 
     async def _follow(self, url: str, validators: Validators, cap: int) -> FetchResult:
+        _check_url(url, "bad_url")
         seen = {url}
         for _hop in range(self.limits.max_redirects + 1):
             async with self._host_slot(url), self._client.stream(
@@ -177,11 +178,22 @@ def _redirect_target(response: httpx.Response) -> str:
     if not location:
         raise FetchHTTPError("bad_redirect", f"{response.status_code} from {response.url} has no Location",
                              status=response.status_code)
-    target = urljoin(str(response.url), location)
-    if urlsplit(target).scheme not in ("http", "https"):
-        raise FetchHTTPError("bad_redirect", f"redirect to a non-HTTP URL {target!r}",
-                             status=response.status_code)
+    try:
+        target = urljoin(str(response.url), location)
+        _check_url(target, "bad_redirect")
+    except (ValueError, FetchError) as exc:
+        raise FetchHTTPError("bad_redirect", f"{response.url} redirects to {location!r}: {exc}",
+                             status=response.status_code) from exc
     return target
+
+
+def _check_url(url: str, kind: str) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise FetchError(kind, f"{url!r}: {exc}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(kind, f"{url!r} is not an http(s) URL with a host")
 
 
 async def read_capped(response: httpx.Response, cap: int) -> bytes:
