@@ -28,6 +28,7 @@ from notifiers.digest import RenderedDigest
 log = logging.getLogger(__name__)
 
 _DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+_FULL_ID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
 _HEADER_BREAK = re.compile(r"[\r\n]")
 
 
@@ -59,25 +60,20 @@ class SmtpSettings:
 
 
 def build_message(
-    rendered: RenderedDigest,
-    settings: SmtpSettings,
-    message_id_domain: str,
-    *,
-    now: dt.datetime | None = None,
+    rendered: RenderedDigest, settings: SmtpSettings, message_id: str, *, now: dt.datetime | None = None
 ) -> EmailMessage:
-    """The digest as a text + HTML e-mail whose Message-ID depends only on its day and content.
+    """The digest as a text + HTML e-mail with a Message-ID that stays the same when it is sent again.
 
-    So if a crash comes between the server accepting it and the digest being marked sent, the
-    re-send carries the same Message-ID and mail clients show it once.
+    `message_id` is either a full `<left@right>` id that the caller stored with the digest (used as
+    is), or a bare domain, from which an id is derived from the digest's day and content. Either way
+    a re-send after a crash carries the same Message-ID, so mail clients can tell it is one message.
     """
-    if not _DOMAIN.match(message_id_domain):
-        raise ConfigError(f"expected a domain name for the Message-ID, got {message_id_domain!r}")
     message = EmailMessage()
     message["Subject"] = _HEADER_BREAK.sub(" ", rendered.subject)
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.recipients)
     message["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
-    message["Message-ID"] = f"<{_message_key(rendered)}@{message_id_domain}>"
+    message["Message-ID"] = _message_id(rendered, message_id)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: vacation responders stay quiet
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
@@ -114,10 +110,14 @@ def send_email(
         sleep(backoff * 2 ** (attempt - 1))
 
 
-def _message_key(rendered: RenderedDigest) -> str:
+def _message_id(rendered: RenderedDigest, given: str) -> str:
+    if _FULL_ID.fullmatch(given):
+        return given
+    if not _DOMAIN.fullmatch(given):
+        raise ConfigError(f"expected a Message-ID like <id@example.org> or a domain name, got {given!r}")
     digest = hashlib.sha256("\0".join((rendered.subject, rendered.text, rendered.html)).encode()).hexdigest()
     day = rendered.date.isoformat() if rendered.date else "undated"
-    return f"digest.{day}.{digest[:16]}"
+    return f"<digest.{day}.{digest[:16]}@{given}>"
 
 
 def _deliver(message: EmailMessage, settings: SmtpSettings, recipients: tuple[str, ...]) -> tuple[str, ...]:

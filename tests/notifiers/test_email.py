@@ -71,6 +71,24 @@ def test_message_id_is_stable_for_the_same_digest_and_changes_with_it() -> None:
     assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
 
 
+def test_a_full_message_id_from_the_caller_is_used_as_is() -> None:
+    settings = SmtpSettings("mail.example.org", sender="monitor@example.org", recipients=("a@example.org",))
+
+    message = build_message(RENDERED, settings, "<digest-2024-05-02@example.org>")
+
+    assert message["Message-ID"] == "<digest-2024-05-02@example.org>"
+
+
+@pytest.mark.parametrize(
+    "bad", ["<a@b>\r\nBcc: x@evil.example", "<a@b>\n", "example.org\n", "not a domain", "<no-at-sign>", ""]
+)
+def test_a_malformed_message_id_is_refused(bad: str) -> None:
+    settings = SmtpSettings("mail.example.org", sender="monitor@example.org", recipients=("a@example.org",))
+
+    with pytest.raises(ConfigError):
+        build_message(RENDERED, settings, bad)
+
+
 def test_send_email_delivers_one_message_with_both_parts(
     smtp_server: FakeSmtpServer, settings: SmtpSettings
 ) -> None:
