@@ -87,17 +87,19 @@ def send_email(
     attempts: int = 3,
     backoff: float = 2.0,
     sleep: Callable[[float], None] = time.sleep,
+    tls: ssl.SSLContext | None = None,
 ) -> None:
     """Deliver `message` to `settings.recipients`, trying up to `attempts` times with doubling waits.
 
     Recipients the server defers (4xx at RCPT) while accepting others are retried alone, so nobody
-    who already has the digest gets it twice within one call.
+    who already has the digest gets it twice within one call. `tls` replaces the system's trusted
+    certificates for STARTTLS (a private CA).
     """
     pending = settings.recipients
     for attempt in range(1, attempts + 1):
         cause: Exception | None = None
         try:
-            pending = _deliver(message, settings, pending)
+            pending = _deliver(message, settings, pending, tls)
             if not pending:
                 return
             transient, failure = True, DeliveryError(f"{_where(settings)} deferred {', '.join(pending)}")
@@ -120,11 +122,13 @@ def _message_id(rendered: RenderedDigest, given: str) -> str:
     return f"<digest.{day}.{digest[:16]}@{given}>"
 
 
-def _deliver(message: EmailMessage, settings: SmtpSettings, recipients: tuple[str, ...]) -> tuple[str, ...]:
+def _deliver(
+    message: EmailMessage, settings: SmtpSettings, recipients: tuple[str, ...], tls: ssl.SSLContext | None
+) -> tuple[str, ...]:
     """Send once; return the recipients deferred (4xx) while others were accepted."""
     with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
         if settings.starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=tls or ssl.create_default_context())
         if settings.user:
             smtp.login(settings.user, settings.password or "")
         refused = smtp.send_message(message, from_addr=settings.sender, to_addrs=list(recipients))
@@ -147,6 +151,10 @@ def _classify(error: Exception, settings: SmtpSettings) -> tuple[bool, DeliveryE
         return False, FatalDeliveryError(
             f"SMTP login as {settings.user!r} on {where} refused ({_reply(error)}): "
             "check SMTP_USER and SMTP_PASSWORD"
+        )
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 530:
+        return False, FatalDeliveryError(
+            f"{where} wants STARTTLS or a login first ({_reply(error)}): check SMTP_STARTTLS and SMTP_USER"
         )
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return False, FatalDeliveryError(f"{where}: {error}: check SMTP_STARTTLS and SMTP_USER")

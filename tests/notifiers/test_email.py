@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email
 from notifiers.messages import Digest
-from tests.servers.smtp import FakeSmtpServer
+from tests.servers.smtp import FakeSmtpServer, self_signed
 
 RENDERED = RenderedDigest(
     subject="Leahy monitor digest 2024-05-02: 1 item, 1 allegation, 1 alert",
@@ -220,3 +222,50 @@ def test_a_deferred_recipient_is_retried_alone(smtp_server: FakeSmtpServer, sett
     send_email(build_message(RENDERED, settings, "x.example"), settings, sleep=Sleeps())
 
     assert [d.rcpt_tos for d in smtp_server.deliveries] == [("desk@example.org",), ("vetting@example.org",)]
+
+
+def test_starttls_then_login_then_delivery(tmp_path: Path) -> None:
+    server_tls, cert = self_signed(tmp_path)
+    with FakeSmtpServer(users={"monitor": "s3cret"}, tls=server_tls) as server:
+        settings = SmtpSettings(
+            server.host,
+            server.port,
+            "monitor",
+            "s3cret",
+            True,
+            "monitor@example.org",
+            ("vetting@example.org",),
+        )
+
+        send_email(
+            build_message(RENDERED, settings, "x.example"),
+            settings,
+            tls=ssl.create_default_context(cafile=cert),
+        )
+
+        assert len(server.messages) == 1
+
+
+def test_an_untrusted_certificate_is_fatal(tmp_path: Path) -> None:
+    server_tls, _ = self_signed(tmp_path)
+    with FakeSmtpServer(tls=server_tls) as server:
+        settings = SmtpSettings(
+            server.host, server.port, None, None, True, "monitor@example.org", ("a@example.org",)
+        )
+        sleeps = Sleeps()
+
+        with pytest.raises(FatalDeliveryError, match="certificate"):
+            send_email(build_message(RENDERED, settings, "x.example"), settings, sleep=sleeps)
+
+        assert sleeps == [] and server.messages == []
+
+
+def test_mail_without_starttls_is_refused_by_a_server_requiring_it(tmp_path: Path) -> None:
+    server_tls, _ = self_signed(tmp_path)
+    with FakeSmtpServer(tls=server_tls) as server:
+        settings = SmtpSettings(
+            server.host, server.port, None, None, False, "monitor@example.org", ("a@example.org",)
+        )
+
+        with pytest.raises(FatalDeliveryError, match="530.*SMTP_STARTTLS"):
+            send_email(build_message(RENDERED, settings, "x.example"), settings, sleep=Sleeps())

@@ -14,10 +14,14 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import shutil
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -84,14 +88,17 @@ class _Controller(Controller):
 
 
 class FakeSmtpServer:
-    """SMTP on 127.0.0.1:`port`. With `users`, AUTH is offered and wrong credentials get 535."""
+    """SMTP on 127.0.0.1:`port`. With `users`, AUTH is offered and wrong credentials get 535;
+    with `tls` (a server context, see `self_signed`), STARTTLS is offered and required."""
 
     host = "127.0.0.1"
 
-    def __init__(self, *, users: dict[str, str] | None = None) -> None:
+    def __init__(self, *, users: dict[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
         self._handler = _Handler()
         self._users = users
         options: dict[str, Any] = {"auth_require_tls": False}
+        if tls is not None:  # offer STARTTLS and refuse mail before it
+            options.update(tls_context=tls, require_starttls=True)
         if users is not None:
             options["authenticator"] = self._authenticate
         self._controller = _Controller(
@@ -144,3 +151,36 @@ def smtp_server() -> Iterator[FakeSmtpServer]:
     """A fresh FakeSmtpServer per test, without AUTH."""
     with FakeSmtpServer() as server:
         yield server
+
+
+def self_signed(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context for 127.0.0.1 and the certificate a client must trust, made with openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, cert
