@@ -10,6 +10,9 @@ from bs4 import BeautifulSoup
 
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
+# Tags that separate words when rendered; inline tags (<em>, <a>) must not add a space ("contenido.")
+_BLOCKS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+           "table", "blockquote", "section", "article", "header", "footer", "dd", "dt", "hr", "pre")
 _XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*>")
 
 
@@ -40,7 +43,10 @@ def plain_text(markup: str | None) -> str:
         soup = html_soup(markup)
         for tag in soup.find_all(_INVISIBLE):
             tag.decompose()
-        markup = soup.get_text(" ")
+        for tag in soup.find_all(_BLOCKS):
+            tag.insert_before(" ")
+            tag.insert_after(" ")
+        markup = soup.get_text()
     return _SPACE.sub(" ", html.unescape(markup)).strip()
 
 

@@ -59,7 +59,7 @@ def test_atom_entries_dates_and_language(server: Loopback) -> None:
     assert first.published == dt.datetime(2024, 6, 5, 15, 15, tzinfo=dt.UTC)  # from <updated>
     assert first.attachments == ("https://www.cndh.org.mx/documento/rec-51-2014.pdf",)
     assert first.language == "es" and first.source == "Proceso — Nacional"
-    assert second.summary == "Solo contenido ."  # from <content>; get_text(" ") keeps a gap at tags
+    assert second.summary == "Solo contenido."  # from <content>
 
 
 def test_feed_language_hint_wins(server: Loopback) -> None:
