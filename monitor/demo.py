@@ -40,7 +40,7 @@ feeds:
   - {{name: un-news-demo, url: "{base}/un-news.xml", language: en}}
   - {{name: prensa-demo, url: "{base}/prensa.xml", language: es}}
   - {{name: wire-demo, url: "{base}/wire.atom", language: en}}
-  - {{name: reliefweb-demo, kind: reliefweb, url: "{base}/reliefweb.json", language: en}}
+  - {{name: reliefweb-demo, kind: reliefweb, url: "{base}/reliefweb.json?appname=monitor-demo", language: en}}
   - name: defensa-demo
     kind: html
     url: "{base}/comunicados"

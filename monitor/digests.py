@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import defaultdict
+from email.utils import parseaddr
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
@@ -92,7 +93,8 @@ def send_digest_once(store: Store, digest: Digest, smtp: SmtpSettings, clock: Ca
     existing = store.digest(digest.date)
     if existing is not None and existing.status == "sent":
         return False
-    message_id = f"<digest-{digest.date.isoformat()}@{smtp.sender.split('@')[-1] or 'monitor'}>"
+    domain = parseaddr(smtp.sender)[1].rpartition("@")[2] or "monitor.invalid"
+    message_id = f"<digest-{digest.date.isoformat()}@{domain}>"
     row = store.claim_digest(digest.date, message_id, clock())
     message = build_message(render_digest(digest), smtp, row.message_id)
     try:

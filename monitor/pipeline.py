@@ -16,8 +16,8 @@ import random
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from matchers.linker import Linker
 from monitor.alerts import build_alert, thread_key, to_payload
 from monitor.deliver import DeliveryReport, deliver_pending
 from monitor.errors import FetchError
@@ -25,11 +25,14 @@ from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
 from monitor.models import Item
 from monitor.schedule import is_due, next_poll
-from monitor.sources import FeedRead, enrich, read_feed
+from monitor.sources import Enriched, FeedRead, enrich, read_feed
 from monitor.store import FeedState, Store
 from monitor.stories import StoryIndex
 from monitor.watchlist import Watchlist
 from notifiers.base import Notifier
+
+if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the factory
+    from matchers.linker import Linker
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class FeedOutcome:
     new_items: int = 0
     not_modified: bool = False
     error: str = ""
+    problems: tuple[str, ...] = ()  # report PDFs or article pages that could not be read (items kept)
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,10 @@ class Pipeline:
             fresh = self.store.unseen(i for read in reads if isinstance(read, FeedRead) for i in read.items)
             feed_of = {f.name: f for f in due}
             enriched = await asyncio.gather(*(enrich(fetcher, feed_of[i.feed], i) for i in fresh))
-        stored, linked, alerts = self._store(list(enriched))
-        outcomes = [self._record(f, _state(states, f), by_feed[f.name], fresh) for f in due]
+        stored, linked, alerts = self._store([e.item for e in enriched])
+        problems = _problems_by_feed(enriched)
+        outcomes = [self._record(f, _state(states, f), by_feed[f.name], fresh, problems.get(f.name, ()))
+                    for f in due]
         return CycleReport(tuple(outcomes), stored, linked, alerts)
 
     async def _read(self, fetcher: Fetcher, feed: Feed, state: FeedState) -> FeedRead | FetchError:
@@ -120,16 +126,16 @@ class Pipeline:
         stories = self._story_index()
         linked = alerts = 0
         for item, assessment in zip(items, assessments, strict=True):
-            text = f"{item.title}\n{item.summary}"
-            story_key = stories.match(text)
+            signature = stories.signature(f"{item.title}\n{item.summary}")
+            story_key = stories.match_signature(signature)
             story_id = int(story_key) if story_key else None
+            # A syndicated copy of a story that already alerted joins it (digest: "also reported by").
             alert = assessment.alert and not (story_id and self.store.story_has_alert(story_id))
             payload = to_payload(build_alert(item, assessment, self.watchlist)) if alert else None
             item_id = self.store.save_item(item, assessment, fetched_at=now, story_id=story_id,
-                                           signature=stories.signature(text), alert=payload,
-                                           thread_key=thread_key(assessment))
+                                           signature=signature, alert=payload, thread_key=thread_key(assessment))
             if story_id is None:
-                stories.add(str(item_id), text)
+                stories.add_signature(str(item_id), signature)
             linked += assessment.linked
             alerts += bool(payload)
         return len(items), linked, alerts
@@ -141,7 +147,8 @@ class Pipeline:
                 self._stories.add_signature(str(story_id), signature)
         return self._stories
 
-    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, fresh: list[Item]) -> FeedOutcome:
+    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, fresh: list[Item],
+                problems: tuple[str, ...]) -> FeedOutcome:
         now = self.clock()
         if isinstance(read, FetchError):
             errors = state.error_count + 1
@@ -158,7 +165,16 @@ class Pipeline:
             last_success=now, last_attempt=now, last_error="", error_count=0, items_seen=state.items_seen + new,
             next_poll=next_poll(now, feed.interval, error_count=0, jitter=self.rng.random(),
                                 retry_after=result.retry_after, max_age=result.max_age)))
-        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified)
+        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified, problems=problems)
+
+
+def _problems_by_feed(enriched: Sequence[Enriched]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for e in enriched:
+        if e.problems:
+            log.warning("feed %s: item kept without its longer text: %s", e.item.feed, "; ".join(map(str, e.problems)))
+            out[e.item.feed] = (*out.get(e.item.feed, ()), *map(str, e.problems))
+    return out
 
 
 def _state(states: dict[str, FeedState], feed: Feed) -> FeedState:

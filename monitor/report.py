@@ -26,6 +26,8 @@ def print_cycle(report: CycleReport, stream: TextIO | None = None) -> None:
             status = "not modified"
         else:
             status = f"{outcome.new_items} new"
+            if outcome.problems:
+                status += f" ({len(outcome.problems)} documents unreadable: {terminal(outcome.problems[0])})"
         print(f"  {outcome.feed:32s} {status}", file=stream)
     d = report.delivery
     print(f"feeds: {len(report.feeds)} polled, {len(report.failed_feeds)} failed; items: {report.stored} new, "

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -34,7 +36,7 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
                   now: dt.datetime) -> None:
     """Add the poll tick, the daily digest and the start-up digest catch-up to `scheduler`."""
     zone = app.settings.zone
-    scheduler.add_job(poll, IntervalTrigger(seconds=int(TICK.total_seconds()), timezone=zone), id="poll",
+    scheduler.add_job(poll, IntervalTrigger(seconds=int(TICK.total_seconds()), start_date=now, timezone=zone), id="poll",
                       next_run_time=now, max_instances=1, coalesce=True)
     at = app.settings.digest_time
     scheduler.add_job(digest, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone), id="digest",
@@ -67,14 +69,24 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
         except MonitorError as exc:  # stays pending; the catch-up at the next start or tomorrow retries
             log.error("digest for %s not sent: %s", yesterday, exc)
 
+    stopping = threading.Event()
+
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.warning("received %s, stopping", signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
+        stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    def started(_event: SchedulerEvent) -> None:
+        if stopping.is_set():  # the signal came before the scheduler was running
+            scheduler.shutdown(wait=False)
+            return
+        print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
+              f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     schedule_jobs(scheduler, app, poll=poll, digest=digest, now=dt.datetime.now(dt.UTC))
-    print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
-          f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
     scheduler.start()
     print("monitor: stopped.", flush=True)
