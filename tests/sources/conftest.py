@@ -25,10 +25,11 @@ def server() -> Iterator[Loopback]:
         yield loopback
 
 
-def run_fetch(body: Callable[[Fetcher], Awaitable[T]], limits: FetchLimits = TEST_LIMITS,
-              **fetcher_options: int) -> T:
+def run_fetch(body: Callable[[Fetcher], Awaitable[T]], limits: FetchLimits = TEST_LIMITS, *,
+              max_concurrency: int = 10, per_host: int = 2) -> T:
     """Run `body(fetcher)` on a fresh event loop with a client that is closed afterwards."""
     async def main() -> T:
         async with make_client(limits) as client:
-            return await body(Fetcher(client, limits=limits, **fetcher_options))
+            fetcher = Fetcher(client, limits=limits, max_concurrency=max_concurrency, per_host=per_host)
+            return await body(fetcher)
     return asyncio.run(main())

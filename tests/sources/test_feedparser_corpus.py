@@ -19,7 +19,7 @@ from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.sources.rss import parse_rss
 from tests.sources.conftest import run_fetch
-from tests.sources.loopback import Loopback, Reply
+from tests.sources.loopback import Loopback, Reply, Route
 
 CORPUS = Path("/work/shared/corpora/feedparser-tests")
 FOLDERS = ["tests/wellformed", "tests/illformed", "tests/encoding", "tests/entities",
@@ -46,6 +46,10 @@ def declared_reply(data: bytes, base: str) -> Reply:
         else:
             headers[name] = value.replace(ORIGINAL_HOST, base)
     return Reply(status, headers, data)
+
+
+def canned(reply: Reply) -> Route:
+    return lambda _request: reply
 
 
 @dataclass
@@ -89,11 +93,10 @@ def test_every_corpus_feed_is_read_without_crashing() -> None:
     tally = Tally(files=len(files))
     with Loopback() as server:
         for path in files:
-            reply = declared_reply(path.read_bytes(), server.base)
-            server.route("/" + str(path.relative_to(CORPUS)), lambda _r, reply=reply: reply)
+            route = canned(declared_reply(path.read_bytes(), server.base))
+            server.route("/" + str(path.relative_to(CORPUS)), route)
             if "tests/http/" in str(path):  # the legacy suite also answered under its old prefix
-                server.route("/" + str(path.relative_to(CORPUS / "tests_http_legacy")),
-                             lambda _r, reply=reply: reply)
+                server.route("/" + str(path.relative_to(CORPUS / "tests_http_legacy")), route)
         server.route("/-/return-304.xml", lambda _r: Reply(304))
 
         async def read_all(fetcher: Fetcher) -> None:
