@@ -98,7 +98,8 @@ def run(urls: list[str], args: argparse.Namespace) -> None:
     print(f"sequential httpx+feedparser loop: {seq_s:.1f} s for {seq_entries} entries")
     print(f"ratio sequential / cycle 1: {seq_s / first_s:.1f}x; sequential / cycle 2: {seq_s / second_s:.1f}x")
     print(f"peak RSS: {rss_mb:.0f} MB")
-    print(f"start-up: `monitor feeds list` {startup('feeds', 'list'):.2f} s, `monitor --help` {startup('--help'):.2f} s")
+    print(f"start-up: `monitor feeds list` {startup('feeds', 'list'):.2f} s, "
+          f"`monitor --help` {startup('--help'):.2f} s")
 
 
 if __name__ == "__main__":

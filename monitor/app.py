@@ -19,6 +19,7 @@ from notifiers.base import Notifier
 
 if TYPE_CHECKING:
     from matchers.linker import Linker
+
     from monitor.pipeline import Pipeline
 
 
@@ -42,8 +43,9 @@ def linker_factory(watchlist: Watchlist, model: str | None) -> Callable[[], Link
 
     @cache
     def build() -> Linker:
-        from matchers.embeddings import Encoder
         from matchers.linker import Linker
+
+        from matchers.embeddings import Encoder
 
         return Linker(watchlist, encoder=Encoder.load(model))
 

@@ -164,6 +164,7 @@ def feeds_check(feeds: Path | None) -> None:
 def match(text: str | None, file: Path | None, title: str, watchlist: Path | None) -> None:
     """Link one text to the watchlist and print the decision with its evidence."""
     from matchers.explain import format_assessment
+
     from monitor.app import linker_factory
     from monitor.models import Item
     from monitor.watchlist import load_watchlist

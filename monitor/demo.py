@@ -49,7 +49,7 @@ feeds:
 """
 
 
-def _page(filename: str) -> Callable[[str], bytes]:
+def _page(filename: str) -> bytes | Callable[[str], bytes]:
     data = (DATA / filename).read_bytes()
     if filename.endswith(".pdf"):
         return lambda base: data

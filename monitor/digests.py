@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import defaultdict
-from email.utils import parseaddr
 from collections.abc import Callable, Iterable
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo

@@ -16,10 +16,7 @@ def next_poll(now: dt.datetime, interval: dt.timedelta, *, error_count: int, jit
     or `Retry-After` when those ask for longer. Failure: exponential backoff from the interval
     (x2 per consecutive error), capped at a day. `jitter` in [0, 1) adds up to 10% of the wait.
     """
-    if error_count > 0:
-        wait = interval * (2 ** min(error_count - 1, 16))
-    else:
-        wait = interval
+    wait = interval * 2 ** min(error_count - 1, 16) if error_count > 0 else interval
     for asked in (retry_after, max_age):
         if asked is not None:
             wait = max(wait, asked)

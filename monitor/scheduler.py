@@ -36,8 +36,8 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
                   now: dt.datetime) -> None:
     """Add the poll tick, the daily digest and the start-up digest catch-up to `scheduler`."""
     zone = app.settings.zone
-    scheduler.add_job(poll, IntervalTrigger(seconds=int(TICK.total_seconds()), start_date=now, timezone=zone), id="poll",
-                      next_run_time=now, max_instances=1, coalesce=True)
+    tick = IntervalTrigger(seconds=int(TICK.total_seconds()), start_date=now, timezone=zone)
+    scheduler.add_job(poll, tick, id="poll", next_run_time=now, max_instances=1, coalesce=True)
     at = app.settings.digest_time
     scheduler.add_job(digest, CronTrigger(hour=at.hour, minute=at.minute, timezone=zone), id="digest",
                       max_instances=1, coalesce=True, misfire_grace_time=3600)

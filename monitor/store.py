@@ -111,8 +111,7 @@ class Store:
             schema.items.c.fetched_at >= since, schema.items.c.signature.is_not(None),
             schema.items.c.story_id == schema.items.c.id)
         with self.engine.connect() as conn:
-            for story_id, signature in conn.execute(query):
-                yield story_id, signature
+            yield from conn.execute(query).tuples()
 
     def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
                   story_id: int | None = None, signature: bytes | None = None,
@@ -144,7 +143,8 @@ class Store:
     def copies_of(self, story_ids: Iterable[int]) -> dict[int, list[StoredItem]]:
         """Every later copy of each story, keyed by story id."""
         ids = list(set(story_ids))
-        query = select(schema.items).where(schema.items.c.story_id.in_(ids), schema.items.c.story_id != schema.items.c.id)
+        items = schema.items.c
+        query = select(schema.items).where(items.story_id.in_(ids), items.story_id != items.id)
         out: dict[int, list[StoredItem]] = {i: [] for i in ids}
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(schema.items.c.id)).mappings():
@@ -152,8 +152,9 @@ class Store:
         return out
 
     def assessment_of(self, item_id: int) -> Assessment | None:
+        query = select(schema.assessments).where(schema.assessments.c.item_id == item_id)
         with self.engine.connect() as conn:
-            row = conn.execute(select(schema.assessments).where(schema.assessments.c.item_id == item_id)).mappings().first()
+            row = conn.execute(query).mappings().first()
             if row is None:
                 return None
             link_rows = conn.execute(select(schema.links).where(schema.links.c.item_id == item_id)
@@ -246,6 +247,7 @@ def _insert_item(conn: Connection, item: Item, fetched_at: dt.datetime, story_id
         feed=item.feed, guid=item.guid, url=item.url, title=item.title, summary=item.summary,
         source=item.source, language=item.language, published=item.published, fetched_at=fetched_at,
         pages=[[p.number, p.text] for p in item.pages], story_id=story_id, signature=signature))
+    assert result.inserted_primary_key is not None
     item_id = int(result.inserted_primary_key[0])
     if story_id is None:  # the first copy of its story
         conn.execute(update(schema.items).where(schema.items.c.id == item_id).values(story_id=item_id))

@@ -90,7 +90,8 @@ class Watchlist(_Frozen):
     def _check_no_cycles(self) -> None:
         parents = {u.id: u.parent for u in self.units}
         for start in parents:
-            seen, node = set(), start
+            seen: set[str] = set()
+            node: str | None = start
             while node is not None:
                 if node in seen:
                     raise ValueError(f"unit {start!r}: the chain of command loops back to {node!r}")
