@@ -12,14 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
-import threading
 from collections.abc import Callable, Sequence
-from types import FrameType
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -30,6 +27,7 @@ from monitor.feeds import Feed
 log = logging.getLogger(__name__)
 
 TICK = dt.timedelta(minutes=1)
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None], digest: Callable[[], None],
@@ -46,7 +44,11 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
 
 
 def run_forever(app: App, feeds: Sequence[Feed]) -> None:
-    scheduler = BlockingScheduler(timezone=app.settings.zone, executors={"default": ThreadPoolExecutor(1)})
+    # Stop signals are blocked and waited for with sigwait instead of handled: a Python signal
+    # handler can interrupt the scheduler while it holds a lock and deadlock on shutdown. Threads
+    # started after the mask inherit it, so the signal always reaches this wait.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    scheduler = BackgroundScheduler(timezone=app.settings.zone, executors={"default": ThreadPoolExecutor(1)})
     pipeline = app.pipeline()
 
     def poll() -> None:
@@ -69,24 +71,11 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
         except MonitorError as exc:  # stays pending; the catch-up at the next start or tomorrow retries
             log.error("digest for %s not sent: %s", yesterday, exc)
 
-    stopping = threading.Event()
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.warning("received %s, stopping", signal.Signals(signum).name)
-        stopping.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-
-    def started(_event: SchedulerEvent) -> None:
-        if stopping.is_set():  # the signal came before the scheduler was running
-            scheduler.shutdown(wait=False)
-            return
-        print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
-              f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     schedule_jobs(scheduler, app, poll=poll, digest=digest, now=dt.datetime.now(dt.UTC))
     scheduler.start()
+    print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
+          f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
+    received = signal.sigwait(STOP_SIGNALS)
+    log.warning("received %s, stopping after the running job", signal.Signals(received).name)
+    scheduler.shutdown(wait=True)
     print("monitor: stopped.", flush=True)
