@@ -3,13 +3,16 @@
     MonitorError
     ├── ConfigError        a bad feeds.yaml / watchlist.yaml / setting (exit 2), names file:line: field
     ├── FetchError         one source could not be fetched or parsed (recorded per feed, never raised
-    │                      out of a poll cycle)
+    │   │                  out of a poll cycle)
+    │   └── FetchHTTPError     the server answered a status we cannot use; carries status, Retry-After
     ├── DeliveryError      a notifier could not deliver (alert / digest stays queued)
     │   └── FatalDeliveryError   retrying will not help (invalid_auth, channel_not_found)
     └── ModelError         the embedding model could not be loaded (says which and how to get it)
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 
 class MonitorError(Exception):
@@ -32,6 +35,15 @@ class FetchError(MonitorError):
     def __init__(self, kind: str, message: str) -> None:
         self.kind = kind
         super().__init__(f"{kind}: {message}")
+
+
+class FetchHTTPError(FetchError):
+    """A 4xx/5xx or broken redirect; `retry_after` (from 429/503) lets the scheduler back off politely."""
+
+    def __init__(self, kind: str, message: str, *, status: int, retry_after: dt.timedelta | None = None) -> None:
+        super().__init__(kind, message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class DeliveryError(MonitorError):

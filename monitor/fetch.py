@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from monitor.errors import FetchError
+from monitor.errors import FetchError, FetchHTTPError
 
 MiB = 1024 * 1024
 DEFAULT_USER_AGENT = "monitor/0.1 (+human-rights media monitoring; feed reader)"
@@ -76,19 +76,6 @@ class FetchResult:
     def content_type(self) -> str:
         """The media type without parameters, lowercase ('' when absent)."""
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-class FetchHTTPError(FetchError):
-    """The server answered with a status we cannot use (4xx, 5xx, a broken redirect).
-
-    Carries `status` and `retry_after` (from 429/503) so the scheduler can back off politely.
-    """
-
-    def __init__(self, kind: str, message: str, *, status: int,
-                 retry_after: dt.timedelta | None = None) -> None:
-        super().__init__(kind, message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 def make_client(limits: FetchLimits = FetchLimits(), user_agent: str = DEFAULT_USER_AGENT,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from monitor.alerts import build_alert, thread_key, to_payload
 from monitor.deliver import DeliveryReport, deliver_pending
-from monitor.errors import FetchError
+from monitor.errors import FetchError, FetchHTTPError
 from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
 from monitor.models import Item
@@ -183,5 +183,4 @@ def _state(states: dict[str, FeedState], feed: Feed) -> FeedState:
 
 def read_retry_after(error: FetchError) -> dt.timedelta | None:
     """A 429/503 may carry Retry-After; the fetcher puts it on the error when it does."""
-    value = getattr(error, "retry_after", None)
-    return value if isinstance(value, dt.timedelta) else None
+    return error.retry_after if isinstance(error, FetchHTTPError) else None
