@@ -1,0 +1,158 @@
+"""Alias matching: the watchlist's unit and case names compiled into word-boundary patterns.
+
+Patterns run on `fold`ed text (case and accents ignored), except short all-caps aliases such as
+"PF", which only match as written so "pf" inside a URL or word, or a lowercase abbreviation,
+does not count. Unit ordinals are generated from the unit's name: "102nd Infantry Battalion" also
+matches "102/o. Batallón de Infantería", "Batallón 102", "102° Batallón", "batallón de infantería
+No. 102"; "22nd Military Zone" also matches "22/a. Zona Militar" and "Zona Militar 22".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from monitor.watchlist import Case, Unit, Watchlist
+
+from .text import fold, strip_accents
+
+
+@dataclass(frozen=True)
+class AliasPattern:
+    """One compiled name of a unit or case."""
+
+    target: str  # "unit" or "case"
+    id: str
+    form: str  # the alias as written, or a description of the generated form
+    regex: re.Pattern[str]
+    folded: bool = True  # matched against folded text; False: accent-stripped text, case kept
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    """A pattern that matched a text, with the words it matched."""
+
+    target: str
+    id: str
+    form: str
+    matched: str
+    start: int
+    end: int
+
+
+# English unit words and their Spanish equivalents (Spanish puts the noun first:
+# "Infantry Battalion" -> "Batallón de Infantería", "Military Zone" -> "Zona Militar").
+_NOUNS_ES = {
+    "battalion": "batallon", "zone": "zona", "brigade": "brigada", "regiment": "regimiento",
+    "region": "region", "company": "compania", "division": "division", "squadron": "escuadron",
+    "group": "grupo", "corps": "cuerpo", "base": "base", "sector": "sector", "command": "comando",
+    "unit": "unidad", "fleet": "flota", "wing": "ala", "detachment": "destacamento",
+}
+_MODIFIERS_ES = {
+    "infantry": "de infanteria", "military": "militar", "naval": "naval", "cavalry": "de caballeria",
+    "motorized": "motorizado", "airborne": "aerotransportado", "parachute": "de fusileros paracaidistas",
+    "marine": "de infanteria de marina", "police": "de policia", "artillery": "de artilleria",
+    "engineers": "de ingenieros", "engineer": "de ingenieros", "air": "aerea", "special": "especial",
+    "forces": "de fuerzas", "mechanized": "mecanizado", "military police": "de policia militar",
+}
+# Nouns specific enough that "102nd Battalion" names the unit without its modifier; "22nd Zone" does not.
+_SPECIFIC_NOUNS = {"battalion", "brigade", "regiment", "squadron", "division", "batallon", "brigada",
+                   "regimiento", "escuadron"}
+_ORDINAL_NAME = re.compile(r"^\s*(\d{1,4})(?:st|nd|rd|th|[°º]|/?[oa]\.?)?\s+(.+?)\s*$", re.IGNORECASE)
+
+
+def ordinal(number: str) -> str:
+    """Regex for a number written as an English or Spanish ordinal: 102, 102nd, 102°, 102/o., 22a."""
+    return rf"(?<![\d.,/]){number}(?:st|nd|rd|th|°|\s?/\s?[oa]\.?|\.?[oa]\.?)?"
+
+
+def phrase(text: str, plurals: bool = False) -> str:
+    """Regex for a folded phrase with flexible spacing; `plurals`: each word may take -s / -es."""
+    suffix = r"(?:e?s)?" if plurals else ""
+    return r"\s+".join(re.escape(w) + (suffix if w[-1:].isalpha() else "") for w in fold(text).split())
+
+
+def unit_ordinal_forms(unit: Unit) -> list[str]:
+    """Generated regexes for a numbered unit ("102nd Infantry Battalion"); [] for unnumbered ones."""
+    match = _ORDINAL_NAME.match(strip_accents(unit.name))
+    if not match:
+        return []
+    number, rest = match.group(1), fold(match.group(2)).split()
+    noun, modifiers = rest[-1], " ".join(rest[:-1])
+    n = ordinal(number)
+    en_mod = rf"(?:{phrase(modifiers)}\s+)" if modifiers else ""
+    en_mod = en_mod + "?" if en_mod and noun in _SPECIFIC_NOUNS else en_mod
+    forms = [rf"{n}\s+{en_mod}{re.escape(noun)}\b", rf"\b{re.escape(noun)}\s+(?:no\.?\s*|number\s+)?{number}\b"]
+    noun_es = _NOUNS_ES.get(noun)
+    if noun_es:
+        forms.extend(_spanish_forms(number, noun_es, _MODIFIERS_ES.get(modifiers, "") if modifiers else ""))
+    return forms
+
+
+def _spanish_forms(number: str, noun: str, modifier: str) -> list[str]:
+    mod = rf"(?:\s+{phrase(modifier)})" if modifier else ""
+    mod = mod + "?" if mod and noun in _SPECIFIC_NOUNS else mod
+    n = ordinal(number)
+    numero = r"(?:(?:no|num|numero|n)\.?\s*|n\.?o\.?\s*)?"
+    return [rf"{n}\s+{noun}{mod}\b", rf"\b{noun}{mod}\s+{numero}{number}\b(?![.,]\d)"]
+
+
+def _is_acronym(alias: str) -> bool:
+    # "PF", "SEDENA", "GN": short, all capitals. These stay case-sensitive.
+    letters = alias.replace(".", "")
+    return letters.isupper() and len(letters) <= 6 and " " not in alias
+
+
+def compile_alias(target: str, owner: str, alias: str) -> AliasPattern:
+    """One listed alias as a word-boundary pattern (case-sensitive when it is an acronym)."""
+    if _is_acronym(alias):
+        plain = re.escape(strip_accents(alias))
+        return AliasPattern(target, owner, alias, re.compile(rf"(?<![\w.-]){plain}(?![\w-])"), folded=False)
+    # Plurals: "Policía Federal" also matches "policías federales", "Iguala police" "Iguala polices".
+    regex = phrase(alias, plurals=len(alias.split()) > 1)
+    return AliasPattern(target, owner, alias, re.compile(rf"(?<!\w){regex}(?!\w)"))
+
+
+def unit_patterns(unit: Unit) -> list[AliasPattern]:
+    names = dict.fromkeys([unit.name, *unit.aliases])
+    found = [compile_alias("unit", unit.id, a) for a in names if a.strip()]
+    found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r))
+                 for r in unit_ordinal_forms(unit))
+    return found
+
+
+def case_patterns(case: Case) -> list[AliasPattern]:
+    # A case's `name` is often a headline ("Tlatlaya killings"); only its aliases are names.
+    return [compile_alias("case", case.id, a) for a in dict.fromkeys(case.aliases) if a.strip()]
+
+
+class AliasIndex:
+    """Every alias of a watchlist, compiled once; `find` lists the hits in one text."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.patterns: tuple[AliasPattern, ...] = (
+            *(p for u in watchlist.units for p in unit_patterns(u)),
+            *(p for c in watchlist.cases for p in case_patterns(c)),
+        )
+
+    def find(self, text: str) -> list[AliasHit]:
+        folded, plain = fold(text), strip_accents(text)
+        hits = [_hit(p, m) for p in self.patterns
+                for m in p.regex.finditer(folded if p.folded else plain)]
+        return _longest_first(hits)
+
+
+def _hit(pattern: AliasPattern, match: re.Match[str]) -> AliasHit:
+    return AliasHit(pattern.target, pattern.id, pattern.form, match.group(0), match.start(), match.end())
+
+
+def _longest_first(hits: Iterable[AliasHit]) -> list[AliasHit]:
+    """Keep one hit per span: drop hits inside a longer (or equal, earlier-listed) hit."""
+    ordered = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[AliasHit] = []
+    for hit in ordered:
+        inside = any(k.start <= hit.start and hit.end <= k.end for k in kept)
+        if not inside:
+            kept.append(hit)
+    return kept

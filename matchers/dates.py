@@ -1,0 +1,46 @@
+"""Date compatibility: does an item mention the day a case happened, or years that rule it out?
+
+"June 30" / "30 de junio" in an item about a case dated 2014-06-30 supports the link; an item that
+only speaks of 2010 and 2011 is probably not about an event of 2008 (the years a case's own texts
+mention count as its years).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from .text import fold
+
+_MONTHS = (
+    ("january", "enero"), ("february", "febrero"), ("march", "marzo"), ("april", "abril"),
+    ("may", "mayo"), ("june", "junio"), ("july", "julio"), ("august", "agosto"),
+    ("september", "septiembre|setiembre"), ("october", "octubre"), ("november", "noviembre"),
+    ("december", "diciembre"),
+)
+_YEAR = re.compile(r"(?<![\d.,/-])(19[5-9]\d|20[0-4]\d)(?![\d.,/]\d)")
+
+
+def years(text: str) -> set[int]:
+    """Four-digit years 1950-2049 written in the text."""
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+def day_pattern(date: dt.date) -> re.Pattern[str]:
+    """Matches the month and day of `date` in folded EN/ES text: "June 30", "30 June", "30 de junio"."""
+    en, es = _MONTHS[date.month - 1]
+    day = rf"0?{date.day}(?:st|nd|rd|th)?"
+    return re.compile(rf"\b(?:(?:{en})\.?\s+{day}\b|{day}\s+(?:of\s+)?(?:{en})\b|{day}\s+de\s+(?:{es})\b)")
+
+
+def mentions_day(text: str, date: dt.date | None) -> bool:
+    return date is not None and day_pattern(date).search(fold(text)) is not None
+
+
+def year_compatibility(item_years: set[int], case_years: Iterable[int]) -> int:
+    """+1 when the item names one of the case's years, -1 when it names years but none of them, else 0."""
+    known = set(case_years)
+    if not item_years or not known:
+        return 0
+    return 1 if item_years & known else -1

@@ -1,0 +1,108 @@
+"""`monitor eval`: link a labelled item set with the real matcher, write predictions, score them.
+
+Items are JSONL like `shared/eval/dev.jsonl` (`id, lang, source, title, text, expect`); predictions are
+one `{"id", "cases", "units", "statements", "allegation", "alert"}` a line, and the score is the one
+`shared/eval/score.py` computes (micro P/R/F1 per label).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from matchers.embeddings import TextEncoder
+from matchers.linker import Linker
+from matchers.result import Assessment
+from monitor.models import Item
+from monitor.watchlist import load_watchlist
+
+LABELS = ("cases", "units", "statements", "allegation", "alert")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def to_item(row: dict[str, Any]) -> Item:
+    """An eval row as the Item a feed would have produced."""
+    return Item(feed="eval", guid=row["id"], url="", title=row.get("title", ""), summary=row.get("text", ""),
+                language=row.get("lang"))
+
+
+def prediction(key: str, assessment: Assessment) -> dict[str, Any]:
+    return {
+        "id": key,
+        "cases": [link.id for link in assessment.cases],
+        "units": [link.id for link in assessment.units],
+        "statements": [link.id for link in assessment.statements],
+        "allegation": assessment.allegation is not None,
+        "alert": assessment.alert,
+    }
+
+
+def predict(watchlist_path: Path, items_path: Path, linker: Linker | None = None,
+            encoder: TextEncoder | None = None) -> list[dict[str, Any]]:
+    """One prediction per item of `items_path`; builds a Linker for the watchlist unless given one."""
+    if linker is None:
+        linker = Linker(load_watchlist(Path(watchlist_path)), encoder)
+    rows = read_jsonl(Path(items_path))
+    assessments = linker.assess_many([to_item(r) for r in rows])
+    return [prediction(r["id"], a) for r, a in zip(rows, assessments, strict=True)]
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _as_set(value: Any) -> set[Any]:
+    if isinstance(value, bool) or value is None:
+        return {True} if value else set()
+    return set(value)
+
+
+def score_rows(items: Sequence[dict[str, Any]], predictions: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Per-label P/R/F1 micro-averaged over (item, label) pairs, exactly as shared/eval/score.py."""
+    preds = {p["id"]: p for p in predictions}
+    missing = [r["id"] for r in items if r["id"] not in preds]
+    if missing:
+        raise ValueError(f"missing predictions for {missing[:5]}")
+    report: dict[str, Any] = {}
+    errors: list[str] = []
+    for label in (k for k in LABELS if any(k in r["expect"] for r in items)):
+        tp = fp = fn = 0
+        for row in (r for r in items if label in r["expect"]):
+            want, got = _as_set(row["expect"][label]), _as_set(preds[row["id"]].get(label))
+            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+            if want != got:
+                errors.append(f"{row['id']} {label}: expected {sorted(map(str, want))}, "
+                              f"got {sorted(map(str, got))}")
+        report[label] = prf(tp, fp, fn)
+    report["errors"] = errors
+    return report
+
+
+def score(items_path: Path, predictions_path: Path) -> dict[str, Any]:
+    return score_rows(read_jsonl(Path(items_path)), read_jsonl(Path(predictions_path)))
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"  {e}" for e in report.get("errors", [])]
+    lines += [f"{label:11s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}"
+              for label, m in report.items() if label != "errors"]
+    return "\n".join(lines)
+
+
+def run_eval(watchlist_path: Path, items_path: Path, predictions_path: Path,
+             encoder: TextEncoder | None) -> str:
+    """Link every item, write the predictions JSONL, and return the score report as text."""
+    predictions = predict(Path(watchlist_path), Path(items_path), encoder=encoder)
+    with open(predictions_path, "w", encoding="utf-8") as f:
+        for row in predictions:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return format_report(score(Path(items_path), Path(predictions_path)))
