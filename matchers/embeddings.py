@@ -62,7 +62,10 @@ class Encoder:
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers renamed the method (get_embedding_dimension, v5+); support both.
+        getter = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        return int(getter() or 0)
 
 
 def _resolve(model: str | None) -> tuple[str, str]:

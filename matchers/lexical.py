@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .text import words
 
 # Function words of English and Spanish: they say nothing about which case a story is about.
-STOPWORDS = frozenset("""
+_FUNCTION_WORDS = """
 a an the and or but if of to in on at by for with from as into onto over under about after before
 is are was were be been being has have had do does did not no nor this that these those it its
 he she they them his her their we our you your i me my who whom which what when where why how
@@ -25,8 +25,9 @@ said says say told according while during since until because through between ag
 el la los las un una unos unas y o pero si de del a al en con por para sin sobre entre desde hasta
 es son fue fueron ser sido era eran ha han habia habian hay esta estan estaba este ese esa esos
 esas estos estas eso esto lo le les se su sus que quien quienes cual cuales como cuando donde
-mas muy tambien ya no ni otro otra otros otras todo toda todos todas mismo misma segun dijo
-""".split())
+mas muy tambien ya ni otro otra otros otras todo toda todos todas mismo misma segun dijo
+"""
+STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 
 
 

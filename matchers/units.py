@@ -13,7 +13,7 @@ from monitor.watchlist import Watchlist
 from .aliases import AliasHit
 from .allegation import SentenceFinding
 from .places import AreaPattern, area_patterns
-from .result import Evidence
+from .result import Evidence, Signal
 from .text import Passage, fold
 
 _ARREST = re.compile(r"^\W*(?:\w+\s+){0,3}?(?:arrested|detained|captured|apprehended|caught|arrest|"
@@ -69,6 +69,6 @@ def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
 
 
 def unit_evidence(mention: UnitMention) -> Evidence:
-    signal = "alias" if mention.via == "named" else "place"
+    signal: Signal = "alias" if mention.via == "named" else "place"
     return Evidence(signal, mention.passage.text, mention.matched, 1.0 if mention.via == "named" else 0.6,
                     mention.passage.page)

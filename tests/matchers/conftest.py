@@ -1,0 +1,29 @@
+"""Shared fixtures: the bundled model is loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matchers.embeddings import Encoder
+from matchers.linker import Linker
+from monitor.watchlist import Watchlist, load_watchlist
+
+# shared/ sits beside the work tree (here and in CI's fresh clone).
+EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    return Encoder.load()
+
+
+@pytest.fixture(scope="session")
+def watchlist() -> Watchlist:
+    return load_watchlist(EVAL / "watchlist.yaml")
+
+
+@pytest.fixture(scope="session")
+def linker(watchlist: Watchlist, encoder: Encoder) -> Linker:
+    return Linker(watchlist, encoder)

@@ -1,0 +1,55 @@
+import pytest
+
+from matchers.allegation import allegation, examine, findings
+from matchers.text import Passage
+
+
+def kinds(text: str, about_case: bool = False) -> tuple[str, ...]:
+    found = allegation(findings([Passage(text)]), about_case)
+    return found.types if found else ()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Soldiers executed eight people who had surrendered.", "killing"),
+    ("Militares privaron de la vida a doce personas.", "killing"),
+    ("La CNDH documentó una ejecución extrajudicial.", "killing"),
+    ("Three men said troops beat them and gave them electric shocks.", "torture"),
+    ("Los detenidos denunciaron golpes y descargas eléctricas por parte de policías.", "torture"),
+    ("Marines raped a woman during the raid, prosecutors said.", "sexual violence"),
+    ("Denuncian abuso sexual de soldados contra una detenida.", "sexual violence"),
+    ("Experts documented the enforced disappearance of the students.", "disappearance"),
+    ("Los agentes entregaron a los jóvenes a un grupo criminal.", "disappearance"),
+    ("Police held the men incommunicado for three days.", "arbitrary detention"),
+    ("La detención arbitraria de los campesinos por militares.", "arbitrary detention"),
+    ("Investigators found that soldiers moved bodies and placed rifles beside them.", "scene tampering"),
+    ("Agentes federales sembraron armas junto a los cuerpos.", "scene tampering"),
+    ("Federal police opened fire on unarmed civilians.", "attack on civilians"),
+    ("Policías dispararon contra civiles desarmados.", "attack on civilians"),
+])
+def test_violations_in_both_languages(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Troops helped residents clear mud and rebuild a school after the floods.",
+    "El general asumió el mando de la zona militar en una ceremonia.",
+    "The navy evacuated thousands of tourists after the hurricane.",
+    "Gunmen attacked a bar in Acapulco, killing nine people, in a dispute between criminal groups.",
+    "The prosecutor found no evidence that soldiers took part in the attack on the students.",
+    "La Secretaría reitera que la institución respeta los derechos humanos.",
+    "Two soldiers were killed in an ambush by gunmen.",
+    "Soldiers killed three gunmen in a firefight on the highway.",
+])
+def test_non_allegations(text):
+    assert kinds(text) == ()
+
+
+def test_a_case_supplies_the_actor_a_sentence_leaves_out():
+    text = "Miles marcharon por los estudiantes desaparecidos en Iguala."
+    assert kinds(text) == ()
+    assert kinds(text, about_case=True) == ("disappearance",)
+
+
+def test_denial_is_marked_on_the_sentence():
+    finding = examine(Passage("The army denied that soldiers tortured the detainees."))
+    assert finding is not None and finding.denial

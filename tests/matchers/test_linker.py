@@ -1,0 +1,89 @@
+"""Combination logic with a tiny fake encoder (no model): signals, thresholds, batching, evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matchers.linker import Linker
+from matchers.text import fold
+from monitor.models import Item, Page
+from monitor.watchlist import Watchlist
+
+KEYWORDS = ("warehouse", "bodega", "surrender", "students", "buses", "floods", "market")
+
+
+class KeywordEncoder:
+    """Embeds a text as its (normalized) keyword counts; counts how many texts it was asked for."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        rows = [[fold(t).count(k) for k in KEYWORDS] + [0.1] for t in texts]
+        matrix = np.array(rows, dtype=np.float32).reshape(len(texts), len(KEYWORDS) + 1)
+        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def item(title: str, text: str = "", pages: tuple[Page, ...] = ()) -> Item:
+    return Item("t", title, "", title, text, pages=pages)
+
+
+def test_alias_and_content_link_a_case_with_evidence(watchlist: Watchlist):
+    linker = Linker(watchlist, KeywordEncoder())
+    found = linker.assess(item("Survivor of Tlatlaya warehouse speaks",
+                               "She said the men surrendered before soldiers killed them on June 30."))
+    assert [c.id for c in found.cases] == ["tlatlaya-2014"]
+    signals = {e.signal for e in found.cases[0].evidence}
+    assert {"alias", "dense", "lexical"} <= signals
+    assert any("case tlatlaya-2014" in note for note in found.notes)
+
+
+def test_unrelated_items_link_nothing_and_skip_embedding(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder)
+    found = linker.assess_many([item("Stock markets rise", "Investors welcomed trade talks."),
+                                item("Floods in the south", "Rains damaged roads and homes.")])
+    assert all(not a.linked and a.allegation is None for a in found)
+    # no case was reachable: only the watchlist texts could have been embedded, no item passage
+    assert sum(encoder.calls) == 0
+
+
+def test_batch_embeds_items_together(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder)
+    items = [item("Tlatlaya warehouse killings", "Soldiers executed men who surrendered in Tlatlaya."),
+             item("Ayotzinapa students", "Police attacked the buses of the 43 students in Iguala.")]
+    found = linker.assess_many(items)
+    assert [[c.id for c in a.cases] for a in found] == [["tlatlaya-2014"], ["ayotzinapa-2014"]]
+    assert encoder.calls[0] >= 4  # the passages of both items in one call
+
+
+def test_case_evidence_keeps_report_page(watchlist: Watchlist):
+    linker = Linker(watchlist, KeywordEncoder())
+    report = item("Annual report", "", pages=(Page("Budget and staffing.", 1),
+                                             Page("In Apatzingán federal police killed 16 unarmed civilians "
+                                                  "on January 6.", 7)))
+    found = linker.assess(report)
+    assert [c.id for c in found.cases] == ["apatzingan-2015"]
+    assert any(e.page == 7 for e in found.cases[0].evidence)
+
+
+def test_without_encoder_the_sparse_signals_still_link(watchlist: Watchlist):
+    found = Linker(watchlist).assess(item("Policías federales alteraron escena en Apatzingán",
+                                          "Agentes de la Policía Federal sembraron armas tras disparar "
+                                          "contra civiles desarmados en Apatzingán."))
+    assert [c.id for c in found.cases] == ["apatzingan-2015"]
+    assert found.alert
+
+
+def test_background_items_lower_the_weight_of_their_words(watchlist: Watchlist):
+    text = "Warehouse fire in the State of Mexico"
+    plain = Linker(watchlist).cases.sparse_scores([], set())
+    assert plain  # one score per case even for an empty item
+    seen = ["warehouse fire news"] * 50
+    before = Linker(watchlist).cases.lexical.scores(text)
+    after = Linker(watchlist, background=seen).cases.lexical.scores(text)
+    assert max(after) < max(before)

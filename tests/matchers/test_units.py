@@ -1,0 +1,62 @@
+"""Place/areas, touched vs implicated, chain-of-command roll-up (real linker on the eval watchlist)."""
+
+from matchers.linker import Linker
+from monitor.models import Item
+
+
+def assess(linker: Linker, title: str, text: str = ""):
+    return linker.assess(Item("t", title, "", title, text))
+
+
+def units(assessment) -> dict[str, tuple[str, bool]]:
+    return {u.id: (u.via, u.implicated) for u in assessment.units}
+
+
+def test_soldiers_based_in_a_place_touch_the_unit_based_there(linker):
+    found = assess(linker, "Informe", "Soldados con sede en Iguala vigilaron a los jóvenes.")
+    assert units(found)["sedena-27-bi"][0] == "area"
+
+
+def test_a_place_without_base_wording_touches_no_unit(linker):
+    found = assess(linker, "Army had no role in Iguala events, ministry says")
+    assert "sedena-27-bi" not in units(found)
+
+
+def test_arresting_force_is_touched_not_implicated(linker):
+    found = assess(linker, "Arrest in Guerrero",
+                   "Federal police officers arrested a former mayor accused of ordering the killing of "
+                   "two journalists.")
+    assert units(found)["pf"] == ("named", False)
+    assert not found.alert
+
+
+def test_named_unit_accused_in_the_sentence_is_implicated_and_rolls_up(linker, watchlist):
+    found = assess(linker, "Detainees accuse soldiers",
+                   "Three men say troops of the 22nd Military Zone beat them and gave them electric shocks.")
+    assert units(found)["sedena-22-zm"] == ("named", True)
+    assert found.alert
+    # the zone's whole family is at risk, the battalion under it included
+    assert {"sedena-22-zm", "sedena-102-bi"} <= set(found.at_risk)
+
+
+def test_battalion_allegation_puts_its_zone_at_risk(linker):
+    found = assess(linker, "Abusos del 27 Batallón",
+                   "Militares del 27 Batallón de Infantería torturaron a dos detenidos, según la CNDH.")
+    assert found.implicated == ("sedena-27-bi",)
+    assert set(found.at_risk) == {"sedena-27-bi", "sedena-35-zm"}
+
+
+def test_named_unit_without_allegation_is_touched_only(linker):
+    found = assess(linker, "Policía Federal inaugura academia",
+                   "La Policía Federal inauguró una academia de formación en Puebla.")
+    assert units(found) == {"pf": ("named", False)}
+    assert found.allegation is None and not found.alert
+
+
+def test_unsupported_case_units_raise_no_alert(linker):
+    found = assess(linker, "Cocula police handed students to gang, suspect says",
+                   "A detained gang member said officers of the Cocula police delivered the 43 students "
+                   "of Ayotzinapa to the gang.")
+    assert [c.id for c in found.cases] == ["ayotzinapa-2014"]
+    assert set(found.implicated) == {"iguala-mp", "cocula-mp"}
+    assert found.at_risk == () and not found.alert
