@@ -111,7 +111,7 @@ class Store:
             schema.items.c.fetched_at >= since, schema.items.c.signature.is_not(None),
             schema.items.c.story_id == schema.items.c.id)
         with self.engine.connect() as conn:
-            yield from conn.execute(query).tuples()
+            yield from ((row[0], row[1]) for row in conn.execute(query))
 
     def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
                   story_id: int | None = None, signature: bytes | None = None,
