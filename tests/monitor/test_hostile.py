@@ -55,6 +55,6 @@ def test_hostile_feed_text_is_neutralised_in_slack_and_email(
                         recipients=("v@example.org",))
     send_digest_once(store, digest, smtp, lambda: NOW)
     html = smtp_server.messages[0].get_body(("html",)).get_content()
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in html and "&lt;@U024BE7LH&gt;" in html
     assert 'href="javascript:' not in html
     store.close()
