@@ -7,6 +7,7 @@ torch and sentence-transformers are imported inside `Encoder.load` only, so impo
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -26,12 +27,13 @@ class TextEncoder(Protocol):
 class Encoder:
     """A sentence-transformers model with an in-memory cache keyed by (model name, text).
 
-    Watchlist texts are embedded once per process however many items are linked against them.
+    Watchlist texts are embedded once per process however many items are linked against them; the
+    cache is bounded (least recently used texts go first) so a long-running poller does not grow.
     """
 
-    def __init__(self, model: Any, name: str, batch_size: int = 64) -> None:
-        self._model, self.name, self.batch_size = model, name, batch_size
-        self._cache: dict[tuple[str, str], np.ndarray] = {}
+    def __init__(self, model: Any, name: str, batch_size: int = 64, cache_size: int = 50_000) -> None:
+        self._model, self.name, self.batch_size, self.cache_size = model, name, batch_size, cache_size
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 
     @classmethod
     def load(cls, model: str | None = None) -> Encoder:
@@ -58,7 +60,12 @@ class Encoder:
                 self._cache[(self.name, text)] = vector.astype(np.float32)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[(self.name, t)] for t in texts])
+        rows = np.stack([self._cache[(self.name, t)] for t in texts])
+        for text in texts:
+            self._cache.move_to_end((self.name, text))
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return rows
 
     @property
     def dimension(self) -> int:
