@@ -136,12 +136,12 @@ def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
     """List feeds with their health: last success, last error, error count, next poll."""
+    from monitor.feed_health import read_feed_states
     from monitor.feeds import load_feeds
     from monitor.report import print_feed_list
-    from monitor.store import Store
 
     settings = _settings(feeds, None, db)
-    print_feed_list(load_feeds(settings.feeds_path), Store(settings.db).feed_states())
+    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
 
 
 @feeds.command("check")
@@ -164,7 +164,6 @@ def feeds_check(feeds: Path | None) -> None:
 def match(text: str | None, file: Path | None, title: str, watchlist: Path | None) -> None:
     """Link one text to the watchlist and print the decision with its evidence."""
     from matchers.explain import format_assessment
-
     from monitor.app import linker_factory
     from monitor.models import Item
     from monitor.watchlist import load_watchlist

@@ -15,8 +15,9 @@ from matchers.result import Assessment
 from monitor.alerts import best_evidence, statement_lines
 from monitor.app import App, utc_now
 from monitor.errors import ConfigError
+from monitor.models import FeedState
 from monitor.settings import Settings
-from monitor.store import FeedState, Store, StoredItem
+from monitor.store import Store, StoredItem
 from monitor.watchlist import Watchlist
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email

@@ -1,9 +1,25 @@
-"""What flows through the pipeline: an `Item` read from a source, with its text split into pages."""
+"""What flows through the pipeline: an `Item` read from a source, with its text split into pages,
+and the `FeedState` kept per feed."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers of one feed: validators for conditional requests, and its health."""
+
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: dt.datetime | None = None
+    last_attempt: dt.datetime | None = None
+    last_error: str = ""
+    error_count: int = 0
+    next_poll: dt.datetime | None = None
+    items_seen: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from monitor.deliver import DeliveryReport, deliver_pending
 from monitor.errors import FetchError, FetchHTTPError
 from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
-from monitor.models import Item
+from monitor.models import FeedState, Item
 from monitor.schedule import is_due, next_poll
 from monitor.sources import Enriched, FeedRead, enrich, read_feed
-from monitor.store import FeedState, Store
+from monitor.store import Store
 from monitor.stories import StoryIndex
 from monitor.watchlist import Watchlist
 from notifiers.base import Notifier

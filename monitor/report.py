@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from monitor.errors import FetchError
 from monitor.feeds import Feed
-from monitor.store import FeedState
+from monitor.models import FeedState
 from notifiers.escape import terminal
 
 if TYPE_CHECKING:  # the pipeline pulls in the fetcher and matchers; `feeds list` must start fast
@@ -52,6 +51,8 @@ def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream:
 
 def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: TextIO | None = None) -> int:
     """Fetch and parse each feed once; print one line each; return how many failed."""
+    import asyncio  # here, not at the top: `feeds list` shares this module and must start fast
+
     stream = stream or sys.stdout
     results = asyncio.run(_check(feeds, reliefweb_appname))
     for feed, outcome in zip(feeds, results, strict=True):
@@ -61,6 +62,8 @@ def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: Te
 
 
 async def _check(feeds: Sequence[Feed], appname: str | None) -> list[int | FetchError]:
+    import asyncio
+
     from monitor.fetch import Fetcher, Validators
     from monitor.pipeline import open_fetcher
     from monitor.sources import read_feed

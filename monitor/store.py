@@ -17,20 +17,7 @@ from sqlalchemy.engine import Connection
 
 from matchers.result import Allegation, Assessment, Evidence, Link
 from monitor import schema
-from monitor.models import Item, Page
-
-
-@dataclass(frozen=True)
-class FeedState:
-    name: str
-    etag: str | None = None
-    last_modified: str | None = None
-    last_success: dt.datetime | None = None
-    last_attempt: dt.datetime | None = None
-    last_error: str = ""
-    error_count: int = 0
-    next_poll: dt.datetime | None = None
-    items_seen: int = 0
+from monitor.models import FeedState, Item, Page
 
 
 @dataclass(frozen=True)
