@@ -65,11 +65,13 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     def digest() -> None:
         from monitor.digests import run_digest
 
+        # Yesterday's digest, and any earlier one that is still pending (SMTP was down): none is lost.
         yesterday = dt.datetime.now(app.settings.zone).date() - dt.timedelta(days=1)
-        try:
-            run_digest(app, yesterday, send=True, out=None)
-        except MonitorError as exc:  # stays pending; the catch-up at the next start or tomorrow retries
-            log.error("digest for %s not sent: %s", yesterday, exc)
+        for day in sorted({*app.store.pending_digest_days(), yesterday}):
+            try:
+                run_digest(app, day, send=True, out=None)
+            except MonitorError as exc:  # stays pending; the next run retries it
+                log.error("digest for %s not sent: %s", day, exc)
 
     schedule_jobs(scheduler, app, poll=poll, digest=digest, now=dt.datetime.now(dt.UTC))
     scheduler.start()

@@ -192,6 +192,12 @@ class Store:
             row = conn.execute(select(schema.digests).where(schema.digests.c.day == day)).mappings().first()
         return None if row is None else DigestRow(row["day"], row["status"], row["message_id"], row["attempts"])
 
+    def pending_digest_days(self) -> list[dt.date]:
+        """Days whose digest was claimed but never went out (SMTP down, process stopped)."""
+        query = select(schema.digests.c.day).where(schema.digests.c.status == "pending").order_by(schema.digests.c.day)
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query)]
+
     def claim_digest(self, day: dt.date, message_id: str, now: dt.datetime) -> DigestRow:
         """The digest row for `day`, created pending if absent; its message id stays stable across retries."""
         with self.engine.begin() as conn:
