@@ -33,6 +33,7 @@ from notifiers.base import Notifier
 
 if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the factory
     from matchers.linker import Linker
+    from matchers.result import Assessment
 
 log = logging.getLogger(__name__)
 
@@ -122,22 +123,31 @@ class Pipeline:
         if not items:
             return 0, 0, 0
         assessments = self.linker().assess_many(items)
-        now = self.clock()
-        stories = self._story_index()
+        try:
+            return self._save(items, assessments)
+        except BaseException:
+            self._stories = None  # it may hold stories the rolled-back transaction never stored
+            raise
+
+    def _save(self, items: list[Item], assessments: list[Assessment]) -> tuple[int, int, int]:
+        """One transaction for the cycle: every decision with its outbox row, or (after a crash) none;
+        then the feeds' validators are not saved either, and the items come again next cycle."""
+        now, stories = self.clock(), self._story_index()
         linked = alerts = 0
-        for item, assessment in zip(items, assessments, strict=True):
-            signature = stories.signature(f"{item.title}\n{item.summary}")
-            story_key = stories.match_signature(signature)
-            story_id = int(story_key) if story_key else None
-            # A syndicated copy of a story that already alerted joins it (digest: "also reported by").
-            alert = assessment.alert and not (story_id and self.store.story_has_alert(story_id))
-            payload = to_payload(build_alert(item, assessment, self.watchlist)) if alert else None
-            item_id = self.store.save_item(item, assessment, fetched_at=now, story_id=story_id,
-                                           signature=signature, alert=payload, thread_key=thread_key(assessment))
-            if story_id is None:
-                stories.add_signature(str(item_id), signature)
-            linked += assessment.linked
-            alerts += bool(payload)
+        with self.store.batch() as batch:
+            for item, assessment in zip(items, assessments, strict=True):
+                signature = stories.signature(f"{item.title}\n{item.summary}")
+                story_key = stories.match_signature(signature)
+                story_id = int(story_key) if story_key else None
+                # A syndicated copy of a story that already alerted joins it (digest: "also reported by").
+                alert = assessment.alert and not (story_id and batch.story_has_alert(story_id))
+                payload = to_payload(build_alert(item, assessment, self.watchlist)) if alert else None
+                item_id = batch.save_item(item, assessment, fetched_at=now, story_id=story_id,
+                                          signature=signature, alert=payload, thread_key=thread_key(assessment))
+                if story_id is None:
+                    stories.add_signature(str(item_id), signature)
+                linked += assessment.linked
+                alerts += bool(payload)
         return len(items), linked, alerts
 
     def _story_index(self) -> StoryIndex:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,26 +101,20 @@ class Store:
         with self.engine.connect() as conn:
             yield from ((row[0], row[1]) for row in conn.execute(query))
 
-    def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
-                  story_id: int | None = None, signature: bytes | None = None,
-                  alert: dict[str, Any] | None = None, thread_key: str = "",
-                  thread_window: dt.timedelta = dt.timedelta(days=7)) -> int:
-        """Store the item, its links and decision, and its outbox row, in ONE transaction."""
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for many items: all of them, their links and outbox rows, or none."""
         with self.engine.begin() as conn:
-            item_id = _insert_item(conn, item, fetched_at, story_id, signature)
-            _insert_assessment(conn, item_id, assessment)
-            if alert is not None:
-                thread_of = _thread_root(conn, thread_key, fetched_at - thread_window)
-                conn.execute(insert(schema.alerts).values(
-                    item_id=item_id, thread_key=thread_key, thread_of=thread_of, payload=alert,
-                    created_at=fetched_at, status="pending", attempts=0))
-        return item_id
+            yield Batch(conn)
+
+    def save_item(self, item: Item, assessment: Assessment, **kwargs: Any) -> int:
+        """Store the item, its links and decision, and its outbox row, in ONE transaction."""
+        with self.batch() as batch:
+            return batch.save_item(item, assessment, **kwargs)
 
     def story_has_alert(self, story_id: int) -> bool:
-        query = (select(func.count()).select_from(schema.alerts.join(schema.items))
-                 .where(schema.items.c.story_id == story_id))
-        with self.engine.connect() as conn:
-            return bool(conn.execute(query).scalar())
+        with self.batch() as batch:
+            return batch.story_has_alert(story_id)
 
     def items_fetched_between(self, start: dt.datetime, end: dt.datetime) -> list[StoredItem]:
         query = (select(schema.items).where(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
@@ -217,6 +212,31 @@ class Store:
             values.update(status="sent", sent_at=now)
         with self.engine.begin() as conn:
             conn.execute(update(schema.digests).where(schema.digests.c.day == day).values(**values))
+
+
+class Batch:
+    """Writes inside one open transaction (see `Store.batch`); reads see the batch's own writes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
+                  story_id: int | None = None, signature: bytes | None = None,
+                  alert: dict[str, Any] | None = None, thread_key: str = "",
+                  thread_window: dt.timedelta = dt.timedelta(days=7)) -> int:
+        item_id = _insert_item(self._conn, item, fetched_at, story_id, signature)
+        _insert_assessment(self._conn, item_id, assessment)
+        if alert is not None:
+            thread_of = _thread_root(self._conn, thread_key, fetched_at - thread_window)
+            self._conn.execute(insert(schema.alerts).values(
+                item_id=item_id, thread_key=thread_key, thread_of=thread_of, payload=alert,
+                created_at=fetched_at, status="pending", attempts=0))
+        return item_id
+
+    def story_has_alert(self, story_id: int) -> bool:
+        query = (select(func.count()).select_from(schema.alerts.join(schema.items))
+                 .where(schema.items.c.story_id == story_id))
+        return bool(self._conn.execute(query).scalar())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
