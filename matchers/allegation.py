@@ -119,6 +119,11 @@ class SentenceFinding:
     intrinsic: bool  # a term that is state abuse by definition
 
 
+def is_denial(folded: str) -> bool:
+    """The folded sentence states an official denial or position ("was not involved", "no hay pruebas")."""
+    return _DENIAL.search(folded) is not None
+
+
 def violation_terms(folded: str) -> list[tuple[str, str]]:
     """(kind, matched words) for every violation term in folded text."""
     return [(kind, m.group(0)) for kind, regex in _VIOLATION.items() for m in regex.finditer(folded)]
@@ -139,7 +144,7 @@ def examine(passage: Passage) -> SentenceFinding | None:
     if accuses and _CRIMINAL_ACTOR.search(folded) and not _FORCE_RE.search(_CRIMINAL_ACTOR.split(folded)[0]):
         # "Gunmen killed nine, police said": the criminal group acts first, the force only reports.
         accuses = False
-    return SentenceFinding(passage, kinds, terms, _DENIAL.search(folded) is not None, accuses,
+    return SentenceFinding(passage, kinds, terms, is_denial(folded), accuses,
                            _INTRINSIC.search(folded) is not None)
 
 

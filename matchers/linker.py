@@ -54,6 +54,7 @@ class Linker:
         self.cases = CaseModel(watchlist, [*BACKGROUND, *background])
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
+        self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
 
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
@@ -115,7 +116,7 @@ class Linker:
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
-        statement_links = self._statement_links(prepared, vectors, {s.case for s in linked}, allegation)
+        statement_links = self._statement_links(prepared, vectors, linked, allegation)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
         notes = _notes(linked, allegation, unit_links, at_risk)
         return Assessment(tuple(case_links), tuple(unit_links), tuple(statement_links), allegation,
@@ -139,22 +140,44 @@ class Linker:
                 links[uid] = _through_case(uid, links.get(uid), case)
         return list(links.values())
 
-    def _statement_links(self, prepared: _Prepared, vectors: np.ndarray | None, cases: set[str],
+    def _statement_links(self, prepared: _Prepared, vectors: np.ndarray | None, linked: Sequence[CaseScore],
                          allegation: Allegation | None) -> list[Link]:
-        if vectors is None or self.encoder is None:
-            return []
-        shown = [prepared.passages[j] for j in prepared.embed]
-        case_similarity = self._case_similarity(vectors)
-        index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
+        cases = {s.case for s in linked}
+        window = [prepared.passages[i] for i in _on_case(prepared, linked)]
         out = []
-        for candidate in stmts.candidates(self.watchlist.statements, cases):
-            similarity = vectors @ self.encoder.encode([candidate.statement.text])[0]
-            if candidate.statement.cases:
-                similarity = similarity - case_similarity[:, [index[c] for c in candidate.statement.cases]].max(1)
-            link = stmts.link(candidate, similarity, shown, allegation)
+        for found in self.statements:
+            tied = set(found.statement.cases)
+            if tied and not tied & cases:
+                continue
+            hits = stmts.concept_hits(found, window if tied else prepared.passages)
+            link = stmts.link(found, hits, self._dense_match(found, prepared, vectors), allegation)
             if link is not None:
                 out.append(link)
         return stmts.closest_per_case(out, self.watchlist.statements)
+
+    def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
+                     vectors: np.ndarray | None) -> stmts.DenseMatch | None:
+        """The embedded passage closest to the statement, relative to its closeness to the statement's cases."""
+        if vectors is None or self.encoder is None or not len(vectors):
+            return None
+        similarity = vectors @ self.encoder.encode([found.statement.text])[0]
+        if found.statement.cases:
+            index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
+            columns = [index[c] for c in found.statement.cases]
+            similarity = similarity - self._case_similarity(vectors)[:, columns].max(1)
+        best = int(similarity.argmax())
+        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(similarity[best]))
+
+
+def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -> list[int]:
+    """Passages that speak of a linked case: the lead, and the neighbourhood of a passage naming the case
+    or closest to it. A long report's passing mention of the army elsewhere says nothing of the case."""
+    cases = {s.case for s in linked}
+    anchors = [i for i, row in enumerate(prepared.hits) if any(h.target == "case" and h.id in cases for h in row)]
+    anchors += [prepared.embed[s.dense_passage] for s in linked if s.dense_passage >= 0]
+    keep = set(range(min(len(prepared.passages), LEAD + 1)))
+    keep.update(j for i in anchors for j in range(i - reach, i + reach + 1) if 0 <= j < len(prepared.passages))
+    return sorted(keep)
 
 
 def _case_evidence(score: CaseScore, prepared: _Prepared) -> list[Evidence]:
