@@ -11,7 +11,7 @@ disappearance", "extrajudicial execution") and need no named actor.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .result import Allegation, Evidence
@@ -117,6 +117,7 @@ class SentenceFinding:
     denial: bool
     accuses_force: bool  # a security force is the actor (named in the sentence, not as victim)
     intrinsic: bool  # a term that is state abuse by definition
+    matched: tuple[tuple[str, str], ...] = ()  # (kind, words) per violation term, for evidence
 
 
 def is_denial(folded: str) -> bool:
@@ -145,20 +146,40 @@ def examine(passage: Passage) -> SentenceFinding | None:
         # "Gunmen killed nine, police said": the criminal group acts first, the force only reports.
         accuses = False
     return SentenceFinding(passage, kinds, terms, is_denial(folded), accuses,
-                           _INTRINSIC.search(folded) is not None)
+                           _INTRINSIC.search(folded) is not None, tuple(dict.fromkeys(found)))
 
 
 def findings(passages: Sequence[Passage]) -> list[SentenceFinding]:
     return [f for f in map(examine, passages) if f is not None]
 
 
-def allegation(found: Sequence[SentenceFinding], about_case: bool) -> Allegation | None:
+def allegation(found: Sequence[SentenceFinding], about_case: bool,
+               naming: Collection[Passage] = ()) -> Allegation | None:
     """The item's allegation, or None. `about_case`: it is linked to a tracked case, whose units are the
-    security forces the violation terms refer to even when a sentence does not name them."""
+    security forces the violation terms refer to even when a sentence does not name them. `naming`: the
+    passages that name an implicated unit or a linked case; their findings are the best evidence."""
     accusing = [f for f in found if not f.denial and (f.accuses_force or f.intrinsic or about_case)]
     if not accusing:
         return None
     kinds = tuple(dict.fromkeys(k for f in accusing for k in f.kinds))
-    evidence = tuple(Evidence("allegation", f.passage.text, ", ".join(f.terms), 1.0, f.passage.page)
-                     for f in accusing)
-    return Allegation(kinds, evidence)
+    return Allegation(kinds, evidence(accusing, naming))
+
+
+def evidence(accusing: Sequence[SentenceFinding], naming: Collection[Passage]) -> tuple[Evidence, ...]:
+    """The passages reporting the violation, best first: one that also names who (the implicated unit,
+    the case) beats one that names a force, which beats one whose actor only the linked case supplies.
+    A generic report title ("Annual report 2015") never outranks the page that says what happened."""
+    scored = sorted(enumerate(accusing), key=lambda pair: (-_strength(pair[1], naming), pair[0]))
+    return tuple(Evidence("allegation", f.passage.text, _detail(f), _strength(f, naming), f.passage.page)
+                 for _, f in scored)
+
+
+def _strength(finding: SentenceFinding, naming: Collection[Passage]) -> float:
+    names = finding.passage in naming
+    actor = finding.accuses_force or finding.intrinsic
+    return round(0.5 + 0.3 * names + 0.15 * actor + 0.05 * (len(finding.kinds) > 1), 2)
+
+
+def _detail(finding: SentenceFinding) -> str:
+    """"killing: executed; scene tampering: placed rifles" """
+    return "; ".join(f"{kind}: {words}" for kind, words in finding.matched) or ", ".join(finding.terms)

@@ -24,7 +24,7 @@ from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, decide, with_dense
 from .embeddings import TextEncoder
 from .result import Allegation, Assessment, Evidence, Link
-from .text import Passage, passages
+from .text import Passage, fold, passages
 from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
@@ -115,6 +115,9 @@ class Linker:
         allegation = alleg.allegation(prepared.findings, about_case=bool(linked))
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
+        if allegation is not None:
+            naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in unit_links if u.implicated})
+            allegation = alleg.allegation(prepared.findings, about_case=bool(linked), naming=naming)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
         statement_links = self._statement_links(prepared, vectors, linked, allegation)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
@@ -139,6 +142,16 @@ class Linker:
             for uid in self.watchlist.case_by_id[case.id].units:
                 links[uid] = _through_case(uid, links.get(uid), case)
         return list(links.values())
+
+    def _naming(self, prepared: _Prepared, cases: set[str], units: set[str]) -> set[Passage]:
+        """Passages that name a linked case (alias or place) or an implicated unit (alias or area)."""
+        named = {p for p, row in zip(prepared.passages, prepared.hits, strict=True)
+                 if any(h.id in (cases if h.target == "case" else units) for h in row)}
+        named.update(m.passage for m in prepared.areas if m.unit in units)
+        places = [self.cases.places[i] for i, c in enumerate(self.watchlist.cases) if c.id in cases]
+        named.update(f.passage for f in prepared.findings
+                     if any(p is not None and p.search(fold(f.passage.text)) for p in places))
+        return named
 
     def _statement_links(self, prepared: _Prepared, vectors: np.ndarray | None, linked: Sequence[CaseScore],
                          allegation: Allegation | None) -> list[Link]:

@@ -2,6 +2,7 @@ import pytest
 
 from matchers.allegation import allegation, examine, findings
 from matchers.text import Passage
+from monitor.models import Item, Page
 
 
 def kinds(text: str, about_case: bool = False) -> tuple[str, ...]:
@@ -53,3 +54,26 @@ def test_a_case_supplies_the_actor_a_sentence_leaves_out():
 def test_denial_is_marked_on_the_sentence():
     finding = examine(Passage("The army denied that soldiers tortured the detainees."))
     assert finding is not None and finding.denial
+
+
+def test_evidence_is_the_passage_that_names_the_unit_with_its_page(linker):
+    report = Item("reliefweb", "r1", "", "Mexico: Annual report on human rights, 2014", "",
+                  pages=(Page("This report covers the year 2014. Torture and killings by security forces remain "
+                              "widespread across the country.", 1),
+                         Page("In Tlatlaya, State of Mexico, soldiers of the 102nd Infantry Battalion executed "
+                              "people who had surrendered, and the scene was altered. Other sections follow.", 2)))
+    found = linker.assess(report)
+    assert [c.id for c in found.cases] == ["tlatlaya-2014"]
+    assert found.allegation is not None and found.alert
+    best = found.allegation.evidence[0]
+    assert best.signal == "allegation" and best.page == 2
+    assert best.passage.startswith("In Tlatlaya") and "102nd Infantry Battalion" in best.passage
+    assert "killing: executed" in best.detail
+    assert [e.score for e in found.allegation.evidence] == sorted((e.score for e in found.allegation.evidence),
+                                                                  reverse=True)
+
+
+def test_evidence_detail_names_kind_and_term():
+    found = allegation(findings([Passage("Troops beat them and planted weapons in their car.")]), False)
+    assert found is not None
+    assert found.evidence[0].detail == "torture: beat them; scene tampering: planted weapons"
