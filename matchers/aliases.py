@@ -27,6 +27,7 @@ class AliasPattern:
     form: str  # the alias as written, or a description of the generated form
     regex: re.Pattern[str]
     folded: bool = True  # matched against folded text; False: accent-stripped text, case kept
+    anchor: str = ""  # words every match contains: a plain substring test skips the regex on most texts
 
 
 @dataclass(frozen=True)
@@ -108,16 +109,20 @@ def compile_alias(target: str, owner: str, alias: str) -> AliasPattern:
     """One listed alias as a word-boundary pattern (case-sensitive when it is an acronym)."""
     if _is_acronym(alias):
         plain = re.escape(strip_accents(alias))
-        return AliasPattern(target, owner, alias, re.compile(rf"(?<![\w.-]){plain}(?![\w-])"), folded=False)
+        return AliasPattern(target, owner, alias, re.compile(rf"(?<![\w.-]){plain}(?![\w-])"), folded=False,
+                            anchor=strip_accents(alias))
     # Plurals: "Policía Federal" also matches "policías federales", "Iguala police" "Iguala polices".
     regex = phrase(alias, plurals=len(alias.split()) > 1)
-    return AliasPattern(target, owner, alias, re.compile(rf"(?<!\w){regex}(?!\w)"))
+    return AliasPattern(target, owner, alias, re.compile(rf"(?<!\w){regex}(?!\w)"),
+                        anchor=max(fold(alias).split(), key=len, default=""))
 
 
 def unit_patterns(unit: Unit) -> list[AliasPattern]:
     names = dict.fromkeys([unit.name, *unit.aliases])
     found = [compile_alias("unit", unit.id, a) for a in names if a.strip()]
-    found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r))
+    number = _ORDINAL_NAME.match(strip_accents(unit.name))
+    found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r),
+                              anchor=number.group(1) if number else "")
                  for r in unit_ordinal_forms(unit))
     return found
 
@@ -138,7 +143,7 @@ class AliasIndex:
 
     def find(self, text: str) -> list[AliasHit]:
         folded, plain = fold(text), strip_accents(text)
-        hits = [_hit(p, m) for p in self.patterns
+        hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
                 for m in p.regex.finditer(folded if p.folded else plain)]
         return _longest_first(hits)
 

@@ -76,6 +76,7 @@ VIOLATIONS: dict[str, str] = {
     ),
 }
 _VIOLATION = {kind: re.compile(rf"\b(?:{terms})\b") for kind, terms in VIOLATIONS.items()}
+_ANY_VIOLATION = re.compile(r"\b(?:" + "|".join(VIOLATIONS.values()) + r")\b")  # most sentences have none
 
 # State abuse by definition: the sentence needs no named security force.
 _INTRINSIC = re.compile(
@@ -127,6 +128,8 @@ def is_denial(folded: str) -> bool:
 
 def violation_terms(folded: str) -> list[tuple[str, str]]:
     """(kind, matched words) for every violation term in folded text."""
+    if not _ANY_VIOLATION.search(folded):
+        return []
     return [(kind, m.group(0)) for kind, regex in _VIOLATION.items() for m in regex.finditer(folded)]
 
 

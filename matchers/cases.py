@@ -19,7 +19,7 @@ import numpy as np
 
 from monitor.watchlist import Case, Watchlist
 
-from .dates import day_pattern, mentions_day, year_compatibility, years
+from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import Idf, LexicalIndex, terms
 from .places import place_pattern
 from .text import Passage, fold, sentences
@@ -28,7 +28,10 @@ W_LEXICAL, W_LEAD, W_NAMES, W_DENSE, W_YEAR = 2.0, 1.0, 1.0, 1.0, 0.4
 ALIAS_BONUS, DAY_BONUS, PLACE_BONUS = 0.5, 0.2, 0.15
 THRESHOLD = 0.97  # a case is linked when its score reaches this (fit on odd ECB+ topics)
 RIVAL_MARGIN = 0.15  # a second case is linked only with its own alias hit and a score this close
-DENSE_CEILING = 0.9  # max dense similarity we assume when deciding an item is not worth embedding
+# An item is embedded only when its sparse score for some case reaches this floor (or it names a case or a
+# unit): the lowest sparse score of a correct link on the odd ECB+ topics was 0.51; below the floor the
+# dense similarity an unrelated story gets never lifts it to the threshold, and most news sits far below.
+EMBED_FLOOR = 0.45
 LEAD_SENTENCES = 3
 
 _CAPITALIZED = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÁÉÍÓÚÑ][\w'’-]+")
@@ -113,7 +116,7 @@ class CaseModel:
         folded, item_years = fold(full), years(full)
         return [CaseScore(case.id, lexical[i], leads[i], named[i],
                           year_compatibility(item_years, self.years[i]), case.id in alias_cases,
-                          mentions_day(full, case.date), _found(self.places[i], folded))
+                          mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded))
                 for i, case in enumerate(self.cases)]
 
     def _best(self, per_document: list[float]) -> list[float]:
@@ -127,8 +130,13 @@ class CaseModel:
         return max(self.lexical.scores(text), default=0.0)
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:
-        """Could any case still reach the threshold with a dense similarity as high as we ever see?"""
-        return any(s.sparse_total + W_DENSE * DENSE_CEILING >= THRESHOLD for s in scores)
+        """Could any case plausibly reach the threshold once the dense signal is added?"""
+        return any(s.alias or s.sparse_total >= EMBED_FLOOR for s in scores)
+
+    def needs_dense(self, scores: Sequence[CaseScore]) -> bool:
+        """No case is named or reaches the threshold on sparse signals alone: only the dense signal can
+        link the item (such items get fewer passages embedded)."""
+        return not any(s.alias or s.sparse_total >= THRESHOLD for s in scores)
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str) -> bool:

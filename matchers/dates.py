@@ -38,6 +38,11 @@ def mentions_day(text: str, date: dt.date | None) -> bool:
     return date is not None and day_pattern(date).search(fold(text)) is not None
 
 
+def mentions_day_folded(folded: str, pattern: re.Pattern[str] | None) -> bool:
+    """`mentions_day` on already folded text with a compiled `day_pattern` (the linker's hot path)."""
+    return pattern is not None and pattern.search(folded) is not None
+
+
 def year_compatibility(item_years: set[int], case_years: Iterable[int]) -> int:
     """+1 when the item names one of the case's years, -1 when it names years but none of them, else 0."""
     known = set(case_years)

@@ -29,6 +29,7 @@ from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidenc
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
 MAX_EMBEDDED = 24  # embedded per item: title, lead, then the passages closest lexically to a case
+MAX_EMBEDDED_WEAK = 12  # the same when no case is named or reached on sparse signals (most such items link nothing)
 LEAD = 4
 
 
@@ -72,16 +73,20 @@ class Linker:
         hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
         alias_cases = {h.id for row in hits for h in row if h.target == "case"}
         sparse = tuple(self.cases.sparse_scores(found, alias_cases))
-        embed = self._choose_passages(found) if self.encoder and self.cases.worth_embedding(sparse) else ()
         areas = tuple(m for p in found for m in self.areas.find(p))
+        names_unit = bool(areas) or any(h.target == "unit" for row in hits for h in row)
+        embed: tuple[int, ...] = ()
+        if self.encoder is not None and (names_unit or self.cases.worth_embedding(sparse)):
+            cap = MAX_EMBEDDED_WEAK if self.cases.needs_dense(sparse) else MAX_EMBEDDED
+            embed = self._choose_passages(found, cap)
         return _Prepared(found, hits, areas, tuple(alleg.findings(found)), sparse, embed)
 
-    def _choose_passages(self, found: Sequence[Passage]) -> tuple[int, ...]:
-        if len(found) <= MAX_EMBEDDED:
+    def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
+        if len(found) <= cap:
             return tuple(range(len(found)))
         rest = range(LEAD, len(found))
         relevance = {i: self.cases.relevance(found[i].text) for i in rest}
-        best = sorted(rest, key=lambda i: relevance[i], reverse=True)[: MAX_EMBEDDED - LEAD]
+        best = sorted(rest, key=lambda i: relevance[i], reverse=True)[: cap - LEAD]
         return tuple(sorted([*range(LEAD), *best]))
 
     # -- dense signal --------------------------------------------------------------------------
