@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matchers.linker import Linker
+from matchers.linker import MAX_EMBEDDED, MAX_EMBEDDED_WEAK, Linker
 from matchers.text import fold
 from monitor.models import Item, Page
 from monitor.watchlist import Watchlist
@@ -87,3 +87,25 @@ def test_background_items_lower_the_weight_of_their_words(watchlist: Watchlist):
     before = Linker(watchlist).cases.lexical.scores(text)
     after = Linker(watchlist, background=seen).cases.lexical.scores(text)
     assert max(after) < max(before)
+
+
+def test_prefilter_embeds_an_on_topic_spanish_item_and_skips_unrelated_news(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder)
+    spanish = item("Militares con sede en Iguala vigilaron el ataque contra los normalistas",
+                   "Documentos muestran que soldados siguieron la agresión contra los normalistas de Ayotzinapa "
+                   "la noche del 26 de septiembre.")
+    news = item("Earthquake shakes the coast", "A magnitude 6 earthquake damaged buildings and a bridge; police "
+                "said two people were killed when a wall collapsed on Tuesday.")
+    on_topic, unrelated = (linker._prepare(i) for i in (spanish, news))
+    assert on_topic.embed and not unrelated.embed
+    found = linker.assess_many([spanish, news])
+    assert [c.id for c in found[0].cases] == ["ayotzinapa-2014"] and not found[1].linked
+
+
+def test_items_only_dense_could_link_get_fewer_passages_embedded(watchlist: Watchlist):
+    linker = Linker(watchlist, KeywordEncoder())
+    body = " ".join(f"Witness {n} said soldiers executed people who had surrendered in a warehouse." for n in range(40))
+    weak = linker._prepare(item("Soldiers executed people in a warehouse", body))
+    named = linker._prepare(item("Tlatlaya warehouse", body))
+    assert 0 < len(weak.embed) <= MAX_EMBEDDED_WEAK < len(named.embed) <= MAX_EMBEDDED
