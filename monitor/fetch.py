@@ -113,8 +113,7 @@ class Fetcher:
         """GET `url`; raises only `FetchError` for network and HTTP problems (see `classify`)."""
         cap = max_bytes if max_bytes is not None else self.limits.max_bytes
         try:
-            async with self._global, asyncio.timeout(self.limits.deadline):
-                return await self._follow(url, validators, cap)
+            return await self._follow(url, validators, cap)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, TimeoutError,
                 ssl.SSLError, UnicodeError) as exc:
             raise classify(exc, url=url) from exc
@@ -122,22 +121,27 @@ class Fetcher:
     async def _follow(self, url: str, validators: Validators, cap: int) -> FetchResult:
         _check_url(url, "bad_url")
         seen = {url}
+        ends: float | None = None  # the deadline starts with the first request, not in the queue
         for _hop in range(self.limits.max_redirects + 1):
-            async with self._host_slot(url), self._client.stream(
-                    "GET", url, headers=_conditional_headers(validators)) as response:
-                if response.status_code not in _REDIRECT_STATUSES:
-                    return await self._finish(response, validators, cap)
-                url = _redirect_target(response)
+            async with self._slot(url):
+                ends = ends or asyncio.get_running_loop().time() + self.limits.deadline
+                async with asyncio.timeout_at(ends), self._client.stream(
+                        "GET", url, headers=_conditional_headers(validators)) as response:
+                    if response.status_code not in _REDIRECT_STATUSES:
+                        return await self._finish(response, validators, cap)
+                    url = _redirect_target(response)
             if url in seen:
                 raise FetchError("redirect_loop", f"redirect loop back to {url}")
             seen.add(url)
         raise FetchError("redirect_loop", f"more than {self.limits.max_redirects} redirects, last to {url}")
 
     @asynccontextmanager
-    async def _host_slot(self, url: str) -> AsyncIterator[None]:
+    async def _slot(self, url: str) -> AsyncIterator[None]:
+        """The host's slot first, then a global one: a request queued for a busy host must not sit
+        on a global slot that requests to idle hosts could use."""
         host = (urlsplit(url).hostname or "").lower()
         slot = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host_limit))
-        async with slot:
+        async with slot, self._global:
             yield
 
     async def _finish(self, response: httpx.Response, validators: Validators, cap: int) -> FetchResult:

@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -105,9 +106,11 @@ class Pipeline:
             enriched = await asyncio.gather(*(enrich(fetcher, feed_of[i.feed], i) for i in fresh))
         stored, linked, alerts = self._store([e.item for e in enriched])
         problems = _problems_by_feed(enriched)
-        outcomes = [self._record(f, _state(states, f), by_feed[f.name], fresh, problems.get(f.name, ()))
+        new = Counter(i.feed for i in fresh)
+        recorded = [self._record(f, _state(states, f), by_feed[f.name], new[f.name], problems.get(f.name, ()))
                     for f in due]
-        return CycleReport(tuple(outcomes), stored, linked, alerts)
+        self.store.save_feed_states(state for _, state in recorded)
+        return CycleReport(tuple(outcome for outcome, _ in recorded), stored, linked, alerts)
 
     async def _read(self, fetcher: Fetcher, feed: Feed, state: FeedState) -> FeedRead | FetchError:
         try:
@@ -157,25 +160,24 @@ class Pipeline:
                 self._stories.add_signature(str(story_id), signature)
         return self._stories
 
-    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, fresh: list[Item],
-                problems: tuple[str, ...]) -> FeedOutcome:
+    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, new: int,
+                problems: tuple[str, ...]) -> tuple[FeedOutcome, FeedState]:
+        """What the cycle says of one feed, and its next state (validators, health, next poll)."""
         now = self.clock()
         if isinstance(read, FetchError):
             errors = state.error_count + 1
-            self.store.save_feed_state(replace(
-                state, last_attempt=now, last_error=str(read), error_count=errors,
-                next_poll=next_poll(now, feed.interval, error_count=errors, jitter=self.rng.random(),
-                                    retry_after=read_retry_after(read))))
-            return FeedOutcome(feed.name, error=str(read))
+            failed = replace(state, last_attempt=now, last_error=str(read), error_count=errors,
+                             next_poll=next_poll(now, feed.interval, error_count=errors, jitter=self.rng.random(),
+                                                 retry_after=read_retry_after(read)))
+            return FeedOutcome(feed.name, error=str(read)), failed
         result: FetchResult = read.result
-        new = sum(1 for i in fresh if i.feed == feed.name)
-        self.store.save_feed_state(replace(
+        polled = replace(
             state, etag=result.validators.etag or state.etag,
             last_modified=result.validators.last_modified or state.last_modified,
             last_success=now, last_attempt=now, last_error="", error_count=0, items_seen=state.items_seen + new,
             next_poll=next_poll(now, feed.interval, error_count=0, jitter=self.rng.random(),
-                                retry_after=result.retry_after, max_age=result.max_age)))
-        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified, problems=problems)
+                                retry_after=result.retry_after, max_age=result.max_age))
+        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified, problems=problems), polled
 
 
 def _problems_by_feed(enriched: Sequence[Enriched]) -> dict[str, tuple[str, ...]]:

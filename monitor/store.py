@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from matchers.result import Allegation, Assessment, Evidence, Link
@@ -65,14 +65,20 @@ class Store:
             rows = conn.execute(select(schema.feeds)).mappings()
             return {row["name"]: FeedState(**row) for row in rows}
 
-    def save_feed_state(self, state: FeedState) -> None:
-        values = dataclasses.asdict(state)
+    def save_feed_states(self, states: Iterable[FeedState]) -> None:
+        """Insert or update many feeds' state in one transaction (a cycle may poll a thousand feeds)."""
+        rows = [dataclasses.asdict(s) for s in states]
+        if not rows:
+            return
+        feeds = schema.feeds
         with self.engine.begin() as conn:
-            exists = conn.execute(select(schema.feeds.c.name).where(schema.feeds.c.name == state.name)).first()
-            if exists:
-                conn.execute(update(schema.feeds).where(schema.feeds.c.name == state.name).values(**values))
-            else:
-                conn.execute(insert(schema.feeds).values(**values))
+            known = set(conn.execute(select(feeds.c.name).where(feeds.c.name.in_([r["name"] for r in rows]))).scalars())
+            old = [{**r, "key": r["name"]} for r in rows if r["name"] in known]
+            if old:
+                conn.execute(update(feeds).where(feeds.c.name == bindparam("key")), old)
+            new = [r for r in rows if r["name"] not in known]
+            if new:
+                conn.execute(insert(feeds), new)
 
     # -- items ---------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ def test_reads_what_the_store_wrote_without_sqlalchemy(tmp_path: Path) -> None:
     store = Store(url)
     state = FeedState(name="a", etag='"x"', last_success=WHEN, last_attempt=WHEN, last_error="http_404: gone",
                       error_count=2, next_poll=WHEN + dt.timedelta(hours=1), items_seen=7)
-    store.save_feed_state(state)
+    store.save_feed_states([state])
     store.close()
     assert read_feed_states(url) == {"a": state}
 
