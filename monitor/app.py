@@ -19,7 +19,6 @@ from notifiers.base import Notifier
 
 if TYPE_CHECKING:
     from matchers.linker import Linker
-
     from monitor.pipeline import Pipeline
 
 
@@ -43,9 +42,8 @@ def linker_factory(watchlist: Watchlist, model: str | None) -> Callable[[], Link
 
     @cache
     def build() -> Linker:
-        from matchers.linker import Linker
-
         from matchers.embeddings import Encoder
+        from matchers.linker import Linker
 
         return Linker(watchlist, encoder=Encoder.load(model))
 

@@ -84,7 +84,7 @@ class Pipeline:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     rng: random.Random = field(default_factory=random.Random)
     reliefweb_appname: str | None = None
-    _stories: StoryIndex | None = None
+    _stories: StoryIndex | None = field(default=None, init=False, repr=False)  # built on first use
 
     def poll(self, feeds: Sequence[Feed], *, only_due: bool = False) -> CycleReport:
         """Fetch every (due) enabled feed, store and link what is new, send the alerts."""

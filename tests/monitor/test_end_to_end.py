@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from matchers.linker import Linker
 
 from matchers.embeddings import Encoder
+from matchers.linker import Linker
 from monitor.app import App
 from monitor.demo import FEEDS, PAGES, WATCHLIST, _page
 from monitor.digests import build_digest, send_digest_once
