@@ -55,15 +55,18 @@ def test_feeds_add_then_list(tmp_path: Path) -> None:
     assert feeds.read_text(encoding="utf-8").startswith("# mine\n")
 
 
-def test_feeds_list_and_help_do_not_import_torch(tmp_path: Path) -> None:
+def test_commands_that_do_not_embed_do_not_import_torch(tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - {name: a, url: 'https://example.org/a.xml'}\n", encoding="utf-8")
     code = ("import sys; from monitor.cli import main\n"
-            "for args in (['--help'], ['feeds', 'list', '--feeds', sys.argv[1], '--db', sys.argv[2]],"
-            " ['digest', '--help']):\n"
+            "db = ['--db', sys.argv[2]]\n"
+            "for args in (['--help'], ['feeds', 'list', '--feeds', sys.argv[1], *db],"
+            " ['feeds', 'add', 'https://example.org/b.xml', '--feeds', sys.argv[1]],"
+            " ['digest', '--watchlist', sys.argv[3], *db]):\n"
             "    try: main(args)\n"
             "    except SystemExit: pass\n"
             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')")
-    result = subprocess.run([sys.executable, "-c", code, str(feeds), f"sqlite:///{tmp_path / 'm.db'}"],
+    watchlist = Path(__file__).parent.parent.parent / "watchlist.yaml"
+    result = subprocess.run([sys.executable, "-c", code, str(feeds), f"sqlite:///{tmp_path / 'm.db'}", str(watchlist)],
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.stdout.strip().endswith("NO-TORCH"), result.stdout + result.stderr
