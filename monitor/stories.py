@@ -12,10 +12,11 @@ index at start-up (`add_signature`) without re-reading old items.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+from matchers.text import fold
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -29,9 +30,7 @@ _WORD = re.compile(r"\w+")
 
 def words(text: str) -> list[str]:
     """Casefolded words with accents stripped: 'Ejército' and 'ejercito' are one word."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _WORD.findall(bare)
+    return _WORD.findall(fold(text))
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
