@@ -33,17 +33,16 @@ def build_digest(store: Store, watchlist: Watchlist, day: dt.date, zone: ZoneInf
                  feed_states: Iterable[FeedState] = ()) -> Digest:
     """Everything linked on `day` (local time), grouped by case, then by unit with no case, then by talking point."""
     start, end = day_bounds(day, zone)
-    stored = store.items_fetched_between(start, end)
-    firsts = [s for s in stored if s.story_id == s.id]
+    assessments = {i: a for i, a in store.assessments_between(start, end).items() if a.linked}
+    # Only the first copy of each linked story is an entry; its later copies become "also reported by".
+    firsts = [s for s in store.items_fetched_between(start, end) if s.story_id == s.id and s.id in assessments]
     copies = store.copies_of(s.id for s in firsts)
     alerted = store.alerted_item_ids(s.id for s in firsts)
     by_case: dict[str, list[DigestEntry]] = defaultdict(list)
     by_unit: dict[str, list[DigestEntry]] = defaultdict(list)
     by_statement: dict[str, list[DigestEntry]] = defaultdict(list)
     for s in firsts:
-        assessment = store.assessment_of(s.id)
-        if assessment is None or not assessment.linked:
-            continue
+        assessment = assessments[s.id]
         entry = _entry(s, assessment, watchlist, s.id in alerted, copies.get(s.id, []))
         for case in assessment.cases:
             by_case[case.id].append(entry)

@@ -118,9 +118,6 @@ class Store:
         with self.batch() as batch:
             return batch.save_item(item, assessment, **kwargs)
 
-    def story_has_alert(self, story_id: int) -> bool:
-        with self.batch() as batch:
-            return batch.story_has_alert(story_id)
 
     def items_fetched_between(self, start: dt.datetime, end: dt.datetime) -> list[StoredItem]:
         query = (select(schema.items).where(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
@@ -139,15 +136,17 @@ class Store:
                 out[row["story_id"]].append(_stored_item(row))
         return out
 
-    def assessment_of(self, item_id: int) -> Assessment | None:
-        query = select(schema.assessments).where(schema.assessments.c.item_id == item_id)
+    def assessments_between(self, start: dt.datetime, end: dt.datetime) -> dict[int, Assessment]:
+        """The decisions on items fetched in [start, end), by item id: two queries for a whole day."""
+        fetched = and_(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
+        decisions = select(schema.assessments).join(schema.items).where(fetched)
+        links = select(schema.links).join(schema.items).where(fetched).order_by(schema.links.c.id)
         with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-            if row is None:
-                return None
-            link_rows = conn.execute(select(schema.links).where(schema.links.c.item_id == item_id)
-                                     .order_by(schema.links.c.id)).mappings().all()
-        return _assessment(row, link_rows)
+            rows = conn.execute(decisions).mappings().all()
+            by_item: dict[int, list[Any]] = {}
+            for link in conn.execute(links).mappings():
+                by_item.setdefault(link["item_id"], []).append(link)
+        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
 
     # -- alert outbox --------------------------------------------------------------------------
 

@@ -45,8 +45,8 @@ def test_save_round_trips_item_links_and_evidence(store: Store) -> None:
     [stored] = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
     assert stored.id == item_id and stored.story_id == item_id
     assert stored.item.pages == (Page("p2 text", 2),)
-    again = store.assessment_of(item_id)
-    assert again is not None and again.alert and again.cases[0].evidence[0].detail == "Tlatlaya"
+    again = store.assessments_between(NOW, NOW + dt.timedelta(seconds=1))[item_id]
+    assert again.alert and again.cases[0].evidence[0].detail == "Tlatlaya"
     assert [row.item_id for row in store.pending_alerts()] == [item_id]
 
 
