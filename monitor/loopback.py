@@ -1,5 +1,5 @@
-"""A small static HTTP server on 127.0.0.1 with ETag / Last-Modified: the demo's sample feeds and
-the benchmark's feed farm are served by it, so both exercise the real fetch path offline.
+"""A small static HTTP server on 127.0.0.1 with ETag / Last-Modified: the demo's sample feeds are
+served by it (and the end-to-end tests' feeds), so they exercise the real fetch path offline.
 """
 
 from __future__ import annotations
@@ -18,19 +18,14 @@ LAST_MODIFIED = email.utils.formatdate(time.time() - 3600, usegmt=True)
 
 
 class StaticServer:
-    """Serves `pages` (path -> bytes, or a function of the base URL giving bytes) with validators.
+    """Serves `pages` (path -> bytes, or a function of the base URL giving bytes) with validators."""
 
-    `latency` seconds are waited before each answer (the benchmark's slow servers).
-    """
-
-    def __init__(self, pages: dict[str, bytes | Callable[[str], bytes]], *, latency: float = 0.0,
-                 host: str = "127.0.0.1") -> None:
+    def __init__(self, pages: dict[str, bytes | Callable[[str], bytes]]) -> None:
         self.pages = pages
-        self.latency = latency
         self.requests = 0
         self.not_modified = 0
         self._lock = threading.Lock()
-        self._server = _Server((host, 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -60,7 +55,6 @@ class StaticServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 1024  # the benchmark opens hundreds of connections at once
 
 
 def _handler(server: StaticServer) -> type[BaseHTTPRequestHandler]:
@@ -70,8 +64,6 @@ def _handler(server: StaticServer) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            if server.latency:
-                time.sleep(server.latency)
             body = server.body(self.path.split("?")[0])
             if body is None:
                 server.count(False)
