@@ -1,0 +1,117 @@
+"""A learned combiner: named signals -> calibrated probability, stored as a small JSON file.
+
+A logistic regression (scikit-learn) is fitted offline on labelled examples (`fit`); what ships is its
+weights on the raw signal values, its bias and the decision threshold that out-of-fold predictions
+chose, so linking needs no scikit-learn model object and no pickle, only a dot product.
+
+    combiner = Combiner.load(path)
+    p = combiner.probability({"lexical": 0.4, "dense": 0.62, "alias": 1.0})   # 0..1, calibrated
+    p >= combiner.threshold                                                   # the decision
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """Weights over named features; `threshold` is the probability at which the decision flips."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+    meta: Mapping[str, object] = field(default_factory=dict)  # how it was fitted: data, folds, scores
+
+    def __post_init__(self) -> None:
+        if len(self.features) != len(self.weights):
+            raise ValueError(f"{len(self.features)} features but {len(self.weights)} weights")
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        """Missing features count as 0; unknown keys are an error (a renamed signal must not vanish)."""
+        unknown = set(values) - set(self.features)
+        if unknown:
+            raise KeyError(f"features not in the combiner: {', '.join(sorted(unknown))}")
+        z = self.bias + sum(w * float(values.get(f, 0.0)) for f, w in zip(self.features, self.weights, strict=True))
+        return _sigmoid(z)
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """Rows of feature values in `features` order -> probabilities."""
+        z = matrix @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def decide(self, values: Mapping[str, float]) -> bool:
+        return self.probability(values) >= self.threshold
+
+    def to_json(self) -> dict[str, object]:
+        return {"features": list(self.features), "weights": [round(w, 6) for w in self.weights],
+                "bias": round(self.bias, 6), "threshold": round(self.threshold, 4), "meta": dict(self.meta)}
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Combiner:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(tuple(data["features"]), tuple(float(w) for w in data["weights"]), float(data["bias"]),
+                   float(data.get("threshold", 0.5)), data.get("meta", {}))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def fit(features: Sequence[str], x: np.ndarray, y: np.ndarray, *, groups: np.ndarray | None = None,
+        c: float = 1.0, folds: int = 5, meta: Mapping[str, object] | None = None) -> Combiner:
+    """Fit a logistic regression on standardized features and fold the scaling back into raw weights.
+
+    The threshold is the one that maximises F1 on out-of-fold probabilities (grouped by `groups`, e.g. the
+    item or the watchlist a row came from, so no group is scored by a model that saw it).
+    """
+    from sklearn.linear_model import LogisticRegression  # fitting only: linking never imports scikit-learn
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+
+    def model() -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=2000, class_weight=None)
+
+    out_of_fold = np.zeros(len(y))
+    splitter = GroupKFold(n_splits=folds) if groups is not None else StratifiedKFold(folds, shuffle=True,
+                                                                                      random_state=0)
+    for train, test in splitter.split(x, y, groups):
+        fold = model().fit((x[train] - mean) / scale, y[train])
+        out_of_fold[test] = fold.predict_proba((x[test] - mean) / scale)[:, 1]
+    final = model().fit((x - mean) / scale, y)
+    weights = final.coef_[0] / scale
+    bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / scale))
+    threshold, f1 = best_threshold(out_of_fold, y)
+    info = {**(meta or {}), "rows": int(len(y)), "positives": int(y.sum()), "folds": folds, "C": c,
+            "out_of_fold_f1": round(f1, 4)}
+    return Combiner(tuple(features), tuple(float(w) for w in weights), bias, threshold, info)
+
+
+def best_threshold(probabilities: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The probability cut with the best F1 (ties: the middle of the best plateau, so it is not on an edge)."""
+    candidates = np.unique(np.round(probabilities, 4))
+    scored = [(t, _f1(probabilities >= t, y)) for t in candidates]
+    if not scored:
+        return 0.5, 0.0
+    best = max(f for _, f in scored)
+    plateau = [t for t, f in scored if f == best]
+    return float(plateau[len(plateau) // 2]), float(best)
+
+
+def _f1(predicted: np.ndarray, y: np.ndarray) -> float:
+    tp = int(np.sum(predicted & (y == 1)))
+    fp, fn = int(np.sum(predicted & (y == 0))), int(np.sum(~predicted & (y == 1)))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

@@ -1,0 +1,46 @@
+"""The learned combiner: fitted weights reproduce scikit-learn's probabilities and survive a save/load."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matchers.combiner import Combiner, best_threshold, fit
+
+
+def _data(n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 2)) * [1.0, 5.0] + [0.0, 10.0]
+    y = (x[:, 0] + 0.2 * (x[:, 1] - 10) + rng.normal(scale=0.5, size=n) > 0).astype(int)
+    return x, y
+
+
+def test_fitted_weights_on_raw_features_match_the_standardized_model() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _data()
+    combiner = fit(("a", "b"), x, y)
+    scaled = (x - x.mean(0)) / x.std(0)
+    reference = LogisticRegression(max_iter=2000).fit(scaled, y).predict_proba(scaled)[:, 1]
+    assert np.allclose(combiner.probabilities(x), reference, atol=1e-6)
+    assert combiner.probability({"a": x[0, 0], "b": x[0, 1]}) == pytest.approx(reference[0], abs=1e-6)
+
+
+def test_save_and_load_keep_the_decision(tmp_path: Path) -> None:
+    x, y = _data()
+    combiner = fit(("a", "b"), x, y, meta={"data": "synthetic"})
+    combiner.save(tmp_path / "c.json")
+    loaded = Combiner.load(tmp_path / "c.json")
+    assert loaded.features == ("a", "b") and loaded.meta["data"] == "synthetic"
+    assert [loaded.decide({"a": r[0], "b": r[1]}) for r in x] == [combiner.decide({"a": r[0], "b": r[1]}) for r in x]
+    assert 0.0 < loaded.threshold < 1.0
+
+
+def test_an_unknown_feature_is_an_error() -> None:
+    with pytest.raises(KeyError, match="nonsense"):
+        Combiner(("a",), (1.0,), 0.0).probability({"nonsense": 1.0})
+
+
+def test_best_threshold_separates_separable_scores() -> None:
+    threshold, f1 = best_threshold(np.array([0.1, 0.2, 0.8, 0.9]), np.array([0, 0, 1, 1]))
+    assert f1 == 1.0 and 0.2 < threshold <= 0.8
