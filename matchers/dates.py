@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from .text import fold
+from monitor.domain.text import fold
 
 _MONTHS = (
     ("january", "enero"), ("february", "febrero"), ("march", "marzo"), ("april", "abril"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from monitor.errors import ConfigError, MonitorError
+from monitor.domain.errors import ConfigError, MonitorError
 from monitor.settings import Settings, load_settings
 
 
@@ -165,8 +165,8 @@ def match(text: str | None, file: Path | None, title: str, watchlist: Path | Non
     """Link one text to the watchlist and print the decision with its evidence."""
     from matchers.explain import format_assessment
     from monitor.app import linker_factory
-    from monitor.models import Item
-    from monitor.watchlist import load_watchlist
+    from monitor.config.watchlist import load_watchlist
+    from monitor.domain.item import Item
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both")

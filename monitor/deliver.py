@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from monitor.alerts import from_payload
-from monitor.errors import DeliveryError, FatalDeliveryError
+from monitor.domain.errors import DeliveryError, FatalDeliveryError
 from monitor.store import OutboxRow, Store
 from notifiers.base import Notifier
 

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from monitor.models import FeedState
+from monitor.domain.item import FeedState
 
 _COLUMNS = ("name", "etag", "last_modified", "last_success", "last_attempt", "last_error", "error_count",
             "next_poll", "items_seen")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from monitor.errors import ConfigError
+from monitor.domain.errors import ConfigError
 from monitor.yamlconf import line_of, read_yaml, validate
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from monitor.errors import ConfigError
+from monitor.domain.errors import ConfigError
 from monitor.feeds import Feed, FeedsFile
 from monitor.yamlconf import read_yaml, validate
 

@@ -16,7 +16,7 @@ import re
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from matchers.text import fold
+from monitor.domain.text import fold
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3

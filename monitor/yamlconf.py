@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from monitor.errors import ConfigError
+from monitor.domain.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
 

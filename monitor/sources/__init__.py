@@ -14,10 +14,10 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item, Page
 from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, MiB, Validators
-from monitor.models import Item, Page
 from monitor.sources.fulltext import article_text
 from monitor.sources.html_list import parse_html_list
 from monitor.sources.pdf import pdf_pages

@@ -10,10 +10,10 @@ from bs4 import Tag
 from soupsieve import SelectorSyntaxError
 
 from monitor.canonical import canonical_url
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item
 from monitor.feeds import Feed, Select
 from monitor.fetch import FetchResult
-from monitor.models import Item
 from monitor.sources.rss import is_pdf
 from monitor.sources.text import html_soup, plain_text, text_key
 

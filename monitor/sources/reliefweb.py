@@ -10,10 +10,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.canonical import canonical_url
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item
 from monitor.feeds import Feed
 from monitor.fetch import FetchResult
-from monitor.models import Item
 from monitor.sources.rss import is_pdf, language_code
 from monitor.sources.text import plain_text
 

@@ -8,7 +8,8 @@ import pytest
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
-from monitor.watchlist import Watchlist, load_watchlist
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.watchlist import Watchlist
 
 # shared/ sits beside the work tree (here and in CI's fresh clone).
 EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"

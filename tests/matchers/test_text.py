@@ -1,5 +1,6 @@
-from matchers.text import fold, passages, sentences
-from monitor.models import Item, Page
+from matchers.passages import passages, sentences
+from monitor.domain.item import Item, Page
+from monitor.domain.text import fold
 
 
 def test_fold_ignores_case_and_accents():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import ConfigError
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.errors import ConfigError
 from monitor.feeds import load_feeds, parse_duration
-from monitor.watchlist import load_watchlist
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "config"
 ROOT = Path(__file__).parent.parent.parent

@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from monitor.domain.item import FeedState
 from monitor.feed_health import read_feed_states
-from monitor.models import FeedState
 from monitor.store import Store
 
 WHEN = dt.datetime(2026, 11, 23, 12, 30, tzinfo=dt.UTC)

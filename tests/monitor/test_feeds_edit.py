@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import ConfigError
+from monitor.domain.errors import ConfigError
 from monitor.feeds import load_feeds
 from monitor.feeds_edit import add_feed
 

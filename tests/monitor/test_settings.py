@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import ConfigError
+from monitor.domain.errors import ConfigError
 from monitor.settings import load_settings
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import StatementError
 
-from matchers.result import Allegation, Assessment, Evidence, Link
-from monitor.models import Item, Page
+from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
+from monitor.domain.item import Item, Page
 from monitor.store import Store
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)

@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
 from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.sources.rss import parse_rss

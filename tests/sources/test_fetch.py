@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
 from monitor.fetch import (
     Fetcher,
     FetchHTTPError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
 from monitor.sources.pdf import pdf_pages
 from tests.sources.pdfs import TLATLAYA, report_pdf, tlatlaya_report
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item, Page
 from monitor.feeds import Feed, Select
 from monitor.fetch import Fetcher, Validators
-from monitor.models import Item, Page
 from monitor.sources import Enriched, FeedRead, enrich, read_feed
 from monitor.sources.html_list import parse_date
 from tests.sources.conftest import FIXTURES, run_fetch

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
 from monitor.feeds import Feed
 from monitor.fetch import Fetcher, Validators
 from monitor.sources import FeedRead, read_feed

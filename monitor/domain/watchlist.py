@@ -1,19 +1,16 @@
 """The watchlist: units (with their chain of command), cases and public talking points.
 
-Loaded once from `watchlist.yaml` into frozen objects; the matchers read it, nothing writes it.
+Frozen objects, loaded once from `watchlist.yaml` by `monitor.config.watchlist`; the matchers read
+them, nothing writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-
-from monitor.errors import ConfigError
-from monitor.yamlconf import line_of, read_yaml, validate
 
 
 def _as_list(value: Any) -> Any:
@@ -133,22 +130,3 @@ class Watchlist(_Frozen):
         top = self.chain(unit_id)[-1]
         family = [top, *self.subordinates(top.id)]
         return [u for u in family if u.supported]
-
-
-def load_watchlist(path: Path) -> Watchlist:
-    """Read and validate `watchlist.yaml`; raises ConfigError naming file, line and field."""
-    data = read_yaml(path)
-    watchlist = validate(Watchlist, data, path)
-    _check_unique_ids(watchlist, data, path)
-    return watchlist
-
-
-def _check_unique_ids(watchlist: Watchlist, data: Any, path: Path) -> None:
-    for section in ("units", "cases", "statements"):
-        seen: set[str] = set()
-        for index, entry in enumerate(getattr(watchlist, section)):
-            if entry.id in seen:
-                line = line_of(data, (section, index, "id"))
-                raise ConfigError(f"duplicate id {entry.id!r}", file=str(path), line=line,
-                                  field=f"{section}[{index}].id")
-            seen.add(entry.id)

@@ -1,17 +1,17 @@
-"""Text plumbing for the matchers: accent/case folding, sentence splitting, item passages.
+"""An item's text as passages for the matchers: word tokens, sentence splitting, item passages.
 
-Every signal works on `fold`ed text so "Batallón", "BATALLON" and "batallon" are one word, and on
-`Passage`s so evidence can point at the sentence (and report page) that made a link.
+Every signal works on `fold`ed text (monitor.domain.text) so "Batallón", "BATALLON" and "batallon" are
+one word, and on `Passage`s so evidence can point at the sentence (and report page) that made a link.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from monitor.models import Item
+from monitor.domain.item import Item
+from monitor.domain.text import fold
 
 
 @dataclass(frozen=True)
@@ -21,31 +21,6 @@ class Passage:
     text: str
     page: int | None = None
     kind: str = "body"  # "title" or "body"
-
-
-class _Unaccented(dict[int, str]):
-    """`str.translate` table filled on first sight of each character: its NFKD form less combining marks.
-    Folding is the hottest path of the cheap signals; per-character caching makes it one C-level pass."""
-
-    def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFKD", chr(code))
-        self[code] = plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        return plain
-
-
-_UNACCENTED = _Unaccented()
-
-
-def strip_accents(text: str) -> str:
-    """Drop diacritics but keep case: "Policía Federal" -> "Policia Federal"; º -> o, ª -> a."""
-    if text.isascii():
-        return text
-    return text.translate(_UNACCENTED)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form used for matching (Spanish accents are often dropped)."""
-    return strip_accents(text).casefold()
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
