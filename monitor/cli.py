@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
+from monitor.config.settings import Settings, load_settings
 from monitor.domain.errors import ConfigError, MonitorError
-from monitor.settings import Settings, load_settings
 
 
 class _Group(click.Group):
@@ -66,7 +66,7 @@ def main(verbose: bool) -> None:
 def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
+    from monitor.config.feeds import load_feeds
     from monitor.report import print_cycle
 
     settings = _settings(feeds, watchlist, db)
@@ -85,8 +85,8 @@ def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None)
 def run(feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run the scheduler in the foreground (feeds at their intervals, the digest daily) until SIGINT/SIGTERM."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
-    from monitor.scheduler import run_forever
+    from monitor.config.feeds import load_feeds
+    from monitor.daemon import run_forever
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -124,7 +124,7 @@ def feeds() -> None:
 @_feeds_opt
 def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds: Path | None) -> None:
     """Append a feed to feeds.yaml, keeping its comments and layout."""
-    from monitor.feeds_edit import add_feed
+    from monitor.config.feeds_edit import add_feed
 
     path = _settings(feeds).feeds_path
     feed = add_feed(path, url, name=name, kind=kind, interval=interval)
@@ -136,9 +136,9 @@ def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
     """List feeds with their health: last success, last error, error count, next poll."""
-    from monitor.feed_health import read_feed_states
-    from monitor.feeds import load_feeds
+    from monitor.config.feeds import load_feeds
     from monitor.report import print_feed_list
+    from monitor.store.health import read_feed_states
 
     settings = _settings(feeds, None, db)
     print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
@@ -148,7 +148,7 @@ def feeds_list(feeds: Path | None, db: str | None) -> None:
 @_feeds_opt
 def feeds_check(feeds: Path | None) -> None:
     """Fetch and parse every feed once (nothing stored) and say what each returned."""
-    from monitor.feeds import load_feeds
+    from monitor.config.feeds import load_feeds
     from monitor.report import check_feeds
 
     settings = _settings(feeds)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from monitor.alerts import from_payload
 from monitor.domain.errors import DeliveryError, FatalDeliveryError
-from monitor.store import OutboxRow, Store
+from monitor.store.database import OutboxRow, Store
 from notifiers.base import Notifier
 
 log = logging.getLogger(__name__)

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 from monitor.alerts import best_evidence, statement_lines
 from monitor.app import App, utc_now
+from monitor.config.settings import Settings
 from monitor.domain.assessment import Assessment
 from monitor.domain.errors import ConfigError
 from monitor.domain.item import FeedState
 from monitor.domain.messages import Digest, DigestEntry, DigestGroup, FeedHealth
 from monitor.domain.watchlist import Watchlist
-from monitor.settings import Settings
-from monitor.store import Store, StoredItem
+from monitor.store.database import Store, StoredItem
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email
 

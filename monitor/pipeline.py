@@ -20,15 +20,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from monitor.alerts import build_alert, thread_key, to_payload
+from monitor.backoff import is_due, next_poll
+from monitor.config.feeds import Feed
 from monitor.deliver import DeliveryReport, deliver_pending
 from monitor.domain.errors import FetchError, FetchHTTPError
 from monitor.domain.item import FeedState, Item
 from monitor.domain.watchlist import Watchlist
-from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
-from monitor.schedule import is_due, next_poll
 from monitor.sources import Enriched, FeedRead, enrich, read_feed
-from monitor.store import Store
+from monitor.store.database import Store
 from monitor.stories import StoryIndex
 from notifiers.base import Notifier
 

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
 from monitor.domain.item import FeedState
-from monitor.feeds import Feed
 from notifiers.escape import terminal
 
 if TYPE_CHECKING:  # the pipeline pulls in the fetcher and matchers; `feeds list` must start fast

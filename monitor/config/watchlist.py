@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from monitor.config.yamlfile import line_of, read_yaml, validate
 from monitor.domain.errors import ConfigError
 from monitor.domain.watchlist import Watchlist
-from monitor.yamlconf import line_of, read_yaml, validate
 
 
 def load_watchlist(path: Path) -> Watchlist:

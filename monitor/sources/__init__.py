@@ -14,9 +14,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Item, Page
-from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchResult, MiB, Validators
 from monitor.sources.fulltext import article_text
 from monitor.sources.html_list import parse_html_list

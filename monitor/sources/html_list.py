@@ -10,12 +10,12 @@ from bs4 import Tag
 from soupsieve import SelectorSyntaxError
 
 from monitor.canonical import canonical_url
+from monitor.config.feeds import Feed, Select
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Item
-from monitor.feeds import Feed, Select
 from monitor.fetch import FetchResult
+from monitor.sources.markup import html_soup, plain_text, text_key
 from monitor.sources.rss import is_pdf
-from monitor.sources.text import html_soup, plain_text, text_key
 
 try:  # python-dateutil comes with trafilatura/htmldate; without it we still read ISO and RFC dates
     from dateutil import parser as _dateutil

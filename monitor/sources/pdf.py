@@ -12,7 +12,7 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Page
-from monitor.sources.text import squash
+from monitor.sources.markup import squash
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ import pytest
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from monitor.app import App
+from monitor.config.feeds import load_feeds
+from monitor.config.settings import Settings
 from monitor.demo import FEEDS, PAGES, WATCHLIST, _page
 from monitor.digests import build_digest, send_digest_once
-from monitor.feeds import load_feeds
 from monitor.loopback import StaticServer
 from monitor.pipeline import Pipeline
-from monitor.settings import Settings
 from notifiers.email import SmtpSettings
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer

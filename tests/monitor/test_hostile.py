@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
+from monitor.config.feeds import Feed
 from monitor.config.watchlist import load_watchlist
 from monitor.digests import build_digest, send_digest_once
-from monitor.feeds import Feed
 from monitor.loopback import StaticServer
 from monitor.pipeline import Pipeline
-from monitor.store import Store
+from monitor.store.database import Store
 from notifiers.email import SmtpSettings
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer

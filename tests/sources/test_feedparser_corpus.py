@@ -14,8 +14,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
-from monitor.feeds import Feed
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.sources.rss import parse_rss
 from tests.sources.conftest import run_fetch

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from monitor.config.feeds import Feed, Select
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Item, Page
-from monitor.feeds import Feed, Select
 from monitor.fetch import Fetcher, Validators
 from monitor.sources import Enriched, FeedRead, enrich, read_feed
 from monitor.sources.html_list import parse_date

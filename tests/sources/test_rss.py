@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
-from monitor.feeds import Feed
 from monitor.fetch import Fetcher, Validators
 from monitor.sources import FeedRead, read_feed
 from tests.sources.conftest import FIXTURES, run_fetch

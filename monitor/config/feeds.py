@@ -9,8 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from monitor.config.yamlfile import line_of, read_yaml, validate
 from monitor.domain.errors import ConfigError
-from monitor.yamlconf import line_of, read_yaml, validate
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

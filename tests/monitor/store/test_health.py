@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 from monitor.domain.item import FeedState
-from monitor.feed_health import read_feed_states
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.health import read_feed_states
 
 WHEN = dt.datetime(2026, 11, 23, 12, 30, tzinfo=dt.UTC)
 

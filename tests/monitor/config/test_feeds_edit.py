@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.feeds import load_feeds
+from monitor.config.feeds_edit import add_feed
 from monitor.domain.errors import ConfigError
-from monitor.feeds import load_feeds
-from monitor.feeds_edit import add_feed
 
 ORIGINAL = """\
 # my sources — keep this comment

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.settings import load_settings
 from monitor.domain.errors import ConfigError
-from monitor.settings import load_settings
 
 
 def test_defaults_without_environment() -> None:

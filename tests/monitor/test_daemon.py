@@ -13,9 +13,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor.app import App
+from monitor.config.settings import Settings
+from monitor.daemon import TICK, schedule_jobs
 from monitor.demo import WATCHLIST
-from monitor.scheduler import TICK, schedule_jobs
-from monitor.settings import Settings
 
 
 def _app(tmp_path: Path, digest_time: dt.time) -> App:

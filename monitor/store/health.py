@@ -19,7 +19,7 @@ _COLUMNS = ("name", "etag", "last_modified", "last_success", "last_attempt", "la
 
 def read_feed_states(db_url: str) -> dict[str, FeedState]:
     if not db_url.startswith("sqlite:///"):
-        from monitor.store import Store  # PostgreSQL and friends: the full store
+        from monitor.store.database import Store  # PostgreSQL and friends: the full store
 
         return Store(db_url).feed_states()
     path = Path(db_url.removeprefix("sqlite:///"))

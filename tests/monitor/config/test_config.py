@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.feeds import load_feeds, parse_duration
 from monitor.config.watchlist import load_watchlist
 from monitor.domain.errors import ConfigError
-from monitor.feeds import load_feeds, parse_duration
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "config"
-ROOT = Path(__file__).parent.parent.parent
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "config"
+ROOT = Path(__file__).parents[3]
 
 
 @pytest.mark.parametrize(("name", "line", "field", "words"), [

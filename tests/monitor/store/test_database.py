@@ -10,7 +10,7 @@ from sqlalchemy.exc import StatementError
 
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
 from monitor.domain.item import Item, Page
-from monitor.store import Store
+from monitor.store.database import Store
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from monitor.config.feeds import Feed, FeedsFile
+from monitor.config.yamlfile import read_yaml, validate
 from monitor.domain.errors import ConfigError
-from monitor.feeds import Feed, FeedsFile
-from monitor.yamlconf import read_yaml, validate
 
 
 def default_name(url: str) -> str:

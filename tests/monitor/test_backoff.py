@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from monitor.schedule import MAX_WAIT, is_due, next_poll
+from monitor.backoff import MAX_WAIT, is_due, next_poll
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 FIFTEEN = dt.timedelta(minutes=15)

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from monitor import schema
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
 from monitor.domain.item import FeedState, Item, Page
+from monitor.store import schema
 
 
 @dataclass(frozen=True)

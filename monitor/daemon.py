@@ -21,8 +21,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app import App
+from monitor.config.feeds import Feed
 from monitor.domain.errors import MonitorError
-from monitor.feeds import Feed
 
 log = logging.getLogger(__name__)
 
