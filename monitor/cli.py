@@ -66,8 +66,8 @@ def main(verbose: bool) -> None:
 def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail."""
     from monitor.app import App
+    from monitor.cli_output import print_cycle
     from monitor.config.feeds import load_feeds
-    from monitor.report import print_cycle
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -136,8 +136,8 @@ def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
     """List feeds with their health: last success, last error, error count, next poll."""
+    from monitor.cli_output import print_feed_list
     from monitor.config.feeds import load_feeds
-    from monitor.report import print_feed_list
     from monitor.store.health import read_feed_states
 
     settings = _settings(feeds, None, db)
@@ -148,11 +148,16 @@ def feeds_list(feeds: Path | None, db: str | None) -> None:
 @_feeds_opt
 def feeds_check(feeds: Path | None) -> None:
     """Fetch and parse every feed once (nothing stored) and say what each returned."""
+    import asyncio
+
+    from monitor.cli_output import print_check
     from monitor.config.feeds import load_feeds
-    from monitor.report import check_feeds
+    from monitor.pipeline import open_fetcher
+    from monitor.sources.check import check_feeds
 
     settings = _settings(feeds)
-    check_feeds(load_feeds(settings.feeds_path), settings.reliefweb_appname)
+    feed_list = load_feeds(settings.feeds_path)
+    print_check(feed_list, asyncio.run(check_feeds(open_fetcher, feed_list, settings.reliefweb_appname)))
 
 
 @main.command()

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from monitor.app import App
+from monitor.cli_output import print_cycle
 from monitor.config.feeds import load_feeds
 from monitor.config.settings import Settings, load_settings
 from monitor.digests import run_digest
 from monitor.loopback import StaticServer
-from monitor.report import print_cycle
 
 DATA = Path(__file__).parent / "demo_data"
 WATCHLIST = Path(__file__).resolve().parent.parent / "watchlist.yaml"

@@ -27,7 +27,7 @@ from monitor.domain.errors import FetchError, FetchHTTPError
 from monitor.domain.item import FeedState, Item
 from monitor.domain.watchlist import Watchlist
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
-from monitor.sources import Enriched, FeedRead, enrich, read_feed
+from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
 from monitor.store.database import Store
 from monitor.stories import StoryIndex
 from notifiers.base import Notifier

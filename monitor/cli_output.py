@@ -1,4 +1,4 @@
-"""What the CLI prints about polls and feeds. Server-provided text is passed through `terminal()`."""
+"""What the CLI prints about polls, feeds and feed checks. Server-provided text goes through `terminal()`."""
 
 from __future__ import annotations
 
@@ -49,30 +49,10 @@ def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream:
               f"{_when(state.next_poll):16s} {state.error_count:>6d}  {terminal(state.last_error)[:80]}", file=stream)
 
 
-def check_feeds(feeds: Sequence[Feed], reliefweb_appname: str | None, stream: TextIO | None = None) -> int:
-    """Fetch and parse each feed once; print one line each; return how many failed."""
-    import asyncio  # here, not at the top: `feeds list` shares this module and must start fast
-
+def print_check(feeds: Sequence[Feed], results: Sequence[int | FetchError], stream: TextIO | None = None) -> int:
+    """One line per feed of `monitor feeds check` (items read, or why not); return how many failed."""
     stream = stream or sys.stdout
-    results = asyncio.run(_check(feeds, reliefweb_appname))
     for feed, outcome in zip(feeds, results, strict=True):
         line = f"FAILED  {terminal(str(outcome))}" if isinstance(outcome, FetchError) else f"ok, {outcome} items"
         print(f"  {feed.name:32s} {line}", file=stream)
     return sum(isinstance(r, FetchError) for r in results)
-
-
-async def _check(feeds: Sequence[Feed], appname: str | None) -> list[int | FetchError]:
-    import asyncio
-
-    from monitor.fetch import Fetcher, Validators
-    from monitor.pipeline import open_fetcher
-    from monitor.sources import read_feed
-
-    async def one(fetcher: Fetcher, feed: Feed) -> int | FetchError:
-        try:
-            return len((await read_feed(fetcher, feed, Validators(None, None), reliefweb_appname=appname)).items)
-        except FetchError as exc:
-            return exc
-
-    async with open_fetcher() as fetcher:
-        return list(await asyncio.gather(*(one(fetcher, f) for f in feeds)))
