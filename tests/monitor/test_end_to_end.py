@@ -17,9 +17,9 @@ from matchers.linker import Linker
 from monitor.app import App
 from monitor.config.feeds import load_feeds
 from monitor.config.settings import Settings
-from monitor.demo import FEEDS, PAGES, WATCHLIST, _page
+from monitor.demo import FEEDS, WATCHLIST, sample_pages
 from monitor.digests import build_digest, send_digest_once
-from monitor.loopback import StaticServer
+from monitor.loopback import Loopback
 from monitor.pipeline import Pipeline
 from notifiers.email import SmtpSettings
 from notifiers.slack import SlackNotifier, make_client
@@ -30,16 +30,16 @@ NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def feed_server() -> Iterator[StaticServer]:
-    pages = {path: _page(name) for path, name in PAGES.items()}
-    with StaticServer(pages) as server:
+def feed_server() -> Iterator[Loopback]:
+    with Loopback() as server:
+        server.serve_pages(sample_pages())
         yield server
 
 
 @pytest.fixture
-def app(tmp_path: Path, feed_server: StaticServer) -> Iterator[App]:
+def app(tmp_path: Path, feed_server: Loopback) -> Iterator[App]:
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(FEEDS.format(base=feed_server.url), encoding="utf-8")
+    feeds.write_text(FEEDS.format(base=feed_server.base), encoding="utf-8")
     settings = Settings(db=f"sqlite:///{tmp_path / 'm.db'}", feeds_path=feeds, watchlist_path=WATCHLIST)
     application = App.open(settings)
     yield application
@@ -79,22 +79,22 @@ def test_first_cycle_alerts_once_per_story_and_threads_by_case(
 
 
 def test_second_cycle_is_all_304_and_stores_nothing(
-        app: App, slack_server: FakeSlackServer, feed_server: StaticServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, bundled_encoder: Encoder) -> None:
     feeds = load_feeds(app.settings.feeds_path)
     cycle = pipeline(app, slack_server, bundled_encoder)
     cycle.poll(feeds)
-    posts, requests_before = len(slack_server.messages), feed_server.requests
+    posts, requests_before = len(slack_server.messages), len(feed_server.requests)
     again = cycle.poll(feeds)
     assert again.stored == 0 and again.alerts == 0
     assert all(o.not_modified for o in again.feeds)
-    assert feed_server.not_modified == feed_server.requests - requests_before == len(feeds)
+    assert feed_server.statuses[requests_before:] == [304] * len(feeds)
     assert len(slack_server.messages) == posts
 
 
 def test_a_failing_feed_does_not_stop_the_others(
-        app: App, slack_server: FakeSlackServer, feed_server: StaticServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, bundled_encoder: Encoder) -> None:
     good = load_feeds(app.settings.feeds_path)
-    broken = good[0].model_copy(update={"name": "gone", "url": feed_server.url + "/missing.xml"})
+    broken = good[0].model_copy(update={"name": "gone", "url": feed_server.url("/missing.xml")})
     refused = good[0].model_copy(update={"name": "refused", "url": "http://127.0.0.1:9/feed.xml"})
     report = pipeline(app, slack_server, bundled_encoder).poll([broken, refused, *good])
     assert {o.feed for o in report.failed_feeds} == {"gone", "refused"}

@@ -13,7 +13,7 @@ from matchers.linker import Linker
 from monitor.config.feeds import Feed
 from monitor.config.watchlist import load_watchlist
 from monitor.digests import build_digest, send_digest_once
-from monitor.loopback import StaticServer
+from monitor.loopback import Loopback
 from monitor.pipeline import Pipeline
 from monitor.store.database import Store
 from notifiers.email import SmtpSettings
@@ -38,8 +38,9 @@ def test_hostile_feed_text_is_neutralised_in_slack_and_email(
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     notifier = SlackNotifier(make_client(slack_server.token, slack_server.url, sleep=lambda _s: None), "C1")
     linker = functools.cache(lambda: Linker(watchlist, encoder=bundled_encoder))
-    with StaticServer({"/feed.xml": FEED}) as server:
-        feed = Feed(name="hostile", url=server.url + "/feed.xml")
+    with Loopback() as server:
+        server.serve_pages({"/feed.xml": FEED})
+        feed = Feed(name="hostile", url=server.url("/feed.xml"))
         Pipeline(store=store, watchlist=watchlist, linker=linker, notifier=notifier, clock=lambda: NOW).poll([feed])
 
     [post] = slack_server.messages

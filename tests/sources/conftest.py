@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 
 from monitor.fetch import Fetcher, FetchLimits, make_client
-from tests.sources.loopback import Loopback
+from monitor.loopback import Loopback
 
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,9 +17,9 @@ import pytest
 from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, FetchLimits
+from monitor.loopback import Loopback, Reply, Route
 from monitor.sources.rss import parse_rss
 from tests.sources.conftest import run_fetch
-from tests.sources.loopback import Loopback, Reply, Route
 
 CORPUS = Path("/work/shared/corpora/feedparser-tests")
 FOLDERS = ["tests/wellformed", "tests/illformed", "tests/encoding", "tests/entities",

@@ -20,8 +20,8 @@ from monitor.fetch import (
     parse_max_age,
     parse_retry_after,
 )
+from monitor.loopback import Loopback, Reply, Request
 from tests.sources.conftest import TEST_LIMITS, run_fetch
-from tests.sources.loopback import Loopback, Reply, Request
 
 MB = 1024 * 1024
 

@@ -11,10 +11,10 @@ from monitor.config.feeds import Feed, Select
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Item, Page
 from monitor.fetch import Fetcher, Validators
+from monitor.loopback import Loopback
 from monitor.sources.html_list import parse_date
 from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
 from tests.sources.conftest import FIXTURES, run_fetch
-from tests.sources.loopback import Loopback
 from tests.sources.pdfs import TLATLAYA, tlatlaya_report
 
 PDF = {"Content-Type": "application/pdf"}

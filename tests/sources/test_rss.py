@@ -9,9 +9,9 @@ import pytest
 from monitor.config.feeds import Feed
 from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, Validators
+from monitor.loopback import Loopback, Reply, Request
 from monitor.sources.read import FeedRead, read_feed
 from tests.sources.conftest import FIXTURES, run_fetch
-from tests.sources.loopback import Loopback, Reply, Request
 
 RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
