@@ -1,4 +1,4 @@
-"""An item's text as passages for the matchers: word tokens, sentence splitting, item passages.
+"""An item's text as passages for the matchers: sentence splitting, item passages.
 
 Every signal works on `fold`ed text (monitor.domain.text) so "Batallón", "BATALLON" and "batallon" are
 one word, and on `Passage`s so evidence can point at the sentence (and report page) that made a link.
@@ -21,14 +21,6 @@ class Passage:
     text: str
     page: int | None = None
     kind: str = "body"  # "title" or "body"
-
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-
-def words(text: str) -> list[str]:
-    """Folded word tokens (letters and digits), apostrophes kept inside words."""
-    return _WORD.findall(fold(text))
 
 
 # A sentence ends at . ! ? (and closing quotes) followed by space and a capital / opening mark,

@@ -1,10 +1,11 @@
-"""Accent- and case-folding: the one form in which matchers and stories compare words.
+"""Accent- and case-folding and word tokens: the one form in which matchers and stories compare words.
 
 "Batallón", "BATALLON" and "batallon" fold to one word (Spanish accents are often dropped in print).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -31,3 +32,11 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for matching (Spanish accents are often dropped)."""
     return strip_accents(text).casefold()
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits), apostrophes kept inside words."""
+    return _WORD.findall(fold(text))

@@ -13,6 +13,7 @@ from monitor.canonical import canonical_url
 from monitor.config.feeds import Feed, Select
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Item
+from monitor.domain.months import MONTH_NUMBER
 from monitor.fetch import FetchResult
 from monitor.sources.markup import html_soup, plain_text, text_key
 from monitor.sources.rss import is_pdf
@@ -22,12 +23,6 @@ try:  # python-dateutil comes with trafilatura/htmldate; without it we still rea
 except ImportError:  # pragma: no cover
     _dateutil = None
 
-_MONTHS = {name: number for number, names in enumerate((
-    ("enero", "january", "jan", "ene"), ("febrero", "february", "feb"), ("marzo", "march", "mar"),
-    ("abril", "april", "apr", "abr"), ("mayo", "may"), ("junio", "june", "jun"), ("julio", "july", "jul"),
-    ("agosto", "august", "aug", "ago"), ("septiembre", "setiembre", "september", "sep", "sept"),
-    ("octubre", "october", "oct"), ("noviembre", "november", "nov"), ("diciembre", "december", "dec", "dic"),
-), start=1) for name in names}
 # "12 de mayo de 2024", "12 mayo 2024", "May 12, 2024"
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+(?:de\s+)?([a-zA-Z]+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})")
 _MONTH_DAY_YEAR = re.compile(r"([a-zA-Z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
@@ -115,10 +110,10 @@ def _month_name(text: str) -> dt.datetime | None:
         month, day, year = match.group(1), match.group(2), match.group(3)
     else:
         return None
-    if month not in _MONTHS:
+    if month not in MONTH_NUMBER:
         return None
     try:
-        return dt.datetime(int(year), _MONTHS[month], int(day))
+        return dt.datetime(int(year), MONTH_NUMBER[month], int(day))
     except ValueError:
         return None
 

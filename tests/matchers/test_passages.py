@@ -1,10 +1,5 @@
 from matchers.passages import passages, sentences
 from monitor.domain.item import Item, Page
-from monitor.domain.text import fold
-
-
-def test_fold_ignores_case_and_accents():
-    assert fold("Batallón de Infantería ÑANDÚ") == "batallon de infanteria nandu"
 
 
 def test_sentences_keep_spanish_ordinal_abbreviations_whole():
@@ -25,7 +20,3 @@ def test_passages_carry_page_numbers():
     assert [(p.text, p.page) for p in found[1:]] == [
         ("Summary one.", None), ("Summary two.", None), ("First page text.", 1), ("Second page.", 2),
         ("More.", 2)]
-
-
-def test_fold_handles_compatibility_forms_and_combining_marks():
-    assert fold("1º 2ª ﬁn Bogota\u0301 “Ñ”") == "1o 2a fin bogota “n”"
