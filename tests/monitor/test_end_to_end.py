@@ -57,9 +57,9 @@ def headlines(slack: FakeSlackServer) -> list[str]:
 
 
 def test_first_cycle_alerts_once_per_story_and_threads_by_case(
-        app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = load_feeds(app.settings.feeds_path)
-    report = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    report = pipeline(app, slack_server, encoder).poll(feeds)
 
     assert report.failed_feeds == ()
     posts = slack_server.messages
@@ -79,9 +79,9 @@ def test_first_cycle_alerts_once_per_story_and_threads_by_case(
 
 
 def test_second_cycle_is_all_304_and_stores_nothing(
-        app: App, slack_server: FakeSlackServer, feed_server: Loopback, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, encoder: Encoder) -> None:
     feeds = load_feeds(app.settings.feeds_path)
-    cycle = pipeline(app, slack_server, bundled_encoder)
+    cycle = pipeline(app, slack_server, encoder)
     cycle.poll(feeds)
     posts, requests_before = len(slack_server.messages), len(feed_server.requests)
     again = cycle.poll(feeds)
@@ -92,39 +92,39 @@ def test_second_cycle_is_all_304_and_stores_nothing(
 
 
 def test_a_failing_feed_does_not_stop_the_others(
-        app: App, slack_server: FakeSlackServer, feed_server: Loopback, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, encoder: Encoder) -> None:
     good = load_feeds(app.settings.feeds_path)
     broken = good[0].model_copy(update={"name": "gone", "url": feed_server.url("/missing.xml")})
     refused = good[0].model_copy(update={"name": "refused", "url": "http://127.0.0.1:9/feed.xml"})
-    report = pipeline(app, slack_server, bundled_encoder).poll([broken, refused, *good])
+    report = pipeline(app, slack_server, encoder).poll([broken, refused, *good])
     assert {o.feed for o in report.failed_feeds} == {"gone", "refused"}
     assert report.stored > 0 and slack_server.messages
     state = app.store.feed_states()["gone"]
     assert state.error_count == 1 and "404" in state.last_error and state.next_poll is not None
 
 
-def test_rate_limited_twice_then_one_post(app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+def test_rate_limited_twice_then_one_post(app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = [f for f in load_feeds(app.settings.feeds_path) if f.name == "wire-demo"]
     slack_server.fail_next(2, status=429, retry_after=0, method="chat.postMessage")
-    report = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    report = pipeline(app, slack_server, encoder).poll(feeds)
     assert report.delivery.sent == len(slack_server.messages) == report.alerts >= 1
     assert len(slack_server.calls("chat.postMessage")) == report.alerts + 2
 
 
 def test_bad_channel_keeps_alerts_queued_then_delivers(
-        app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = [f for f in load_feeds(app.settings.feeds_path) if f.name == "wire-demo"]
     slack_server.error_next("channel_not_found", method="chat.postMessage")
-    first = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    first = pipeline(app, slack_server, encoder).poll(feeds)
     assert "channel" in first.delivery.fatal and slack_server.messages == []
     assert len(app.store.pending_alerts()) == first.alerts >= 1
-    second = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    second = pipeline(app, slack_server, encoder).poll(feeds)
     assert second.delivery.sent == first.alerts == len(slack_server.messages)
 
 
 def test_digest_groups_links_and_goes_out_once(
-        app: App, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, bundled_encoder: Encoder) -> None:
-    pipeline(app, slack_server, bundled_encoder).poll(load_feeds(app.settings.feeds_path))
+        app: App, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, encoder: Encoder) -> None:
+    pipeline(app, slack_server, encoder).poll(load_feeds(app.settings.feeds_path))
     digest = build_digest(app.store, app.watchlist, NOW.date(), app.settings.zone, app.store.feed_states().values())
     titles = [g.title for g in digest.groups]
     assert "Case: Tlatlaya killings" in titles and "Case: Ayotzinapa disappearance" in titles

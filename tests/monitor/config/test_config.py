@@ -10,6 +10,7 @@ import pytest
 from monitor.config.feeds import load_feeds, parse_duration
 from monitor.config.watchlist import load_watchlist
 from monitor.domain.errors import ConfigError
+from tests.shared import shared_path
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "config"
 ROOT = Path(__file__).parents[3]
@@ -50,7 +51,7 @@ def test_shipped_config_files_load() -> None:
 
 
 def test_chain_of_command_and_leahy_roll_up() -> None:
-    watchlist = load_watchlist(ROOT / "../shared/eval/watchlist.yaml")
+    watchlist = load_watchlist(shared_path("eval", "watchlist.yaml"))
     assert [u.id for u in watchlist.chain("sedena-102-bi")] == ["sedena-102-bi", "sedena-22-zm"]
     # An allegation against the battalion puts its whole zone at risk, and nothing outside it.
     assert {u.id for u in watchlist.at_risk("sedena-102-bi")} == {"sedena-102-bi", "sedena-22-zm"}
