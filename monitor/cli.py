@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str 
         overrides["watchlist_path"] = watchlist
     if db is not None:
         overrides["db"] = db
-    return replace(settings, **overrides)
+    return settings.model_copy(update=overrides)
 
 
 _feeds_opt = click.option("--feeds", "feeds", type=click.Path(path_type=Path), default=None,

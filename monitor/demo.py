@@ -7,7 +7,6 @@ go to the console; a second cycle shows conditional requests storing nothing; th
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shutil
 import sys
@@ -87,6 +86,6 @@ def run_demo(out: Path, stream: TextIO | None = None) -> None:
 
 def _demo_settings(base: Settings, out: Path, feeds_path: Path) -> Settings:
     # No credentials, whatever the environment says: the demo must never post or e-mail for real.
-    return dataclasses.replace(
-        base, db=f"sqlite:///{out / 'monitor.db'}", slack_token=None, slack_channel=None, smtp_host=None,
-        digest_dir=out, feeds_path=feeds_path, watchlist_path=WATCHLIST)
+    return base.model_copy(update={
+        "db": f"sqlite:///{out / 'monitor.db'}", "slack_token": None, "slack_channel": None, "smtp_host": None,
+        "digest_dir": out, "feeds_path": feeds_path, "watchlist_path": WATCHLIST})

@@ -1,6 +1,9 @@
 """Settings from the environment (or a `.env` file), read once at the CLI edge into a frozen object.
 
-Secrets (Slack token, SMTP password) live here and never in YAML.
+pydantic-settings reads the variables (the real environment wins over `.env`) and validates them
+as the YAML config is validated: a bad value is a `ConfigError` naming the variable, e.g.
+`SMTP_PORT: expected a whole number (got 'twenty')`. Secrets (Slack token, SMTP password) live
+here and never in YAML.
 """
 
 from __future__ import annotations
@@ -9,122 +12,141 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
+from monitor.config.yamlfile import clean_message
 from monitor.domain.errors import ConfigError
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_BLANK_MEANS_OFF = {"SMTP_STARTTLS", "smtp_starttls"}  # `SMTP_STARTTLS=` turns it off; other blanks are unset
 
 
-@dataclass(frozen=True)
-class Settings:
-    db: str = "sqlite:///monitor.db"
-    slack_token: str | None = None
-    slack_channel: str | None = None
-    slack_api_url: str | None = None
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = True
-    digest_from: str = "monitor@localhost"
-    digest_to: tuple[str, ...] = ()
-    digest_time: dt.time = dt.time(7, 0)
-    digest_dir: Path = Path("digests")
-    tz: str = "UTC"
-    model: str | None = None  # None: the bundled all-MiniLM-L6-v2
-    reliefweb_appname: str | None = None
-    feeds_path: Path = Path("feeds.yaml")
-    watchlist_path: Path = Path("watchlist.yaml")
+class Settings(BaseSettings):
+    """Every setting, named by its environment variable. `Settings(db=...)` in code reads no environment;
+    `load_settings` is the one place that does."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True,
+                                      case_sensitive=True)
+
+    db: str = Field("sqlite:///monitor.db", validation_alias="MONITOR_DB")
+    slack_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN", repr=False)
+    slack_channel: str | None = Field(None, validation_alias="SLACK_CHANNEL")
+    slack_api_url: str | None = Field(None, validation_alias="MONITOR_SLACK_API_URL")
+    smtp_host: str | None = Field(None, validation_alias="SMTP_HOST")
+    smtp_port: int = Field(587, validation_alias="SMTP_PORT")
+    smtp_user: str | None = Field(None, validation_alias="SMTP_USER")
+    smtp_password: str | None = Field(None, validation_alias="SMTP_PASSWORD", repr=False)
+    smtp_starttls: bool = Field(True, validation_alias="SMTP_STARTTLS")
+    digest_from: str = Field("monitor@localhost", validation_alias="DIGEST_FROM")
+    digest_to: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="DIGEST_TO")  # "a@x.org, b@x.org"
+    digest_time: dt.time = Field(dt.time(7, 0), validation_alias="DIGEST_TIME")
+    digest_dir: Path = Field(Path("digests"), validation_alias="MONITOR_DIGEST_DIR")
+    tz: str = Field("UTC", validation_alias="TZ")
+    model: str | None = Field(None, validation_alias="MONITOR_MODEL")  # None: the bundled all-MiniLM-L6-v2
+    reliefweb_appname: str | None = Field(None, validation_alias="RELIEFWEB_APPNAME")
+    feeds_path: Path = Field(Path("feeds.yaml"), validation_alias="MONITOR_FEEDS")
+    watchlist_path: Path = Field(Path("watchlist.yaml"), validation_alias="MONITOR_WATCHLIST")
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Keyword arguments only, so a Settings built in a test never picks up a real token by accident.
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        # `SMTP_HOST=` in a .env (or `SMTP_HOST= monitor poll`) means no SMTP host, as if it were absent.
+        if not isinstance(data, dict):
+            return data
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        return {k: v for k, v in values.items() if v != "" or k in _BLANK_MEANS_OFF}
+
+    @field_validator("smtp_port", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.isdigit():
+            raise ValueError(f"expected a whole number (got {value!r})")
+        return value
+
+    @field_validator("smtp_starttls", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if value.lower() in _TRUE | _FALSE:
+            return value.lower() in _TRUE
+        raise ValueError(f"expected true or false (got {value!r})")
+
+    @field_validator("digest_to", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        return tuple(a.strip() for a in value.split(",") if a.strip()) if isinstance(value, str) else value
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError(f"expected a time like '07:30' (got {value!r})")
+        return dt.time(int(match.group(1)), int(match.group(2)))
+
+    @field_validator("tz", mode="after")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        if name.startswith(":"):  # POSIX allows TZ=":/etc/localtime"-style values that name no zone: UTC
+            return "UTC"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone (got {name!r}); use a name like 'America/Mexico_City'") from None
+        return name
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source, over a given mapping (the process environment by default)."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return dict(self._environ)
+
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
-    """Build Settings from `.env` (if present) overlaid by the real environment."""
-    env: dict[str, str] = {}
+    """Build Settings from `.env` (if present) overlaid by the real environment (or `environ`)."""
+    values: dict[str, Any] = {}
     if dotenv is not None and dotenv.is_file():
-        env.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
-    env.update(os.environ if environ is None else environ)
-    return _from_env(env)
-
-
-def _from_env(env: Mapping[str, str]) -> Settings:
-    def get(name: str) -> str | None:
-        value = env.get(name, "").strip()
-        return value or None
-
-    settings = Settings(
-        db=get("MONITOR_DB") or Settings.db,
-        slack_token=get("SLACK_BOT_TOKEN"),
-        slack_channel=get("SLACK_CHANNEL"),
-        slack_api_url=get("MONITOR_SLACK_API_URL"),
-        smtp_host=get("SMTP_HOST"),
-        smtp_port=_int(env, "SMTP_PORT", 587),
-        smtp_user=get("SMTP_USER"),
-        smtp_password=get("SMTP_PASSWORD"),
-        smtp_starttls=_bool(env, "SMTP_STARTTLS", True),
-        digest_from=get("DIGEST_FROM") or Settings.digest_from,
-        digest_to=tuple(a.strip() for a in (get("DIGEST_TO") or "").split(",") if a.strip()),
-        digest_time=_time(env, "DIGEST_TIME", Settings.digest_time),
-        digest_dir=Path(get("MONITOR_DIGEST_DIR") or Settings.digest_dir),
-        tz=_zone_name(get("TZ")),
-        model=get("MONITOR_MODEL"),
-        reliefweb_appname=get("RELIEFWEB_APPNAME"),
-        feeds_path=Path(get("MONITOR_FEEDS") or Settings.feeds_path),
-        watchlist_path=Path(get("MONITOR_WATCHLIST") or Settings.watchlist_path),
-    )
-    _check_zone(settings.tz)
+        values.update(DotEnvSettingsSource(Settings, env_file=dotenv)())
+    values.update(_Environment(os.environ if environ is None else environ)())
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise ConfigError(clean_message(error["msg"]), field=str(error["loc"][0]) if error["loc"] else "") from None
     if settings.slack_token and not settings.slack_channel:
         raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not", field="SLACK_CHANNEL")
     return settings
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise ConfigError(f"expected a whole number (got {raw!r})", field=name)
-    return int(raw)
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if name not in env:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ConfigError(f"expected true or false (got {raw!r})", field=name)
-
-
-def _time(env: Mapping[str, str], name: str, default: dt.time) -> dt.time:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ConfigError(f"expected a time like '07:30' (got {raw!r})", field=name)
-    return dt.time(int(match.group(1)), int(match.group(2)))
-
-
-def _zone_name(raw: str | None) -> str:
-    # POSIX allows TZ=":/etc/localtime"-style values that name no zone; treat them as UTC.
-    return "UTC" if not raw or raw.startswith(":") else raw
-
-
-def _check_zone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone (got {name!r}); use a name like 'America/Mexico_City'",
-                          field="TZ") from None

@@ -43,7 +43,7 @@ def validate(model: type[M], data: Any, path: Path) -> M:
         loc = tuple(error["loc"])
         line = line_of(data, loc)
         got = _value_at(data, loc)
-        message = _strip_prefix(error["msg"])
+        message = clean_message(error["msg"])
         if got is not None and not isinstance(got, (dict, list)):
             message += f" (got {got!r})"
         raise ConfigError(message, file=str(path), line=line, field=field_name(loc)) from None
@@ -91,6 +91,6 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
     return node
 
 
-def _strip_prefix(msg: str) -> str:
+def clean_message(msg: str) -> str:
     # pydantic prefixes messages from our own validators with "Value error, ".
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")

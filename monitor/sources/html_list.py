@@ -7,6 +7,7 @@ import email.utils
 import re
 
 from bs4 import Tag
+from dateutil import parser as dateutil_parser
 from soupsieve import SelectorSyntaxError
 
 from monitor.canonical import canonical_url
@@ -17,11 +18,6 @@ from monitor.domain.months import MONTH_NUMBER
 from monitor.fetch import FetchResult
 from monitor.sources.markup import html_soup, plain_text, text_key
 from monitor.sources.rss import is_pdf
-
-try:  # python-dateutil comes with trafilatura/htmldate; without it we still read ISO and RFC dates
-    from dateutil import parser as _dateutil
-except ImportError:  # pragma: no cover
-    _dateutil = None
 
 # "12 de mayo de 2024", "12 mayo 2024", "May 12, 2024"
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+(?:de\s+)?([a-zA-Z]+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})")
@@ -119,11 +115,9 @@ def _month_name(text: str) -> dt.datetime | None:
 
 
 def _dateutil_parse(text: str) -> dt.datetime | None:
-    if _dateutil is None:
-        return None
     try:
         # ignoretz: an unknown zone name ("CST") would only warn; the day is what matters.
-        parsed: dt.datetime = _dateutil.parse(text, ignoretz=True)
+        parsed: dt.datetime = dateutil_parser.parse(text, ignoretz=True)
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed
