@@ -14,8 +14,8 @@ from monitor.fetch import Fetcher, Validators
 from monitor.loopback import Loopback
 from monitor.sources.html_list import parse_date
 from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
-from tests.sources.conftest import FIXTURES, run_fetch
-from tests.sources.pdfs import TLATLAYA, tlatlaya_report
+from tests.monitor.conftest import FIXTURES, run_fetch
+from tests.monitor.sources.pdfs import TLATLAYA, tlatlaya_report
 
 PDF = {"Content-Type": "application/pdf"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -18,8 +18,8 @@ from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.loopback import Loopback, Reply, Route
 from monitor.sources.rss import parse_rss
+from tests.monitor.conftest import run_fetch
 from tests.shared import SHARED, shared_path
-from tests.sources.conftest import run_fetch
 
 CORPUS = SHARED / "corpora" / "feedparser-tests"
 FOLDERS = ["tests/wellformed", "tests/illformed", "tests/encoding", "tests/entities",

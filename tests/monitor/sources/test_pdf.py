@@ -6,7 +6,7 @@ import pytest
 
 from monitor.domain.errors import FetchError
 from monitor.sources.pdf import pdf_pages
-from tests.sources.pdfs import TLATLAYA, report_pdf, tlatlaya_report
+from tests.monitor.sources.pdfs import TLATLAYA, report_pdf, tlatlaya_report
 
 
 def test_pages_are_numbered_from_one() -> None:

@@ -21,7 +21,7 @@ from monitor.fetch import (
     parse_retry_after,
 )
 from monitor.loopback import Loopback, Reply, Request
-from tests.sources.conftest import TEST_LIMITS, run_fetch
+from tests.monitor.conftest import TEST_LIMITS, run_fetch
 
 MB = 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""Fixtures for source tests: one loopback server per test, and a way to run a Fetcher against it."""
+"""Fixtures for the fetch and source tests: one loopback server per test, and a way to run a Fetcher against it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from monitor.fetch import Fetcher, FetchLimits, make_client
 from monitor.loopback import Loopback
 
 T = TypeVar("T")
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "sources" / "fixtures"
 # Short enough that the failure tests finish in well under a second each.
 TEST_LIMITS = FetchLimits(max_bytes=1024 * 1024, connect_timeout=1.0, read_timeout=0.5, deadline=2.0,
                           max_redirects=5)

@@ -11,7 +11,7 @@ from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, Validators
 from monitor.loopback import Loopback, Reply, Request
 from monitor.sources.read import FeedRead, read_feed
-from tests.sources.conftest import FIXTURES, run_fetch
+from tests.monitor.conftest import FIXTURES, run_fetch
 
 RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
