@@ -8,12 +8,14 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.config.settings import Settings, load_settings
 from monitor.domain.errors import ConfigError, MonitorError
+
+if TYPE_CHECKING:  # pydantic-settings loads in ~0.1 s: only the commands that read settings pay for it
+    from monitor.config.settings import Settings
 
 
 class _Group(click.Group):
@@ -31,6 +33,8 @@ class _Group(click.Group):
 
 
 def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str | None = None) -> Settings:
+    from monitor.config.settings import load_settings
+
     settings = load_settings()
     overrides: dict[str, Any] = {}
     if feeds is not None:
@@ -191,7 +195,7 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
     from matchers.embeddings import Encoder
     from monitor.evaluate import run_eval
 
-    click.echo(run_eval(watchlist, items, predictions, Encoder.load(load_settings().model)))
+    click.echo(run_eval(watchlist, items, predictions, Encoder.load(_settings().model)))
 
 
 @main.command()
