@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Unit, Watchlist
-
-from .text import fold, strip_accents
+from monitor.domain.text import fold, strip_accents
+from monitor.domain.watchlist import Case, Unit, Watchlist
 
 
 @dataclass(frozen=True)

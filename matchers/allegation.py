@@ -14,8 +14,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from .result import Allegation, Evidence
-from .text import Passage, fold
+from monitor.domain.assessment import Allegation, Evidence
+from monitor.domain.text import fold
+
+from .passages import Passage
 from .vocabulary import FORCE
 
 _W = r"(?:\w+\s+){0,4}?"  # up to four words in between

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monitor.watchlist import Case, Watchlist
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Case, Watchlist
 
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import Idf, LexicalIndex, terms
+from .passages import Passage, sentences
 from .places import place_pattern
-from .text import Passage, fold, sentences
 
 W_LEXICAL, W_LEAD, W_NAMES, W_DENSE, W_YEAR = 2.0, 1.0, 1.0, 1.0, 0.4
 ALIAS_BONUS, DAY_BONUS, PLACE_BONUS = 0.5, 0.2, 0.15

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .text import words
+from monitor.domain.text import words
 
 # Function words of English and Spanish: they say nothing about which case a story is about.
 _FUNCTION_WORDS = """

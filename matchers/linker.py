@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monitor.models import Item
-from monitor.watchlist import Watchlist
+from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
+from monitor.domain.item import Item
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 from . import allegation as alleg
 from . import statements as stmts
@@ -23,8 +25,7 @@ from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, decide, with_dense
 from .embeddings import TextEncoder
-from .result import Allegation, Assessment, Evidence, Link
-from .text import Passage, fold, passages
+from .passages import Passage, passages
 from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)

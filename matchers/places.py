@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Unit
+from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
 from .vocabulary import force_words_for

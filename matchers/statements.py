@@ -21,12 +21,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Statement
+from monitor.domain.assessment import Allegation, Evidence, Link
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Case, Statement
 
 from .allegation import is_denial
 from .concepts import concept_terms, concepts, counters
-from .result import Allegation, Evidence, Link
-from .text import Passage, fold, sentences
+from .passages import Passage, sentences
 
 STATEMENT_MARGIN = 0.0  # dense: passage-to-statement minus passage-to-case similarity, item about the case
 UNTIED_THRESHOLD = 0.7  # dense: plain similarity for a statement tied to no case

@@ -8,13 +8,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monitor.watchlist import Watchlist
+from monitor.domain.assessment import Evidence, Signal
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 from .aliases import AliasHit
 from .allegation import SentenceFinding
+from .passages import Passage
 from .places import AreaPattern, area_patterns
-from .result import Evidence, Signal
-from .text import Passage, fold
 
 _ARREST = re.compile(r"^\W*(?:\w+\s+){0,3}?(?:arrested|detained|captured|apprehended|caught|arrest|"
                      r"detuvo|detuvieron|capturo|capturaron|aprehendio|aprehendieron|arresto|arrestaron)\b")

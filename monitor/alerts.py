@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from matchers.result import Assessment, Evidence
-from monitor.models import Item
-from monitor.watchlist import Watchlist
-from notifiers.messages import Alert, UnitLine
+from monitor.domain.assessment import Assessment, Evidence
+from monitor.domain.item import Item
+from monitor.domain.messages import Alert, UnitLine
+from monitor.domain.watchlist import Watchlist
 
 
 def unit_line(watchlist: Watchlist, unit_id: str) -> UnitLine:

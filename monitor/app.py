@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TextIO
 
-from monitor.settings import Settings
-from monitor.store import Store
-from monitor.watchlist import Watchlist, load_watchlist
+from monitor.config.settings import Settings
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import Store
 from notifiers.base import Notifier
 
 if TYPE_CHECKING:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.errors import ConfigError, MonitorError
-from monitor.settings import Settings, load_settings
+from monitor.domain.errors import ConfigError, MonitorError
+
+if TYPE_CHECKING:  # pydantic-settings loads in ~0.1 s: only the commands that read settings pay for it
+    from monitor.config.settings import Settings
 
 
 class _Group(click.Group):
@@ -32,6 +33,8 @@ class _Group(click.Group):
 
 
 def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str | None = None) -> Settings:
+    from monitor.config.settings import load_settings
+
     settings = load_settings()
     overrides: dict[str, Any] = {}
     if feeds is not None:
@@ -40,7 +43,7 @@ def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str 
         overrides["watchlist_path"] = watchlist
     if db is not None:
         overrides["db"] = db
-    return replace(settings, **overrides)
+    return settings.model_copy(update=overrides)
 
 
 _feeds_opt = click.option("--feeds", "feeds", type=click.Path(path_type=Path), default=None,
@@ -66,8 +69,8 @@ def main(verbose: bool) -> None:
 def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
-    from monitor.report import print_cycle
+    from monitor.cli_output import print_cycle
+    from monitor.config.feeds import load_feeds
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -85,8 +88,8 @@ def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None)
 def run(feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run the scheduler in the foreground (feeds at their intervals, the digest daily) until SIGINT/SIGTERM."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
-    from monitor.scheduler import run_forever
+    from monitor.config.feeds import load_feeds
+    from monitor.daemon import run_forever
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -124,7 +127,7 @@ def feeds() -> None:
 @_feeds_opt
 def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds: Path | None) -> None:
     """Append a feed to feeds.yaml, keeping its comments and layout."""
-    from monitor.feeds_edit import add_feed
+    from monitor.config.feeds_edit import add_feed
 
     path = _settings(feeds).feeds_path
     feed = add_feed(path, url, name=name, kind=kind, interval=interval)
@@ -136,9 +139,9 @@ def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
     """List feeds with their health: last success, last error, error count, next poll."""
-    from monitor.feed_health import read_feed_states
-    from monitor.feeds import load_feeds
-    from monitor.report import print_feed_list
+    from monitor.cli_output import print_feed_list
+    from monitor.config.feeds import load_feeds
+    from monitor.store.health import read_feed_states
 
     settings = _settings(feeds, None, db)
     print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
@@ -148,11 +151,16 @@ def feeds_list(feeds: Path | None, db: str | None) -> None:
 @_feeds_opt
 def feeds_check(feeds: Path | None) -> None:
     """Fetch and parse every feed once (nothing stored) and say what each returned."""
-    from monitor.feeds import load_feeds
-    from monitor.report import check_feeds
+    import asyncio
+
+    from monitor.cli_output import print_check
+    from monitor.config.feeds import load_feeds
+    from monitor.pipeline import open_fetcher
+    from monitor.sources.check import check_feeds
 
     settings = _settings(feeds)
-    check_feeds(load_feeds(settings.feeds_path), settings.reliefweb_appname)
+    feed_list = load_feeds(settings.feeds_path)
+    print_check(feed_list, asyncio.run(check_feeds(open_fetcher, feed_list, settings.reliefweb_appname)))
 
 
 @main.command()
@@ -165,8 +173,8 @@ def match(text: str | None, file: Path | None, title: str, watchlist: Path | Non
     """Link one text to the watchlist and print the decision with its evidence."""
     from matchers.explain import format_assessment
     from monitor.app import linker_factory
-    from monitor.models import Item
-    from monitor.watchlist import load_watchlist
+    from monitor.config.watchlist import load_watchlist
+    from monitor.domain.item import Item
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both")
@@ -187,7 +195,7 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
     from matchers.embeddings import Encoder
     from monitor.evaluate import run_eval
 
-    click.echo(run_eval(watchlist, items, predictions, Encoder.load(load_settings().model)))
+    click.echo(run_eval(watchlist, items, predictions, Encoder.load(_settings().model)))
 
 
 @main.command()

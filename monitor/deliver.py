@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from monitor.alerts import from_payload
-from monitor.errors import DeliveryError, FatalDeliveryError
-from monitor.store import OutboxRow, Store
+from monitor.domain.errors import DeliveryError, FatalDeliveryError
+from monitor.store.database import OutboxRow, Store
 from notifiers.base import Notifier
 
 log = logging.getLogger(__name__)

@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from matchers.result import Assessment
 from monitor.alerts import best_evidence, statement_lines
 from monitor.app import App, utc_now
-from monitor.errors import ConfigError
-from monitor.models import FeedState
-from monitor.settings import Settings
-from monitor.store import Store, StoredItem
-from monitor.watchlist import Watchlist
+from monitor.config.settings import Settings
+from monitor.domain.assessment import Assessment
+from monitor.domain.errors import ConfigError
+from monitor.domain.item import FeedState
+from monitor.domain.messages import Digest, DigestEntry, DigestGroup, FeedHealth
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import Store, StoredItem
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email
-from notifiers.messages import Digest, DigestEntry, DigestGroup, FeedHealth
 
 
 def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

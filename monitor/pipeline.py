@@ -20,21 +20,21 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from monitor.alerts import build_alert, thread_key, to_payload
+from monitor.backoff import is_due, next_poll
+from monitor.config.feeds import Feed
 from monitor.deliver import DeliveryReport, deliver_pending
-from monitor.errors import FetchError, FetchHTTPError
-from monitor.feeds import Feed
+from monitor.domain.errors import FetchError, FetchHTTPError
+from monitor.domain.item import FeedState, Item
+from monitor.domain.watchlist import Watchlist
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
-from monitor.models import FeedState, Item
-from monitor.schedule import is_due, next_poll
-from monitor.sources import Enriched, FeedRead, enrich, read_feed
-from monitor.store import Store
+from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
+from monitor.store.database import Store
 from monitor.stories import StoryIndex
-from monitor.watchlist import Watchlist
 from notifiers.base import Notifier
 
 if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the factory
     from matchers.linker import Linker
-    from matchers.result import Assessment
+    from monitor.domain.assessment import Assessment
 
 log = logging.getLogger(__name__)
 

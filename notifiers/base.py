@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from notifiers.messages import Alert
+from monitor.domain.messages import Alert
 
 
 class Notifier(Protocol):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from monitor.domain.messages import Alert, UnitLine
 from notifiers.escape import ELLIPSIS, mrkdwn, one_line, plain, safe_url
-from notifiers.messages import Alert, UnitLine
 
 Block = dict[str, Any]
 

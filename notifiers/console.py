@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from monitor.domain.messages import Alert, UnitLine
 from notifiers.escape import one_line, plain, safe_url, terminal
-from notifiers.messages import Alert, UnitLine
 
 RULE = "=" * 72
 

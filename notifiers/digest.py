@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import jinja2
 
+from monitor.domain.messages import Digest
 from notifiers.escape import one_line, plain, safe_url
-from notifiers.messages import Digest
 
 TEMPLATES = "templates"
 

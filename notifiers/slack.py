@@ -35,9 +35,9 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.messages import Alert
 from notifiers.blocks import Block, alert_blocks, fallback_text
-from notifiers.messages import Alert
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def bundled_encoder() -> Iterator[Encoder]:
-    """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+def encoder() -> Iterator[Encoder]:
+    """The real bundled all-MiniLM-L6-v2, loaded once for the whole session (every folder uses this one)."""
     from matchers.embeddings import Encoder
 
     yield Encoder.load(None)

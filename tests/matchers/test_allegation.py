@@ -1,8 +1,8 @@
 import pytest
 
 from matchers.allegation import allegation, examine, findings
-from matchers.text import Passage
-from monitor.models import Item, Page
+from matchers.passages import Passage
+from monitor.domain.item import Item, Page
 
 
 def kinds(text: str, about_case: bool = False) -> tuple[str, ...]:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from matchers.linker import MAX_EMBEDDED, MAX_EMBEDDED_WEAK, Linker
-from matchers.text import fold
-from monitor.models import Item, Page
-from monitor.watchlist import Watchlist
+from monitor.domain.item import Item, Page
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 KEYWORDS = ("warehouse", "bodega", "surrender", "students", "buses", "floods", "market")
 

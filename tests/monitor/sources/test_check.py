@@ -1,0 +1,42 @@
+"""`monitor feeds check`: every feed fetched once over loopback HTTP, its items counted or its error kept."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from monitor.cli_output import print_check
+from monitor.config.feeds import Feed
+from monitor.domain.errors import FetchError
+from monitor.fetch import Fetcher, make_client
+from monitor.loopback import Loopback
+from monitor.sources.check import check_feeds
+from tests.monitor.conftest import FIXTURES, TEST_LIMITS
+
+RSS_TYPE = {"Content-Type": "application/rss+xml"}
+
+
+@asynccontextmanager
+async def short_fetcher() -> AsyncIterator[Fetcher]:
+    async with make_client(TEST_LIMITS) as client:
+        yield Fetcher(client, limits=TEST_LIMITS, max_concurrency=4, per_host=2)
+
+
+def test_each_feed_gives_its_item_count_or_its_error_in_order(server: Loopback) -> None:
+    good = Feed(name="un-news", url=server.static("/un.xml", (FIXTURES / "un-news.rss").read_bytes(), headers=RSS_TYPE))
+    gone = Feed(name="gone", url=server.url("/gone.xml"))
+    relief = Feed(name="relief", kind="reliefweb", url=server.url("/reports"))  # no appname anywhere
+
+    results = asyncio.run(check_feeds(short_fetcher, [good, gone, relief], reliefweb_appname=None))
+
+    assert isinstance(results[0], int) and results[0] > 0
+    assert isinstance(results[1], FetchError) and results[1].kind == "http_404"
+    assert isinstance(results[2], FetchError) and results[2].kind == "bad_config"
+    assert [r.path for r in server.requests] == ["/un.xml", "/gone.xml"]  # nothing fetched without an appname
+    out = io.StringIO()
+    assert print_check([good, gone, relief], results, out) == 2
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["un-news", "ok,", str(results[0]), "items"]
+    assert lines[1].split()[:2] == ["gone", "FAILED"] and "RELIEFWEB_APPNAME" in lines[2]

@@ -1,0 +1,66 @@
+"""`monitor run`: the schedule as values (no sleeping), and a clean stop on SIGTERM / SIGINT."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from monitor.app import App
+from monitor.config.settings import Settings
+from monitor.daemon import TICK, schedule_jobs
+from monitor.demo import WATCHLIST
+
+
+def _app(tmp_path: Path, digest_time: dt.time) -> App:
+    settings = Settings(db=f"sqlite:///{tmp_path / 'm.db'}", watchlist_path=WATCHLIST, tz="America/Mexico_City",
+                        digest_time=digest_time)
+    return App.open(settings)
+
+
+def test_jobs_poll_every_tick_and_digest_daily_at_local_time(tmp_path: Path) -> None:
+    zone = "America/Mexico_City"
+    now = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 06:00 in Mexico City, before the digest time
+    scheduler = BackgroundScheduler(timezone=zone)
+    schedule_jobs(scheduler, _app(tmp_path, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"poll", "digest"}  # no catch-up before the digest time
+    poll_next = jobs["poll"].trigger.get_next_fire_time(now, now)  # the tick after one at `now`
+    assert poll_next - now == TICK
+    digest_next = jobs["digest"].trigger.get_next_fire_time(None, now)
+    assert digest_next.astimezone(dt.UTC) == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.UTC)
+
+
+def test_start_after_digest_time_catches_up(tmp_path: Path) -> None:
+    now = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.UTC)  # 14:00 local, after 07:30
+    scheduler = BackgroundScheduler(timezone="America/Mexico_City")
+    schedule_jobs(scheduler, _app(tmp_path, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
+    assert "digest-catch-up" in {job.id for job in scheduler.get_jobs()}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\n", encoding="utf-8")
+    env = {**os.environ, "MONITOR_DIGEST_DIR": str(tmp_path / "digests")}
+    process = subprocess.Popen([sys.executable, "-m", "monitor.cli", "run", "--feeds", str(feeds), "--watchlist",
+                                str(WATCHLIST), "--db", f"sqlite:///{tmp_path / 'm.db'}"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    try:
+        first = process.stdout.readline()  # printed once the jobs are scheduled
+        assert "polling 0 feeds" in first, first + process.stdout.read()
+        process.send_signal(signum)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, first + rest
+    assert "stopped" in rest
