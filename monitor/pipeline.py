@@ -326,7 +326,9 @@ def _by_feed(items: Sequence[Item]) -> dict[str, list[Item]]:
 
 
 def _why(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    """One line naming the error (SQLAlchemy appends the SQL statement on further lines)."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}"
 
 
 def _problems_by_feed(enriched: Sequence[Enriched]) -> dict[str, tuple[str, ...]]:
