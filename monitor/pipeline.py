@@ -20,10 +20,10 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from matchers.result import Assessment
 from monitor.alerts import to_payload
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the f
     from matchers.linker import Linker
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
 MAX_CONCURRENCY = 64  # requests in flight across all feeds
@@ -77,6 +78,35 @@ class CycleReport:
     @property
     def failed_feeds(self) -> tuple[FeedOutcome, ...]:
         return tuple(o for o in self.feeds if o.error)
+
+
+Linked = Assessment | Exception  # an assessment, or what the linker raised on the item
+
+
+@dataclass(frozen=True)
+class ItemStored:
+    """What became of one new item in the store."""
+
+    stored: bool = True
+    linked: bool = False
+    alerted: bool = False
+    error: str = ""  # why the item fails its feed this cycle (unreadable, or not saved at all)
+
+
+@dataclass(frozen=True)
+class FeedStored:
+    """What became of one feed's new items: counts, and the error that fails the feed this cycle."""
+
+    stored: int = 0
+    linked: int = 0
+    alerts: int = 0
+    error: str = ""
+
+    @classmethod
+    def of(cls, items: Sequence[ItemStored]) -> FeedStored:
+        errors = [i.error for i in items if i.error]
+        error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "") if errors else ""
+        return cls(sum(i.stored for i in items), sum(i.linked for i in items), sum(i.alerted for i in items), error)
 
 
 @dataclass
@@ -128,87 +158,37 @@ class Pipeline:
             return exc
         except Exception as exc:  # a bug in one source must not stop the others; it is logged and counted
             log.exception("feed %s: unexpected error", feed.name)
-            return FetchError("internal", f"{type(exc).__name__}: {exc}")
+            return FetchError("internal", _why(exc))
 
     def _store(self, items: list[Item]) -> dict[str, FeedStored]:
         if not items:
             return {}
         linked = self._link(items)
+        if not any(isinstance(result, Assessment) for _, result in linked):
+            return _not_linked(linked)
         try:
             return self._save(linked)
         except BaseException:
             self._stories = None  # the batch rolled back: the index may hold stories it never stored
             raise
 
-    # -- link: one batch for the embedding throughput; narrowed down only when it raises ----------
-
     def _link(self, items: list[Item]) -> list[tuple[Item, Linked]]:
-        """Each item with its assessment, or with the exception the linker raised on it."""
+        """Each item with its assessment, or with the exception the linker raised on it: all in one
+        batch (one embedding pass); only when that raises, feed by feed, then item by item."""
         linker = self.linker()  # a linker that cannot be built fails the cycle: no item is to blame
         try:
             return list(zip(items, linker.assess_many(items), strict=True))
         except Exception as exc:
             log.warning("linking %d items failed (%s); linking feed by feed to find the item", len(items), _why(exc))
-        return [pair for group in _by_feed(items).values() for pair in _link_feed(linker, group)]
-
-    # -- save: one transaction for the cycle, one savepoint per feed ------------------------------
+        return [pair for group in _by_feed(items, lambda i: i).values() for pair in _link_feed(linker, group)]
 
     def _save(self, linked: list[tuple[Item, Linked]]) -> dict[str, FeedStored]:
-        """Every decision with its outbox row, or (after a crash) none; then the feeds' validators
-        are not saved either, and the items come again next cycle. A feed whose items cannot all be
-        saved is undone alone and saved again item by item: the other feeds' items stand."""
+        """One transaction for the cycle: every decision with its outbox row, or (after a crash) none;
+        then the feeds' validators are not saved either, and the items come again next cycle."""
         now, stories = self.clock(), self._story_index()
-        by_feed: dict[str, list[tuple[Item, Linked]]] = {}
-        for item, result in linked:
-            by_feed.setdefault(item.feed, []).append((item, result))
         with self.store.batch() as batch:
-            return {feed: self._save_feed(batch, stories, pairs, now) for feed, pairs in by_feed.items()}
-
-    def _save_feed(self, batch: Batch, stories: StoryIndex, pairs: list[tuple[Item, Linked]],
-                   now: dt.datetime) -> FeedStored:
-        try:
-            with _attempt(batch, stories) as added:
-                saved = [self._save_item(batch, stories, added, item, result, now) for item, result in pairs]
-        except Exception as exc:
-            log.warning("feed %s: saving its items failed (%s); saving them one by one", pairs[0][0].feed, _why(exc))
-            saved = [self._save_alone(batch, stories, item, result, now) for item, result in pairs]
-        return FeedStored.of(saved)
-
-    def _save_alone(self, batch: Batch, stories: StoryIndex, item: Item, result: Linked,
-                    now: dt.datetime) -> ItemStored:
-        """One item in its own savepoint; one that cannot be saved is recorded as unreadable instead."""
-        try:
-            with _attempt(batch, stories) as added:
-                return self._save_item(batch, stories, added, item, result, now)
-        except Exception as exc:
-            if batch.is_stored(item):  # a concurrent poll stored it meanwhile: nothing is lost
-                log.info("feed %s: item %r was stored meanwhile by another poll", item.feed, item.guid)
-                return ItemStored(stored=False)
-            if isinstance(result, Exception):  # not even its unreadable record: it comes again next cycle
-                log.error("feed %s: item %r could not be saved", item.feed, item.guid, exc_info=exc)
-                return ItemStored(stored=False, error=f"item {item.guid!r} could not be saved: {_why(exc)}")
-            log.error("feed %s: item %r could not be saved; recording it as unreadable", item.feed, item.guid,
-                      exc_info=exc)
-            return self._save_alone(batch, stories, item, exc, now)
-
-    def _save_item(self, batch: Batch, stories: StoryIndex, added: list[str], item: Item, result: Linked,
-                   now: dt.datetime) -> ItemStored:
-        if isinstance(result, Exception):
-            # Kept once, with no links and a note, so `unseen` never hands it to the linker again.
-            batch.save_item(item, Assessment(notes=(f"unreadable: {_why(result)}",)), fetched_at=now)
-            return ItemStored(error=f"unreadable item {item.guid!r}: {_why(result)}")
-        signature = stories.signature(f"{item.title}\n{item.summary}")
-        key = stories.match_signature(signature)
-        story = NEW_STORY if key is None else Story(int(key), alerted=batch.story_has_alert(int(key)))
-        threads = batch.thread_roots(now - THREAD_WINDOW) if result.alert else ()
-        decision = decide(item, result, self.watchlist, now=now, story=story, threads=threads)
-        payload = to_payload(decision.alert) if decision.alert else None
-        item_id = batch.save_item(item, result, fetched_at=now, story_id=decision.story_id, signature=signature,
-                                  alert=payload, thread_key=decision.thread_key, thread_of=decision.thread_of)
-        if decision.story_id is None:
-            stories.add_signature(str(item_id), signature)
-            added.append(str(item_id))
-        return ItemStored(linked=result.linked, alerted=payload is not None)
+            writer = _Writer(batch, stories, self.watchlist, now)
+            return {feed: writer.feed(pairs) for feed, pairs in _by_feed(linked, lambda pair: pair[0]).items()}
 
     def _story_index(self) -> StoryIndex:
         if self._stories is None:
@@ -249,47 +229,75 @@ class Pipeline:
         return outcome, polled
 
 
-Linked = Assessment | Exception  # an assessment, or what the linker raised on the item
-
-
 @dataclass(frozen=True)
-class ItemStored:
-    """What became of one new item in the store."""
+class _Writer:
+    """Writes a cycle's items into its open batch, one savepoint per feed, the story index kept in step.
 
-    stored: bool = True
-    linked: bool = False
-    alerted: bool = False
-    error: str = ""  # why the item fails its feed this cycle (unreadable, or not saved at all)
+    A feed whose items cannot all be saved is undone alone and saved again item by item: an item
+    that still fails is recorded as unreadable instead, one stored meanwhile by another poll is
+    skipped. The other feeds' items stand.
+    """
 
+    batch: Batch
+    stories: StoryIndex
+    watchlist: Watchlist
+    now: dt.datetime
 
-@dataclass(frozen=True)
-class FeedStored:
-    """What became of one feed's new items: counts, and the error that fails the feed this cycle."""
+    def feed(self, pairs: list[tuple[Item, Linked]]) -> FeedStored:
+        try:
+            with self._attempt() as added:
+                saved = [self._item(added, item, result) for item, result in pairs]
+        except Exception as exc:
+            log.warning("feed %s: saving its items failed (%s); saving them one by one", pairs[0][0].feed, _why(exc))
+            saved = [self._alone(item, result) for item, result in pairs]
+        return FeedStored.of(saved)
 
-    stored: int = 0
-    linked: int = 0
-    alerts: int = 0
-    error: str = ""
+    def _alone(self, item: Item, result: Linked) -> ItemStored:
+        try:
+            with self._attempt() as added:
+                return self._item(added, item, result)
+        except Exception as exc:
+            if self.batch.is_stored(item):  # a concurrent poll stored it meanwhile: nothing is lost
+                log.info("feed %s: item %r was stored meanwhile by another poll", item.feed, item.guid)
+                return ItemStored(stored=False)
+            if isinstance(result, Exception):  # not even its unreadable record: it comes again next poll
+                log.error("feed %s: item %r could not be saved", item.feed, item.guid, exc_info=exc)
+                return ItemStored(stored=False, error=f"item {item.guid!r} could not be saved: {_why(exc)}")
+            log.error("feed %s: item %r could not be saved; recording it as unreadable", item.feed, item.guid,
+                      exc_info=exc)
+            return self._alone(item, exc)
 
-    @classmethod
-    def of(cls, items: Sequence[ItemStored]) -> FeedStored:
-        errors = [i.error for i in items if i.error]
-        error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "") if errors else ""
-        return cls(sum(i.stored for i in items), sum(i.linked for i in items), sum(i.alerted for i in items), error)
+    def _item(self, added: list[str], item: Item, result: Linked) -> ItemStored:
+        if isinstance(result, Exception):
+            # Kept once, with no links and a note, so `unseen` never hands it to the linker again.
+            self.batch.save_item(item, Assessment(notes=(f"unreadable: {_why(result)}",)), fetched_at=self.now)
+            return ItemStored(error=f"unreadable item {item.guid!r}: {_why(result)}")
+        signature = self.stories.signature(f"{item.title}\n{item.summary}")
+        key = self.stories.match_signature(signature)
+        story = NEW_STORY if key is None else Story(int(key), alerted=self.batch.story_has_alert(int(key)))
+        threads = self.batch.thread_roots(self.now - THREAD_WINDOW) if result.alert else ()
+        decision = decide(item, result, self.watchlist, now=self.now, story=story, threads=threads)
+        payload = to_payload(decision.alert) if decision.alert else None
+        item_id = self.batch.save_item(item, result, fetched_at=self.now, story_id=decision.story_id,
+                                       signature=signature, alert=payload, thread_key=decision.thread_key,
+                                       thread_of=decision.thread_of)
+        if decision.story_id is None:
+            self.stories.add_signature(str(item_id), signature)
+            added.append(str(item_id))
+        return ItemStored(linked=result.linked, alerted=payload is not None)
 
-
-@contextmanager
-def _attempt(batch: Batch, stories: StoryIndex) -> Iterator[list[str]]:
-    """A savepoint with the story index kept in step: the stories added under it (their keys are
-    appended to the list yielded) are forgotten again when it is undone."""
-    added: list[str] = []
-    try:
-        with batch.savepoint():
-            yield added
-    except BaseException:
-        for key in added:
-            stories.remove(key)
-        raise
+    @contextmanager
+    def _attempt(self) -> Iterator[list[str]]:
+        """A savepoint; the stories indexed under it (their keys go in the list yielded) are
+        forgotten again when it is undone."""
+        added: list[str] = []
+        try:
+            with self.batch.savepoint():
+                yield added
+        except BaseException:
+            for key in added:
+                self.stories.remove(key)
+            raise
 
 
 def _link_feed(linker: Linker, items: list[Item]) -> list[tuple[Item, Linked]]:
@@ -318,10 +326,18 @@ async def _enrich(fetcher: Fetcher, feed: Feed, item: Item) -> Enriched:
         return Enriched(item, (FetchError("internal", _why(exc)),))
 
 
-def _by_feed(items: Sequence[Item]) -> dict[str, list[Item]]:
-    out: dict[str, list[Item]] = {}
-    for item in items:
-        out.setdefault(item.feed, []).append(item)
+def _not_linked(linked: list[tuple[Item, Linked]]) -> dict[str, FeedStored]:
+    """Not one item could be linked: the linker itself is broken (no model, out of memory), not the
+    items. None is recorded as unreadable; their feeds fail and back off, and the items come again."""
+    first = next(result for _, result in linked if isinstance(result, Exception))
+    error = f"not linked, kept for the next poll: {_why(first)}"
+    return {feed: FeedStored(error=error) for feed in _by_feed(linked, lambda pair: pair[0])}
+
+
+def _by_feed(values: Iterable[T], item: Callable[[T], Item]) -> dict[str, list[T]]:
+    out: dict[str, list[T]] = {}
+    for value in values:
+        out.setdefault(item(value).feed, []).append(value)
     return out
 
 

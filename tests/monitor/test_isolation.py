@@ -62,6 +62,17 @@ class RaisesOnMarker(Recording):
         return super().assess_many(items)
 
 
+class BrokenLinker(Recording):
+    """Fails on every item, as a linker whose model went away would, until `fixed`."""
+
+    fixed = False
+
+    def assess_many(self, items: Sequence[Item]) -> list[Assessment]:
+        if not self.fixed:
+            raise RuntimeError("CUDA error: out of memory")
+        return super().assess_many(items)
+
+
 class UnsavableOnMarker(Recording):
     """A linker that returns, for the marked item, an assessment the store cannot write (not JSON)."""
 
@@ -170,6 +181,21 @@ def test_without_a_bad_item_the_cycle_links_in_one_batch(
     report = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
     assert report.failed_feeds == () and report.stored == 7 and report.alerts == 3
     assert [len(batch) for batch in linker.batches] == [7]
+    store.close()
+
+
+def test_a_linker_that_fails_on_every_item_records_none_as_unreadable(
+        tmp_path: Path, feed_server: StaticServer, watchlist: Watchlist, slack_server: FakeSlackServer,
+        bundled_encoder: Encoder) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    linker = BrokenLinker(watchlist, bundled_encoder)
+    report = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
+    assert {o.feed for o in report.failed_feeds} == {"un-news", "prensa-odd", "wire"} and report.stored == 0
+    assert all("not linked, kept for the next poll: RuntimeError" in o.error for o in report.failed_feeds)
+    assert all(s.error_count == 1 and s.etag is None for s in store.feed_states().values())
+    linker.fixed = True  # nothing was lost: the next poll stores and alerts everything
+    again = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
+    assert again.failed_feeds == () and again.stored == 7 and again.alerts == len(slack_server.messages) == 3
     store.close()
 
 
