@@ -215,6 +215,18 @@ def test_an_item_that_cannot_be_saved_is_recorded_unreadable_and_its_feed_fails(
     store.close()
 
 
+def test_a_story_signature_in_an_older_format_does_not_stop_the_cycle(
+        tmp_path: Path, feed_server: StaticServer, watchlist: Watchlist, slack_server: FakeSlackServer,
+        bundled_encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    earlier = Item(feed="old", guid="old-1", url="https://news.example.org/old", title="An older story")
+    store.save_item(earlier, Assessment(), fetched_at=NOW - dt.timedelta(days=1), signature=b"mh0:" + bytes(64))
+    report = pipeline(store, watchlist, Recording(watchlist, bundled_encoder), slack_server).poll(feeds(feed_server))
+    assert report.failed_feeds == () and report.stored == 7 and report.alerts == 3
+    assert "1 stored story signatures are in an older format" in caplog.text
+    store.close()
+
+
 def test_an_item_stored_meanwhile_by_a_concurrent_poll_does_not_stop_the_others(
         tmp_path: Path, feed_server: StaticServer, watchlist: Watchlist, slack_server: FakeSlackServer,
         bundled_encoder: Encoder) -> None:
