@@ -35,7 +35,7 @@ from monitor.models import FeedState, Item
 from monitor.outbox import DeliveryReport, deliver_pending
 from monitor.schedule import is_due, next_poll
 from monitor.sources import Enriched, FeedRead, enrich, read_feed
-from monitor.store import Batch, Store
+from monitor.store import Batch, Store, database_failed
 from monitor.stories import StoryIndex
 from monitor.watchlist import Watchlist
 from notifiers.base import Notifier
@@ -235,7 +235,8 @@ class _Writer:
 
     A feed whose items cannot all be saved is undone alone and saved again item by item: an item
     that still fails is recorded as unreadable instead, one stored meanwhile by another poll is
-    skipped. The other feeds' items stand.
+    skipped. The other feeds' items stand. When the database itself fails, no item is blamed: the
+    error goes up and the whole batch rolls back.
     """
 
     batch: Batch
@@ -248,6 +249,8 @@ class _Writer:
             with self._attempt() as added:
                 saved = [self._item(added, item, result) for item, result in pairs]
         except Exception as exc:
+            if database_failed(exc):  # not this feed's fault: the cycle fails, the items come again
+                raise
             log.warning("feed %s: saving its items failed (%s); saving them one by one", pairs[0][0].feed, _why(exc))
             saved = [self._alone(item, result) for item, result in pairs]
         return FeedStored.of(saved)
@@ -257,6 +260,8 @@ class _Writer:
             with self._attempt() as added:
                 return self._item(added, item, result)
         except Exception as exc:
+            if database_failed(exc):
+                raise
             if self.batch.is_stored(item):  # a concurrent poll stored it meanwhile: nothing is lost
                 log.info("feed %s: item %r was stored meanwhile by another poll", item.feed, item.guid)
                 return ItemStored(stored=False)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from matchers.result import Allegation, Assessment, Evidence, Link
 from monitor import schema
@@ -269,6 +270,11 @@ class Batch:
                  .where(alerts.thread_of.is_(None), alerts.thread_key != "", alerts.created_at >= since)
                  .order_by(alerts.id))
         return [ThreadRoot(key, alert_id, created_at) for key, alert_id, created_at in self._conn.execute(query)]
+
+
+def database_failed(exc: BaseException) -> bool:
+    """True when `exc` says the database itself failed (gone, locked, full), so no item is to blame."""
+    return isinstance(exc, OperationalError)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

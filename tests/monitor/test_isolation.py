@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
@@ -20,7 +24,7 @@ from monitor.loopback import StaticServer
 from monitor.models import Item
 from monitor.pipeline import Pipeline
 from monitor.report import print_feed_list
-from monitor.store import Store
+from monitor.store import Batch, Store
 from monitor.watchlist import Watchlist, load_watchlist
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer
@@ -96,6 +100,22 @@ class RacesAConcurrentPoll(Recording):
                 other.save_item(item, assessment, fetched_at=NOW)
         other.close()
         return assessments
+
+
+class DiskFullBatch(Batch):
+    def save_item(self, item: Item, assessment: Assessment, **kwargs: Any) -> int:
+        if MARKER in item.title:
+            raise OperationalError("INSERT INTO items", {}, sqlite3.OperationalError("database or disk is full"))
+        return super().save_item(item, assessment, **kwargs)
+
+
+class DiskFullStore(Store):
+    """The database fails (disk full) while the marked item is being saved."""
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        with super().batch() as batch:
+            yield DiskFullBatch(batch._conn)
 
 
 @pytest.fixture
@@ -212,6 +232,23 @@ def test_an_item_that_cannot_be_saved_is_recorded_unreadable_and_its_feed_fails(
              if s.item.guid.endswith("/demo-es-odd")]
     notes = store.assessments_between(NOW, NOW + dt.timedelta(seconds=1))[odd].notes
     assert len(notes) == 1 and notes[0].startswith("unreadable: StatementError")
+    store.close()
+
+
+def test_a_failing_database_blames_no_item_and_loses_none(
+        tmp_path: Path, feed_server: StaticServer, watchlist: Watchlist, slack_server: FakeSlackServer,
+        bundled_encoder: Encoder) -> None:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    full = DiskFullStore(db)
+    linker = Recording(watchlist, bundled_encoder)
+    with pytest.raises(OperationalError, match="disk is full"):
+        pipeline(full, watchlist, linker, slack_server).poll(feeds(feed_server))
+    full.close()
+    store = Store(db)
+    assert store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1)) == []  # none half-kept as unreadable
+    assert store.feed_states() == {} and slack_server.messages == []
+    again = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
+    assert again.failed_feeds == () and again.stored == 7 and again.alerts == 3
     store.close()
 
 
