@@ -105,7 +105,9 @@ class FeedStored:
     @classmethod
     def of(cls, items: Sequence[ItemStored]) -> FeedStored:
         errors = [i.error for i in items if i.error]
-        error = errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "") if errors else ""
+        error = errors[0] if errors else ""
+        if len(errors) > 1:
+            error += f" (and {len(errors) - 1} more)"
         return cls(sum(i.stored for i in items), sum(i.linked for i in items), sum(i.alerted for i in items), error)
 
 
@@ -165,7 +167,7 @@ class Pipeline:
             return {}
         linked = self._link(items)
         if not any(isinstance(result, Assessment) for _, result in linked):
-            return _not_linked(linked)
+            return _not_linked(linked)  # no sign the linker works at all: blame no item
         try:
             return self._save(linked)
         except BaseException:
