@@ -57,15 +57,6 @@ def build_alert(item: Item, assessment: Assessment, watchlist: Watchlist) -> Ale
     )
 
 
-def thread_key(assessment: Assessment) -> str:
-    """Alerts about the same case (or, with no case, the same accused unit) share a Slack thread."""
-    if assessment.cases:
-        return "case:" + max(assessment.cases, key=lambda c: c.score).id
-    if assessment.implicated:
-        return "unit:" + assessment.implicated[0]
-    return ""
-
-
 def to_payload(alert: Alert) -> dict[str, Any]:
     data = dataclasses.asdict(alert)
     data.pop("id")

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,6 +24,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.app import App
 from monitor.config.feeds import Feed
 from monitor.domain.errors import MonitorError
+
+if TYPE_CHECKING:
+    from monitor.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,22 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
         scheduler.add_job(digest, "date", run_date=now, id="digest-catch-up")
 
 
+def poll_tick(pipeline: Pipeline, feeds: Sequence[Feed]) -> None:
+    """One tick: poll the due feeds. Nothing it raises stops the daemon; the next tick tries again."""
+    try:
+        report = pipeline.poll(feeds, only_due=True)
+    except MonitorError as exc:  # ours, with a message that says it all
+        log.error("poll failed: %s", exc)
+        return
+    except Exception:  # a bug or a broken database: logged with its traceback, and the daemon goes on
+        log.exception("poll failed")
+        return
+    if report.feeds:
+        log.info("polled %d feeds: %d new items, %d alerts", len(report.feeds), report.stored, report.alerts)
+    if report.delivery.fatal:
+        log.error("alert delivery stopped, alerts kept queued: %s", report.delivery.fatal)
+
+
 def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     # Stop signals are blocked and waited for with sigwait instead of handled: a Python signal
     # handler can interrupt the scheduler while it holds a lock and deadlock on shutdown. Threads
@@ -52,15 +72,7 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     pipeline = app.pipeline()
 
     def poll() -> None:
-        try:
-            report = pipeline.poll(feeds, only_due=True)
-        except MonitorError as exc:  # logged; the next tick tries again
-            log.error("poll failed: %s", exc)
-            return
-        if report.feeds:
-            log.info("polled %d feeds: %d new items, %d alerts", len(report.feeds), report.stored, report.alerts)
-        if report.delivery.fatal:
-            log.error("alert delivery stopped, alerts kept queued: %s", report.delivery.fatal)
+        poll_tick(pipeline, feeds)
 
     def digest() -> None:
         from monitor.digests import run_digest

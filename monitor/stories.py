@@ -57,6 +57,11 @@ class StoryIndex:
         if minhash is not None:
             self._insert(key, minhash)
 
+    def remove(self, key: str) -> None:
+        """Forget story `key` (a no-op for a key never indexed)."""
+        if self._hashes.pop(key, None) is not None:
+            self._lsh.remove(key)
+
     def signature(self, text: str) -> bytes:
         """The MinHash of `text` as bytes to store (b"" for a text with no words)."""
         minhash = self._minhash(text)

@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
+from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
 from monitor.domain.item import FeedState, Item, Page
 from monitor.store import schema
@@ -109,8 +111,17 @@ class Store:
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
-        """One transaction for many items: all of them, their links and outbox rows, or none."""
+        """One transaction for many items: all of them, their links and outbox rows, or none.
+
+        Parts of it can be undone on their own with `Batch.savepoint`.
+        """
         with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # pysqlite opens its transaction only before the first write, so a SAVEPOINT taken
+                # earlier would become the outermost transaction and its RELEASE would commit.
+                # IMMEDIATE also takes the write lock now (waiting busy_timeout for it) rather than
+                # failing on a stale read snapshot at the first write.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield Batch(conn)
 
     def save_item(self, item: Item, assessment: Assessment, **kwargs: Any) -> int:
@@ -225,23 +236,45 @@ class Batch:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the batch that is undone alone when it raises; the rest of the batch stands."""
+        with self._conn.begin_nested():
+            yield
+
     def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
                   story_id: int | None = None, signature: bytes | None = None,
-                  alert: dict[str, Any] | None = None, thread_key: str = "",
-                  thread_window: dt.timedelta = dt.timedelta(days=7)) -> int:
+                  alert: dict[str, Any] | None = None, thread_key: str = "", thread_of: int | None = None) -> int:
+        """Record the item, its links and the decision made on it (`monitor.decide`): its story,
+        and the alert payload with its thread, queued in the outbox."""
         item_id = _insert_item(self._conn, item, fetched_at, story_id, signature)
         _insert_assessment(self._conn, item_id, assessment)
         if alert is not None:
-            thread_of = _thread_root(self._conn, thread_key, fetched_at - thread_window)
             self._conn.execute(insert(schema.alerts).values(
                 item_id=item_id, thread_key=thread_key, thread_of=thread_of, payload=alert,
                 created_at=fetched_at, status="pending", attempts=0))
         return item_id
 
+    def is_stored(self, item: Item) -> bool:
+        return _is_stored(self._conn, item)
+
     def story_has_alert(self, story_id: int) -> bool:
         query = (select(func.count()).select_from(schema.alerts.join(schema.items))
                  .where(schema.items.c.story_id == story_id))
         return bool(self._conn.execute(query).scalar())
+
+    def thread_roots(self, since: dt.datetime) -> list[ThreadRoot]:
+        """The first alerts of the threads started since `since`."""
+        alerts = schema.alerts.c
+        query = (select(alerts.thread_key, alerts.id, alerts.created_at)
+                 .where(alerts.thread_of.is_(None), alerts.thread_key != "", alerts.created_at >= since)
+                 .order_by(alerts.id))
+        return [ThreadRoot(key, alert_id, created_at) for key, alert_id, created_at in self._conn.execute(query)]
+
+
+def database_failed(exc: BaseException) -> bool:
+    """True when `exc` says the database itself failed (gone, locked, full), so no item is to blame."""
+    return isinstance(exc, OperationalError)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -283,18 +316,6 @@ def _insert_assessment(conn: Connection, item_id: int, a: Assessment) -> None:
             for link in (*a.cases, *a.units, *a.statements)]
     if rows:
         conn.execute(insert(schema.links), rows)
-
-
-def _thread_root(conn: Connection, thread_key: str, since: dt.datetime) -> int | None:
-    """The first alert with this thread key in the window, if any: later ones reply under it."""
-    if not thread_key:
-        return None
-    query = (select(schema.alerts.c.id).where(schema.alerts.c.thread_key == thread_key,
-                                              schema.alerts.c.thread_of.is_(None),
-                                              schema.alerts.c.created_at >= since)
-             .order_by(schema.alerts.c.id.desc()).limit(1))
-    row = conn.execute(query).first()
-    return None if row is None else int(row[0])
 
 
 def _stored_item(row: Any) -> StoredItem:

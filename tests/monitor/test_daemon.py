@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import os
 import signal
 import subprocess
@@ -12,10 +14,16 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from matchers.embeddings import Encoder
+from matchers.linker import Linker
 from monitor.app import App
+from monitor.config.feeds import Feed
 from monitor.config.settings import Settings
-from monitor.daemon import TICK, schedule_jobs
-from monitor.demo import WATCHLIST
+from monitor.daemon import TICK, poll_tick, schedule_jobs
+from monitor.demo import WATCHLIST, sample_pages
+from monitor.loopback import Loopback
+from monitor.pipeline import Pipeline
+from notifiers.console import ConsoleNotifier
 
 
 def _app(tmp_path: Path, digest_time: dt.time) -> App:
@@ -64,3 +72,30 @@ def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
             process.communicate()
     assert process.returncode == 0, first + rest
     assert "stopped" in rest
+
+
+def test_a_tick_that_raises_anything_is_logged_and_the_next_tick_runs(
+        tmp_path: Path, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+    app = _app(tmp_path, dt.time(7, 30))
+    builds: list[int] = []
+
+    def linker() -> Linker:  # the first build fails as a bug would, not with the project's own error
+        builds.append(1)
+        if len(builds) == 1:
+            raise RuntimeError("CUDA error: out of memory")
+        return Linker(app.watchlist, encoder=encoder)
+
+    console = io.StringIO()
+    pipeline = Pipeline(store=app.store, watchlist=app.watchlist, linker=linker, notifier=ConsoleNotifier(console))
+    with Loopback() as server:
+        server.serve_pages({"/wire.atom": sample_pages()["/wire.atom"]})
+        feeds = [Feed(name="wire", url=f"{server.base}/wire.atom")]
+        with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
+            poll_tick(pipeline, feeds)  # does not raise
+        [record] = caplog.records
+        assert record.exc_info is not None and "CUDA error" in str(record.exc_info[1])  # with its traceback
+        assert app.store.feed_states() == {}  # nothing half-saved: the feed is due again
+        poll_tick(pipeline, feeds)
+    assert len(app.store.pending_alerts()) == 0 and app.store.alert_counts().get("sent", 0) >= 1
+    assert "Apatzing" in console.getvalue()
+    app.store.close()

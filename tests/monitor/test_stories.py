@@ -69,3 +69,12 @@ def test_readding_a_key_replaces_its_text() -> None:
     stories.add("k", WIRE)
     stories.add("k", UNRELATED)
     assert stories.match(UNRELATED) == "k" and stories.match(REWORDED) is None and len(stories) == 1
+
+
+def test_a_removed_story_matches_no_more(index: StoryIndex) -> None:
+    index.remove("wire-1")
+    index.remove("never-added")  # a no-op
+    assert "wire-1" not in index and len(index) == 1
+    assert index.match(REWORDED) is None
+    index.add("wire-1", WIRE)  # the key can be used again
+    assert index.match(REWORDED) == "wire-1"

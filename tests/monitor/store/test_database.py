@@ -50,16 +50,39 @@ def test_save_round_trips_item_links_and_evidence(store: Store) -> None:
     assert [row.item_id for row in store.pending_alerts()] == [item_id]
 
 
-def test_later_alerts_on_the_same_case_thread_under_the_first(store: Store) -> None:
+def test_the_thread_given_is_recorded_and_its_root_found_again(store: Store) -> None:
     first = store.save_item(item("g1"), ALERTING, fetched_at=NOW, alert={}, thread_key="case:c")
-    store.save_item(item("g2"), ALERTING, fetched_at=NOW + dt.timedelta(hours=1), alert={}, thread_key="case:c")
-    store.save_item(item("g3"), ALERTING, fetched_at=NOW + dt.timedelta(days=30), alert={}, thread_key="case:c")
+    [root] = store.pending_alerts()
+    store.save_item(item("g2"), ALERTING, fetched_at=NOW + dt.timedelta(hours=1), alert={}, thread_key="case:c",
+                    thread_of=root.id)
+    store.save_item(item("g3"), ALERTING, fetched_at=NOW + dt.timedelta(days=30), alert={}, thread_key="case:d")
     rows = store.pending_alerts()
-    first_alert = rows[0].id
-    assert [r.thread_of for r in rows] == [None, first_alert, None]  # outside the window: a new thread
-    store.mark_alert_sent(first_alert, "111.222", NOW)
+    assert [r.thread_of for r in rows] == [None, root.id, None] and rows[0].item_id == first
+    with store.batch() as batch:  # roots only (not replies), since the time asked
+        assert [(t.key, t.alert_id) for t in batch.thread_roots(NOW)] == [("case:c", root.id), ("case:d", rows[2].id)]
+        assert [t.key for t in batch.thread_roots(NOW + dt.timedelta(days=1))] == ["case:d"]
+    store.mark_alert_sent(root.id, "111.222", NOW)
     assert [r.thread_ts for r in store.pending_alerts()] == ["111.222", None]
-    assert first
+
+
+def test_a_savepoint_undoes_its_part_only(store: Store) -> None:
+    with store.batch() as batch:
+        batch.save_item(item("g1"), ALERTING, fetched_at=NOW, alert={})
+        with pytest.raises(RuntimeError), batch.savepoint():
+            batch.save_item(item("g2"), ALERTING, fetched_at=NOW, alert={})
+            raise RuntimeError("this feed fails")
+        with batch.savepoint():
+            batch.save_item(item("g3"), Assessment(), fetched_at=NOW)
+    assert [i.guid for i in store.unseen([item("g1"), item("g2"), item("g3")])] == ["g2"]
+    assert len(store.pending_alerts()) == 1
+
+
+def test_a_failed_batch_undoes_its_released_savepoints_too(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.batch() as batch:
+        with batch.savepoint():  # the first statement of the batch: it must not commit on release
+            batch.save_item(item("g1"), ALERTING, fetched_at=NOW, alert={})
+        raise RuntimeError("crash before the commit")
+    assert store.unseen([item("g1")]) != [] and store.pending_alerts() == []
 
 
 def test_attempts_are_recorded_before_a_send(store: Store) -> None:

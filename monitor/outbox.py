@@ -1,6 +1,7 @@
-"""Send the alert outbox exactly once, even across crashes.
+"""The alert outbox: claim each pending alert, send it, mark it sent; exactly once, even across crashes.
 
-Each row's attempt is committed before the post. A row that was attempted before but is still
+The outbox rows are written by the pipeline in the same transaction as the decision. Each row's
+attempt is committed (claimed) before the post. A row that was attempted before but is still
 pending may have been posted by a process that died waiting for the answer: the notifier is asked
 first (`find_posted`, which looks for the alert id in Slack message metadata) instead of guessing.
 """
