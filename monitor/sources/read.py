@@ -19,16 +19,20 @@ from monitor.domain.errors import FetchError
 from monitor.domain.item import Item, Page
 from monitor.fetch import Fetcher, FetchResult, MiB, Validators
 from monitor.sources.fulltext import article_text
+from monitor.sources.gdelt import gdelt_url, parse_gdelt
 from monitor.sources.html_list import parse_html_list
+from monitor.sources.language import fill_languages, with_language
 from monitor.sources.pdf import pdf_pages
 from monitor.sources.reliefweb import parse_reliefweb, reliefweb_url
 from monitor.sources.rss import PDF_TYPE, is_pdf, parse_rss
+from monitor.sources.sitemap import read_sitemap
 
 PDF_MAX_BYTES = 25 * MiB
 
 Parser = Callable[[Feed, FetchResult], list[Item]]
 Outcome = tuple[Page, ...] | FetchError  # pages read, or why not
-PARSERS: dict[str, Parser] = {"rss": parse_rss, "reliefweb": parse_reliefweb, "html": parse_html_list}
+PARSERS: dict[str, Parser] = {"rss": parse_rss, "reliefweb": parse_reliefweb, "html": parse_html_list,
+                               "gdelt": parse_gdelt}  # kind: sitemap follows its index: read_sitemap
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,21 @@ async def read_feed(fetcher: Fetcher, feed: Feed, validators: Validators, *,
     result = await fetcher.get(_source_url(feed, reliefweb_appname), validators)
     if result.not_modified:
         return FeedRead(result, [])
-    items = await asyncio.to_thread(PARSERS[feed.kind], feed, result)
+    if feed.kind == "sitemap":
+        items = await asyncio.to_thread(fill_languages, await read_sitemap(fetcher, feed, result))
+        return FeedRead(result, items)
+    items = await asyncio.to_thread(_parse, feed, result)
     return FeedRead(result, items)
 
 
+def _parse(feed: Feed, result: FetchResult) -> list[Item]:
+    # Items whose feed names no language get a detected one (the matchers and alerts show it).
+    return fill_languages(PARSERS[feed.kind](feed, result))
+
+
 def _source_url(feed: Feed, reliefweb_appname: str | None) -> str:
+    if feed.kind == "gdelt":
+        return gdelt_url(feed)
     if feed.kind != "reliefweb" or "appname=" in feed.url:
         return feed.url
     if not reliefweb_appname:
@@ -92,7 +106,10 @@ async def enrich(fetcher: Fetcher, feed: Feed, item: Item, *, pdf_max_bytes: int
             problems.append(outcome)
         else:
             pages.extend(outcome)
-    return Enriched(replace(item, pages=tuple(pages)), tuple(problems))
+    enriched = replace(item, pages=tuple(pages))
+    if not enriched.language and len(pages) > len(item.pages):  # the article says more than the teaser
+        enriched = await asyncio.to_thread(with_language, enriched)
+    return Enriched(enriched, tuple(problems))
 
 
 async def _pdf(fetcher: Fetcher, url: str, max_bytes: int, max_pages: int) -> Outcome:
