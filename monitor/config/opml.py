@@ -7,7 +7,9 @@ nest, whether outlines carry `text`, `title` or neither, and in duplicate subscr
 - every outline with an `xmlUrl` (http/https) is a feed; its folders (all levels) and its
   `category` attribute become `tags`, plus `--tag`;
 - its name is made from the title (letters and digits, '-'), else from the URL;
-- an address or a name already in feeds.yaml, or seen earlier in the file, is skipped and reported.
+- an address or a name already in feeds.yaml, or taken earlier in the file, is skipped and reported;
+  an address repeated inside the file (the same feed in two folders) is one feed with the tags of
+  both folders (listparser merges them), reported as merged.
 
 Hostile files are refused before parsing, as configuration errors (one line, exit 2): more than
 `MAX_BYTES`, or any DOCTYPE / entity declaration (nothing in OPML needs one; entities are how XML
@@ -28,6 +30,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import listparser
+from lxml import etree
 
 from monitor.config.feeds import Feed
 from monitor.config.feeds_edit import add_feeds, default_name
@@ -49,12 +52,18 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class Opml:
+    outlines: list[Outline]
+    repeated: int  # outlines whose address came earlier in the file (merged into the first)
+
+
+@dataclass(frozen=True)
 class ImportReport:
     added: tuple[Feed, ...]
     skipped: tuple[str, ...] = field(default=())  # "url: why", one per outline not added
 
 
-def read_opml(path: Path) -> list[Outline]:
+def read_opml(path: Path) -> Opml:
     """The subscriptions of an OPML file, in file order; raises ConfigError for a hostile or non-OPML file."""
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -69,7 +78,17 @@ def read_opml(path: Path) -> list[Outline]:
     parsed = listparser.parse(data)
     if not parsed.get("version") and not parsed.feeds:
         raise ConfigError("not an OPML subscription list (no <opml> with outlines)", file=str(path))
-    return [o for o in (_outline(f) for f in parsed.feeds) if o is not None]
+    outlines = [o for o in (_outline(f) for f in parsed.feeds) if o is not None]
+    return Opml(outlines, max(0, _feed_outlines(data) - len(parsed.feeds)))
+
+
+def _feed_outlines(data: bytes) -> int:
+    """How many outlines carry an xmlUrl, repeats included (listparser reports each address once)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
+    root = etree.fromstring(data, parser)
+    if root is None:
+        return 0
+    return sum(1 for o in root.iter("outline") if any(k.lower() == "xmlurl" for k in o.attrib))
 
 
 def _outline(feed: Any) -> Outline | None:
@@ -86,14 +105,16 @@ def _outline(feed: Any) -> Outline | None:
 
 def import_opml(feeds_path: Path, opml_path: Path, *, tag: str | None = None) -> ImportReport:
     """Append every new subscription of `opml_path` to `feeds_path` (comments kept), one write."""
-    outlines = read_opml(opml_path)
+    opml = read_opml(opml_path)
     existing = read_yaml(feeds_path) if feeds_path.exists() else None
     entries = existing.get("feeds") if isinstance(existing, dict) else None
     urls = {str(e.get("url")) for e in entries or () if isinstance(e, dict)}
     names = {str(e.get("name")) for e in entries or () if isinstance(e, dict)}
     new: list[dict[str, Any]] = []
     skipped: list[str] = []
-    for outline in outlines:
+    if opml.repeated:
+        skipped.append(f"{opml.repeated} outlines repeat an address of the same file: merged, their folders as tags")
+    for outline in opml.outlines:
         name = feed_name(outline)
         if outline.url in urls:
             skipped.append(f"{outline.url}: address already listed")
