@@ -201,13 +201,14 @@ def feeds_export(out: Path | None, feeds: Path | None) -> None:
 @_feeds_opt
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
-    """List feeds with their health: last success, last error, error count, next poll."""
+    """List feeds with their health (last success, next poll, errors) and the languages of their stored items."""
     from monitor.cli_output import print_feed_list
     from monitor.config.feeds import load_feeds
-    from monitor.store.health import read_feed_states
+    from monitor.store.health import read_feed_states, read_language_counts
 
     settings = _settings(feeds, None, db)
-    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
+    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db),
+                    languages=read_language_counts(settings.db))
 
 
 @feeds.command("check")

@@ -38,15 +38,20 @@ def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream: TextIO | None = None) -> None:
+def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream: TextIO | None = None,
+                    languages: dict[str, dict[str, int]] | None = None) -> None:
+    """One line per feed; `languages` (feed -> {language: items stored}) adds a column like 'es 40, en 2'."""
     stream = stream or sys.stdout
-    print(f"{'name':28s} {'kind':9s} {'every':>8s} {'last success':16s} {'next poll':16s} {'errors':>6s}  last error",
-          file=stream)
+    print(f"{'name':28s} {'kind':9s} {'every':>8s} {'last success':16s} {'next poll':16s} {'errors':>6s}  "
+          f"{'languages':16s} last error", file=stream)
     for feed in feeds:
         state = states.get(feed.name) or FeedState(name=feed.name)
         every = f"{int(feed.interval.total_seconds() // 60)}m" if feed.enabled else "off"
+        counts = (languages or {}).get(feed.name, {})
+        langs = ", ".join(f"{terminal(code)[:5]} {n}" for code, n in counts.items()) or "-"
         print(f"{feed.name:28s} {feed.kind:9s} {every:>8s} {_when(state.last_success):16s} "
-              f"{_when(state.next_poll):16s} {state.error_count:>6d}  {terminal(state.last_error)[:80]}", file=stream)
+              f"{_when(state.next_poll):16s} {state.error_count:>6d}  {langs:16s} {terminal(state.last_error)[:80]}",
+              file=stream)
 
 
 def print_check(feeds: Sequence[Feed], results: Sequence[int | FetchError], stream: TextIO | None = None) -> int:

@@ -15,6 +15,7 @@ import pytest
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
+from monitor.cli_output import print_feed_list
 from monitor.config.feeds import Feed
 from monitor.config.watchlist import load_watchlist
 from monitor.demo import WATCHLIST
@@ -26,6 +27,7 @@ from monitor.sources.gdelt import QUERY_LIMIT, watchlist_queries
 from monitor.sources.read import FeedRead, read_feed
 from monitor.sources.sitemap import inflate
 from monitor.store.database import Store
+from monitor.store.health import read_language_counts
 from notifiers.console import ConsoleNotifier
 from tests.monitor.conftest import run_fetch
 
@@ -200,4 +202,12 @@ def test_pipeline_stores_every_kind_and_the_second_poll_gets_304s(
     assert languages["diario:Familias den"] == "es"  # detected: neither feeds.yaml nor the feed says it
     assert all(o.not_modified for o in second.feeds)
     assert server.statuses[before:] == [304, 304, 304]
+
+    counts = read_language_counts(f"sqlite:///{tmp_path / 'm.db'}")
+    assert counts["diario"] == {"es": 1} and counts["gdelt"] == {"es": 1, "en": 1} and counts["sitemap"]["es"] >= 2
+    listed = io.StringIO()
+    print_feed_list(feeds, {}, listed, languages=counts)
+    assert "languages" in listed.getvalue().splitlines()[0]
+    gdelt_line = next(line for line in listed.getvalue().splitlines() if line.startswith("gdelt "))
+    assert "es 1" in gdelt_line and "en 1" in gdelt_line
 
