@@ -55,9 +55,12 @@ def print_feed_list(feeds: Sequence[Feed], states: dict[str, FeedState], stream:
 
 
 def print_check(feeds: Sequence[Feed], results: Sequence[int | FetchError], stream: TextIO | None = None) -> int:
-    """One line per feed of `monitor feeds check` (items read, or why not); return how many failed."""
+    """Two lines per feed of `monitor feeds check`: items read (or why not), then where the address was
+    confirmed (feeds.yaml's `confirmed:`) and whether it is enabled; return how many failed."""
     stream = stream or sys.stdout
     for feed, outcome in zip(feeds, results, strict=True):
         line = f"FAILED  {terminal(str(outcome))}" if isinstance(outcome, FetchError) else f"ok, {outcome} items"
         print(f"  {feed.name:32s} {line}", file=stream)
+        source = f"confirmed: {terminal(feed.confirmed)}" if feed.confirmed else "not confirmed (see feeds.yaml)"
+        print(f"  {'':32s} {source}{'' if feed.enabled else '; disabled'}", file=stream)
     return sum(isinstance(r, FetchError) for r in results)
