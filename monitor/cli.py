@@ -126,20 +126,21 @@ def feeds() -> None:
               show_default=True, help="rss: the URL or the feeds its page offers (discovery); others as given.")
 @click.option("--interval", default=None, help="Poll interval like 15m or 1h (default 15m).")
 @click.option("--all", "add_all", is_flag=True, help="Add every feed the page offers, not only the best.")
+@click.option("--query", default=None, help="kind gdelt: the GDELT DOC 2.0 query (URL: the API endpoint).")
 @click.option("--gdelt-from-watchlist", "gdelt", is_flag=True,
               help="Add GDELT news-search feeds whose queries are the watchlist's case and unit aliases.")
 @click.option("--gdelt-filter", default="sourcecountry:mexico", show_default=True,
               help="Added to each GDELT query (e.g. 'sourcelang:spanish').")
 @_feeds_opt
 @_watchlist_opt
-def feeds_add(url: str | None, name: str | None, kind: str, interval: str | None, add_all: bool, gdelt: bool,
-              gdelt_filter: str, feeds: Path | None, watchlist: Path | None) -> None:
+def feeds_add(url: str | None, name: str | None, kind: str, interval: str | None, add_all: bool, query: str | None,
+              gdelt: bool, gdelt_filter: str, feeds: Path | None, watchlist: Path | None) -> None:
     """Add a feed to feeds.yaml, keeping its comments and layout.
 
     Given a site's page (kind rss), finds its feeds (<link rel=alternate>, then /feed, /rss, ...),
     shows them and adds the best one; on a page with no feed, suggests kind: html selectors.
     """
-    from monitor.config.feeds_edit import add_feed
+    from monitor.config.feeds_edit import add_feeds
     from monitor.feeds_add import AddOptions, add_gdelt_from_watchlist, discover_and_add
 
     settings = _settings(feeds, watchlist)
@@ -158,7 +159,10 @@ def feeds_add(url: str | None, name: str | None, kind: str, interval: str | None
     elif kind == "rss":
         added = discover_and_add(path, url, AddOptions(name, interval, add_all), click.echo)
     else:
-        added = [add_feed(path, url, name=name, kind=kind, interval=interval)]
+        if (kind == "gdelt") != bool(query):
+            raise click.UsageError("--query goes with --kind gdelt, and kind gdelt needs --query")
+        entry = {"url": url, "kind": kind, "name": name, "interval": interval, "query": query}
+        added = add_feeds(path, [{k: v for k, v in entry.items() if v}], strict_names=bool(name))
     for feed in added:
         detail = f", query {feed.query!r}" if feed.query else ""
         click.echo(f"added {feed.name} ({feed.kind}, every {feed.interval}{detail}) to {path}")
