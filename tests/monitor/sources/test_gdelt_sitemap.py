@@ -83,9 +83,9 @@ def serve_sitemaps(server: Loopback) -> None:
                         "/pages.xml": plain_sitemap})
 
 
-def read(feed: Feed, validators: Validators = Validators()) -> FeedRead:
+def read(feed: Feed, validators: Validators | None = None) -> FeedRead:
     async def body(fetcher: Fetcher) -> FeedRead:
-        return await read_feed(fetcher, feed, validators)
+        return await read_feed(fetcher, feed, validators or Validators())
     return run_fetch(body)
 
 
@@ -105,7 +105,8 @@ def test_gdelt_artlist_json_becomes_items_with_the_query_sent(server: Loopback) 
 
 
 def test_gdelt_plain_text_error_is_a_per_feed_error(server: Loopback) -> None:
-    server.static("/doc", b"Queries containing OR'd terms must be surrounded by ().", headers={"Content-Type": "text/html"})
+    server.static("/doc", b"Queries containing OR'd terms must be surrounded by ().",
+                  headers={"Content-Type": "text/html"})
     with pytest.raises(FetchError) as caught:
         read(Feed(name="g", kind="gdelt", url=server.url("/doc"), query="a OR b"))
     assert caught.value.kind == "bad_feed" and "must be surrounded by ()" in str(caught.value)
