@@ -212,3 +212,11 @@ def test_pipeline_stores_every_kind_and_the_second_poll_gets_304s(
     gdelt_line = next(line for line in listed.getvalue().splitlines() if line.startswith("gdelt "))
     assert "es 1" in gdelt_line and "en 1" in gdelt_line
 
+
+
+def test_a_child_sitemap_that_fails_fails_the_read_so_it_is_retried(server: Loopback) -> None:
+    server.serve_pages({"/index.xml": lambda base: gzip.decompress(sitemap_index(base))})  # pages.xml: 404
+    server.serve_pages({"/news.xml.gz": gzip.compress(NEWS_SITEMAP, mtime=0)})
+    with pytest.raises(FetchError) as caught:
+        read(Feed(name="noticias", kind="sitemap", url=server.url("/index.xml")))
+    assert caught.value.kind == "http_404" and "/pages.xml" in str(caught.value)
