@@ -12,18 +12,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from click.testing import CliRunner
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
+from monitor.cli import main
 from monitor.cli_output import print_feed_list
-from monitor.config.feeds import Feed
+from monitor.config.feeds import Feed, load_feeds
 from monitor.config.watchlist import load_watchlist
 from monitor.demo import WATCHLIST
 from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, Validators
 from monitor.loopback import Loopback
 from monitor.pipeline import Pipeline
-from monitor.sources.gdelt import QUERY_LIMIT, watchlist_queries
+from monitor.sources.gdelt import API_URL, QUERY_LIMIT, watchlist_queries
 from monitor.sources.read import FeedRead, read_feed
 from monitor.sources.sitemap import inflate
 from monitor.store.database import Store
@@ -220,3 +222,30 @@ def test_a_child_sitemap_that_fails_fails_the_read_so_it_is_retried(server: Loop
     with pytest.raises(FetchError) as caught:
         read(Feed(name="noticias", kind="sitemap", url=server.url("/index.xml")))
     assert caught.value.kind == "http_404" and "/pages.xml" in str(caught.value)
+
+
+def test_feeds_add_gdelt_from_watchlist_writes_bounded_queries_once(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("# mine\nfeeds: []\n", encoding="utf-8")
+    args = ["feeds", "add", "--gdelt-from-watchlist", "--gdelt-filter", "sourcelang:spanish",
+            "--watchlist", str(WATCHLIST), "--feeds", str(feeds)]
+    first = CliRunner().invoke(main, args)
+    added = load_feeds(feeds)
+
+    assert first.exit_code == 0, first.output
+    assert len(added) > 1 and all(f.kind == "gdelt" and f.url == API_URL for f in added)
+    assert all(f.query and len(f.query) <= QUERY_LIMIT and f.query.endswith(" sourcelang:spanish") for f in added)
+    assert '"Tlatlaya"' in " ".join(f.query or "" for f in added)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "already" in again.output and len(load_feeds(feeds)) == len(added)
+    assert feeds.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_kind_gdelt_without_a_query_is_refused(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - {name: g, kind: gdelt, url: 'https://api.gdeltproject.org/api/v2/doc/doc'}\n",
+                     encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    result = CliRunner().invoke(main, ["feeds", "list", "--feeds", str(feeds), "--db", db])
+    assert result.exit_code == 2
+    assert result.output == f"error: {feeds}:2: feeds[0].query: kind: gdelt needs query: (GDELT DOC 2.0 search terms)\n"
