@@ -1,5 +1,6 @@
 """Reading sources: fetch a feed and parse it by kind (`read_feed`), then fetch each new item's
-longer text — report PDFs, the article page — (`enrich`).
+longer text — report PDFs, the article page — (`enrich`). An item whose source names no language
+gets a detected one (`language`), again after `enrich` when the article added text.
 
     read_feed(fetcher, feed, validators) -> FeedRead(result, items)   items empty when not modified
     enrich(fetcher, feed, item)          -> Enriched(item, problems)  never loses the item
