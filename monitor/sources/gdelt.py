@@ -27,9 +27,10 @@ from monitor.sources.markup import plain_text
 
 API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
 MAX_RECORDS = 250  # the API's ceiling for artlist (documented in the DOC 2.0 announcement)
-# GDELT documents no query length limit; longer queries are refused with a plain-text error.
-# Client code for the DOC API found with the project's search tool (code corpus) records an
-# undocumented limit of about 250 characters and keeps its queries under 230; so do we.
+# Where the limit comes from: the stored excerpts of GDELT's DOC 2.0 announcement
+# (blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/) state none; a GDELT DOC 2.0 client wrapper found
+# with the project's search tool (code corpus) records "an undocumented query length limit of ~250
+# chars" and keeps its queries to 230, and another client truncates at 240. We keep to 230.
 QUERY_LIMIT = 230
 
 # GDELT names languages in English ("Spanish"); the store keeps ISO 639-1 codes.
