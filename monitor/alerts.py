@@ -54,6 +54,7 @@ def build_alert(item: Item, assessment: Assessment, watchlist: Watchlist) -> Ale
         passage=evidence.passage if evidence else "",
         page=evidence.page if evidence else None,
         statements=statement_lines(assessment, watchlist),
+        language=item.language,
     )
 
 

@@ -120,31 +120,99 @@ def feeds() -> None:
 
 
 @feeds.command("add")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("--name", default=None, help="Unique name (default: made from the URL).")
-@click.option("--kind", type=click.Choice(["rss", "reliefweb", "html"]), default="rss", show_default=True)
+@click.option("--kind", type=click.Choice(["rss", "reliefweb", "html", "gdelt", "sitemap"]), default="rss",
+              show_default=True, help="rss: the URL or the feeds its page offers (discovery); others as given.")
 @click.option("--interval", default=None, help="Poll interval like 15m or 1h (default 15m).")
+@click.option("--all", "add_all", is_flag=True, help="Add every feed the page offers, not only the best.")
+@click.option("--query", default=None, help="kind gdelt: the GDELT DOC 2.0 query (URL: the API endpoint).")
+@click.option("--gdelt-from-watchlist", "gdelt", is_flag=True,
+              help="Add GDELT news-search feeds whose queries are the watchlist's case and unit aliases.")
+@click.option("--gdelt-filter", default="sourcecountry:mexico", show_default=True,
+              help="Added to each GDELT query (e.g. 'sourcelang:spanish').")
 @_feeds_opt
-def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds: Path | None) -> None:
-    """Append a feed to feeds.yaml, keeping its comments and layout."""
-    from monitor.config.feeds_edit import add_feed
+@_watchlist_opt
+def feeds_add(url: str | None, name: str | None, kind: str, interval: str | None, add_all: bool, query: str | None,
+              gdelt: bool, gdelt_filter: str, feeds: Path | None, watchlist: Path | None) -> None:
+    """Add a feed to feeds.yaml, keeping its comments and layout.
+
+    Given a site's page (kind rss), finds its feeds (<link rel=alternate>, then /feed, /rss, ...),
+    shows them and adds the best one; on a page with no feed, suggests kind: html selectors.
+    """
+    from monitor.config.feeds_edit import add_feeds
+    from monitor.feeds_add import AddOptions, add_gdelt_from_watchlist, discover_and_add
+
+    settings = _settings(feeds, watchlist)
+    path = settings.feeds_path
+    if gdelt:
+        from monitor.config.watchlist import load_watchlist
+
+        if url:
+            raise click.UsageError("--gdelt-from-watchlist takes no URL")
+        added = add_gdelt_from_watchlist(path, load_watchlist(settings.watchlist_path), suffix=gdelt_filter,
+                                         interval=interval)
+        if not added:
+            click.echo("the watchlist's GDELT queries are all in feeds.yaml already")
+    elif not url:
+        raise click.UsageError("give a URL (or --gdelt-from-watchlist)")
+    elif kind == "rss":
+        added = discover_and_add(path, url, AddOptions(name, interval, add_all), click.echo)
+    else:
+        if (kind == "gdelt") != bool(query):
+            raise click.UsageError("--query goes with --kind gdelt, and kind gdelt needs --query")
+        entry = {"url": url, "kind": kind, "name": name, "interval": interval, "query": query}
+        added = add_feeds(path, [{k: v for k, v in entry.items() if v}], strict_names=bool(name))
+    for feed in added:
+        detail = f", query {feed.query!r}" if feed.query else ""
+        click.echo(f"added {feed.name} ({feed.kind}, every {feed.interval}{detail}) to {path}")
+
+
+@feeds.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tag", default=None, help="A tag added to every imported feed (folders become tags too).")
+@_feeds_opt
+def feeds_import(opml: Path, tag: str | None, feeds: Path | None) -> None:
+    """Add every subscription of an OPML file (Feedly, Inoreader, Miniflux, Thunderbird exports)."""
+    from monitor.config.opml import import_opml
+    from notifiers.escape import terminal
 
     path = _settings(feeds).feeds_path
-    feed = add_feed(path, url, name=name, kind=kind, interval=interval)
-    click.echo(f"added {feed.name} ({feed.kind}, every {feed.interval}) to {path}")
+    report = import_opml(path, opml, tag=tag)
+    for line in report.skipped:
+        click.echo(f"  skipped {terminal(line)}")
+    click.echo(f"imported {len(report.added)} feeds into {path}; {len(report.skipped)} skipped")
+
+
+@feeds.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the OPML here (default: standard output).")
+@_feeds_opt
+def feeds_export(out: Path | None, feeds: Path | None) -> None:
+    """Write the rss feeds as OPML 2.0, one folder per first tag, for any feed reader to import."""
+    from monitor.config.feeds import load_feeds
+    from monitor.config.opml import export_opml
+
+    text, left_out = export_opml(load_feeds(_settings(feeds).feeds_path))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+    click.echo(f"{left_out} feeds of other kinds (html, reliefweb, gdelt, sitemap) left out", err=True)
 
 
 @feeds.command("list")
 @_feeds_opt
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
-    """List feeds with their health: last success, last error, error count, next poll."""
+    """List feeds with their health (last success, next poll, errors) and the languages of their stored items."""
     from monitor.cli_output import print_feed_list
     from monitor.config.feeds import load_feeds
-    from monitor.store.health import read_feed_states
+    from monitor.store.health import read_feed_states, read_language_counts
 
     settings = _settings(feeds, None, db)
-    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
+    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db),
+                    languages=read_language_counts(settings.db))
 
 
 @feeds.command("check")

@@ -63,6 +63,8 @@ def _mrkdwn(text: str) -> Block:
 
 def _byline(alert: Alert) -> str:
     parts = [f"*{mrkdwn(one_line(alert.source, 200))}*", _date(alert.published)]
+    if alert.language:
+        parts.append(mrkdwn(one_line(alert.language, 10)))
     if alert.allegation_types:
         parts.append("Allegation: " + mrkdwn(one_line(", ".join(alert.allegation_types), 300)))
     return " · ".join(parts)

@@ -51,7 +51,8 @@ def alert_lines(alert: Alert) -> list[str]:
 def _byline(alert: Alert) -> str:
     when = alert.published.isoformat(sep=" ", timespec="minutes") if alert.published else "date unknown"
     kinds = f" | allegation: {', '.join(alert.allegation_types)}" if alert.allegation_types else ""
-    return one_line(f"{alert.source} | {when}{kinds}", 500)
+    language = f" | {alert.language}" if alert.language else ""
+    return one_line(f"{alert.source} | {when}{language}{kinds}", 500)
 
 
 def _unit(unit: UnitLine) -> str:

@@ -44,13 +44,15 @@ class Feed(BaseModel):
 
     name: str
     url: str
-    kind: Literal["rss", "reliefweb", "html"] = "rss"
+    kind: Literal["rss", "reliefweb", "html", "gdelt", "sitemap"] = "rss"
     interval: dt.timedelta = DEFAULT_INTERVAL
     language: str | None = None
     tags: tuple[str, ...] = ()
     enabled: bool = True
     fulltext: bool = False
     select: Select | None = None
+    query: str | None = None  # kind: gdelt, the DOC 2.0 API query
+    confirmed: str | None = None  # where the address was confirmed (the publisher's page listing its feeds)
 
     @field_validator("interval", mode="before")
     @classmethod
@@ -89,5 +91,8 @@ def load_feeds(path: Path) -> tuple[Feed, ...]:
         if feed.kind == "html" and feed.select is None:
             raise ConfigError("kind: html needs select: {item: ..., title: ..., link: ...}", file=str(path),
                               line=line_of(data, ("feeds", index, "kind")), field=f"feeds[{index}].select")
+        if feed.kind == "gdelt" and not (feed.query or "").strip():
+            raise ConfigError("kind: gdelt needs query: (GDELT DOC 2.0 search terms)", file=str(path),
+                              line=line_of(data, ("feeds", index, "kind")), field=f"feeds[{index}].query")
         seen.add(feed.name)
     return feeds

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from io import StringIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
@@ -28,6 +30,22 @@ def default_name(url: str) -> str:
 def add_feed(path: Path, url: str, *, name: str | None = None, kind: str = "rss",
              interval: str | None = None) -> Feed:
     """Append one feed entry; the whole file is validated before it is written (atomically)."""
+    entry: dict[str, Any] = {"url": url}
+    if name:
+        entry["name"] = name
+    if kind != "rss":
+        entry["kind"] = kind
+    if interval:
+        entry["interval"] = interval
+    return add_feeds(path, [entry], strict_names=bool(name))[0]
+
+
+def add_feeds(path: Path, entries: Sequence[Mapping[str, Any]], *, strict_names: bool = True) -> list[Feed]:
+    """Append feed entries (mappings as in feeds.yaml, `name` made from the URL when absent) and
+    write the file once, atomically, after validating all of it; comments and layout are kept.
+
+    A given name that is taken is an error when `strict_names`; made-up names get a -2, -3 suffix.
+    """
     data = read_yaml(path) if path.exists() else None
     if data is None:
         data = CommentedMap()
@@ -36,19 +54,19 @@ def add_feed(path: Path, url: str, *, name: str | None = None, kind: str = "rss"
     feeds = data.setdefault("feeds", CommentedSeq())
     if feeds is None:
         feeds = data["feeds"] = CommentedSeq()
-    entry = CommentedMap(name=name or _unique(default_name(url), feeds), url=url)
-    if kind != "rss":
-        entry["kind"] = kind
-    if interval:
-        entry["interval"] = interval
-    feeds.append(entry)
-    parsed = validate(FeedsFile, data, path)  # names the field if the new entry is bad
-    names = [f.name for f in parsed.feeds]
-    if names.count(entry["name"]) > 1:
-        raise ConfigError(f"a feed named {entry['name']!r} exists already; pass --name", file=str(path),
-                          field="name")
+    first = len(feeds)
+    for given in entries:
+        entry = CommentedMap(given)
+        wanted = entry.pop("name", None)
+        taken = {f.get("name") for f in feeds if isinstance(f, dict)}
+        if wanted and wanted in taken and strict_names:
+            raise ConfigError(f"a feed named {wanted!r} exists already; pass --name", file=str(path),
+                              field="name")
+        entry.insert(0, "name", _unique(wanted or default_name(str(entry["url"])), feeds))
+        feeds.append(entry)
+    parsed = validate(FeedsFile, data, path)  # names the field if a new entry is bad
     _write_atomically(path, data)
-    return parsed.feeds[-1]
+    return list(parsed.feeds[first:])
 
 
 def _unique(name: str, feeds: CommentedSeq) -> str:

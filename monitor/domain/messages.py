@@ -38,6 +38,7 @@ class Alert:
     statements: tuple[str, ...] = ()  # "undercuts: <talking point>" lines
     also_reported_by: tuple[str, ...] = ()
     thread_ts: str | None = None  # post as a reply in this thread (same story / case)
+    language: str | None = None  # ISO 639-1 of the item, stated by the feed or detected
 
 
 @dataclass(frozen=True)

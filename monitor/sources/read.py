@@ -1,5 +1,6 @@
 """Reading sources: fetch a feed and parse it by kind (`read_feed`), then fetch each new item's
-longer text — report PDFs, the article page — (`enrich`).
+longer text — report PDFs, the article page — (`enrich`). A new item whose source names no language
+gets a detected one there (`language`), from all its text.
 
     read_feed(fetcher, feed, validators) -> FeedRead(result, items)   items empty when not modified
     enrich(fetcher, feed, item)          -> Enriched(item, problems)  never loses the item
@@ -19,16 +20,20 @@ from monitor.domain.errors import FetchError
 from monitor.domain.item import Item, Page
 from monitor.fetch import Fetcher, FetchResult, MiB, Validators
 from monitor.sources.fulltext import article_text
+from monitor.sources.gdelt import gdelt_url, parse_gdelt
 from monitor.sources.html_list import parse_html_list
+from monitor.sources.language import with_language
 from monitor.sources.pdf import pdf_pages
 from monitor.sources.reliefweb import parse_reliefweb, reliefweb_url
 from monitor.sources.rss import PDF_TYPE, is_pdf, parse_rss
+from monitor.sources.sitemap import read_sitemap
 
 PDF_MAX_BYTES = 25 * MiB
 
 Parser = Callable[[Feed, FetchResult], list[Item]]
 Outcome = tuple[Page, ...] | FetchError  # pages read, or why not
-PARSERS: dict[str, Parser] = {"rss": parse_rss, "reliefweb": parse_reliefweb, "html": parse_html_list}
+PARSERS: dict[str, Parser] = {"rss": parse_rss, "reliefweb": parse_reliefweb, "html": parse_html_list,
+                               "gdelt": parse_gdelt}  # kind: sitemap follows its index: read_sitemap
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,14 @@ async def read_feed(fetcher: Fetcher, feed: Feed, validators: Validators, *,
     result = await fetcher.get(_source_url(feed, reliefweb_appname), validators)
     if result.not_modified:
         return FeedRead(result, [])
-    items = await asyncio.to_thread(PARSERS[feed.kind], feed, result)
-    return FeedRead(result, items)
+    if feed.kind == "sitemap":
+        return FeedRead(result, await read_sitemap(fetcher, feed, result))
+    return FeedRead(result, await asyncio.to_thread(PARSERS[feed.kind], feed, result))
 
 
 def _source_url(feed: Feed, reliefweb_appname: str | None) -> str:
+    if feed.kind == "gdelt":
+        return gdelt_url(feed)
     if feed.kind != "reliefweb" or "appname=" in feed.url:
         return feed.url
     if not reliefweb_appname:
@@ -92,7 +100,12 @@ async def enrich(fetcher: Fetcher, feed: Feed, item: Item, *, pdf_max_bytes: int
             problems.append(outcome)
         else:
             pages.extend(outcome)
-    return Enriched(replace(item, pages=tuple(pages)), tuple(problems))
+    enriched = replace(item, pages=tuple(pages))
+    # Detected here, on new items only with all their text, when the source names no language: a feed's
+    # items the store has already seen are not worth the model's time.
+    if not enriched.language:
+        enriched = await asyncio.to_thread(with_language, enriched)
+    return Enriched(enriched, tuple(problems))
 
 
 async def _pdf(fetcher: Fetcher, url: str, max_bytes: int, max_pages: int) -> Outcome:

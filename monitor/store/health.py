@@ -33,6 +33,29 @@ def read_feed_states(db_url: str) -> dict[str, FeedState]:
     return {row[0]: _state(row) for row in rows}
 
 
+def read_language_counts(db_url: str) -> dict[str, dict[str, int]]:
+    """feed -> {language: stored items} ('?' for items of no known language), most items first."""
+    query = "SELECT feed, COALESCE(language, '?'), COUNT(*) FROM items GROUP BY feed, language"
+    if not db_url.startswith("sqlite:///"):
+        import sqlalchemy
+
+        with sqlalchemy.create_engine(db_url).connect() as connection:
+            rows = [tuple(r) for r in connection.execute(sqlalchemy.text(query))]
+    else:
+        path = Path(db_url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            return {}
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            try:
+                rows = conn.execute(query).fetchall()
+            except sqlite3.OperationalError:  # no items table yet
+                return {}
+    counts: dict[str, dict[str, int]] = {}
+    for feed, language, count in sorted(rows, key=lambda r: -r[2]):
+        counts.setdefault(feed, {})[language] = count
+    return counts
+
+
 def _state(row: tuple[Any, ...]) -> FeedState:
     name, etag, last_modified, last_success, last_attempt, last_error, error_count, next_poll, items_seen = row
     return FeedState(name=name, etag=etag, last_modified=last_modified, last_success=_time(last_success),

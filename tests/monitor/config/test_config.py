@@ -44,7 +44,7 @@ def test_bad_watchlist_reference_and_type() -> None:
 
 def test_shipped_config_files_load() -> None:
     feeds = load_feeds(ROOT / "feeds.yaml")
-    assert {f.kind for f in feeds} == {"rss", "reliefweb", "html"}
+    assert {f.kind for f in feeds} == {"rss", "reliefweb", "html", "gdelt"}
     assert any(f.language == "es" for f in feeds)
     watchlist = load_watchlist(ROOT / "watchlist.yaml")
     assert {c.id for c in watchlist.cases} == {"tlatlaya-2014", "ayotzinapa-2014", "apatzingan-2015"}

@@ -6,9 +6,10 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from monitor.cli_output import print_check
-from monitor.config.feeds import Feed
+from monitor.config.feeds import Feed, load_feeds
 from monitor.domain.errors import FetchError
 from monitor.fetch import Fetcher, make_client
 from monitor.loopback import Loopback
@@ -37,6 +38,21 @@ def test_each_feed_gives_its_item_count_or_its_error_in_order(server: Loopback) 
     assert [r.path for r in server.requests] == ["/un.xml", "/gone.xml"]  # nothing fetched without an appname
     out = io.StringIO()
     assert print_check([good, gone, relief], results, out) == 2
-    lines = out.getvalue().splitlines()
+    lines = out.getvalue().splitlines()[::2]  # the other lines say where each address was confirmed
     assert lines[0].split() == ["un-news", "ok,", str(results[0]), "items"]
     assert lines[1].split()[:2] == ["gone", "FAILED"] and "RELIEFWEB_APPNAME" in lines[2]
+
+
+def test_check_on_the_shipped_file_names_where_each_feed_was_confirmed() -> None:
+    feeds = load_feeds(Path(__file__).parents[3] / "feeds.yaml")
+    out = io.StringIO()
+    print_check(feeds, [0] * len(feeds), out)
+    lines = out.getvalue().splitlines()
+
+    assert len(lines) == 2 * len(feeds)
+    for feed, second in zip(feeds, lines[1::2], strict=True):
+        if feed.confirmed:
+            assert second.strip() == f"confirmed: {feed.confirmed}"
+        else:  # an address nobody confirmed is shipped switched off, and says so
+            assert not feed.enabled and second.strip() == "not confirmed (see feeds.yaml); disabled"
+    assert any(f.confirmed and f.enabled for f in feeds)
