@@ -209,14 +209,14 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
 def dossier(unit_id: str, since: dt.datetime | None, until: dt.datetime | None, fmt: str, out: Path | None,
             watchlist: Path | None, db: str | None) -> None:
     """Every stored item that implicates or touches a unit or any unit under it, by case then date."""
-    from monitor.app import App
-    from monitor.dossier.cli import write_dossier
+    from monitor.app import App, utc_now
     from monitor.domain.errors import NotFoundError
+    from monitor.dossier.cli import write_dossier
 
     app = App.open(_settings(None, watchlist, db))
     try:
-        write_dossier(app, unit_id, fmt=fmt, out=out, since=since.date() if since else None,
-                      until=until.date() if until else None)
+        write_dossier(app.store, app.watchlist, unit_id, now=utc_now(), fmt=fmt, out=out,
+                      since=since.date() if since else None, until=until.date() if until else None)
     except NotFoundError as exc:
         raise click.BadParameter(str(exc), param_hint="UNIT_ID") from exc
     if out is not None:
@@ -231,11 +231,13 @@ def dossier(unit_id: str, since: dt.datetime | None, until: dt.datetime | None, 
 @_db_opt
 def serve(host: str, port: int, watchlist: Path | None, db: str | None) -> None:
     """Serve the web console (dossiers, cases, items, feed health, search) over the store."""
-    from monitor.app import App
-    from monitor.web.serve import serve_console
+    from monitor.app import App, utc_now
+    from monitor.web.serve import check_exposure, serve_console
 
     settings = _settings(None, watchlist, db)
-    serve_console(App.open(settings), host=host, port=port)
+    check_exposure(host, settings.web_token)  # before opening anything
+    app = App.open(settings)
+    serve_console(app.store, app.watchlist, settings, host=host, port=port, clock=utc_now)
 
 
 @main.command()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+from collections.abc import Callable
 
 import uvicorn
 
-from monitor.app import App, utc_now
+from monitor.config.settings import Settings
 from monitor.domain.errors import ConfigError
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import Store
 from monitor.web.app import create_app
 from monitor.web.context import Console
 
@@ -33,13 +37,11 @@ def check_exposure(host: str, token: str | None) -> None:
                           "--host 127.0.0.1", field="MONITOR_WEB_TOKEN")
 
 
-def console_for(app: App) -> Console:
-    return Console(store=app.store, watchlist=app.watchlist, token=app.settings.web_token, clock=utc_now,
-                   zone=app.settings.zone)
-
-
-def serve_console(app: App, *, host: str, port: int) -> None:
-    check_exposure(host, app.settings.web_token)
-    login = "log in with MONITOR_WEB_TOKEN" if app.settings.web_token else "no login (loopback)"
+def serve_console(store: Store, watchlist: Watchlist, settings: Settings, *, host: str, port: int,
+                  clock: Callable[[], dt.datetime]) -> None:
+    """Run the console until Ctrl-C; a public `host` without MONITOR_WEB_TOKEN is a ConfigError."""
+    check_exposure(host, settings.web_token)
+    console = Console(store=store, watchlist=watchlist, token=settings.web_token, clock=clock, zone=settings.zone)
+    login = "log in with MONITOR_WEB_TOKEN" if settings.web_token else "no login (loopback)"
     print(f"monitor console on http://{host}:{port}/ ({login}); Ctrl-C stops it", flush=True)
-    uvicorn.run(create_app(console_for(app)), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(console), host=host, port=port, log_level="warning")
