@@ -85,10 +85,13 @@ def load(store: Store, item_ids: Sequence[int]) -> Loaded:
 
 
 def flagged_between(store: Store, start: dt.datetime, end: dt.datetime, offset: int, limit: int) -> Listing:
-    """Items fetched in [start, end) that alerted or report an allegation, newest first."""
+    """Stories first fetched in [start, end) that alert or report an allegation, newest first.
+
+    Later syndicated copies are left out: they are the same story ("also reported by" on its page).
+    """
     items, decisions = schema.items.c, schema.assessments.c
     query = (select(items.id).join(schema.assessments, decisions.item_id == items.id)
-             .where(items.fetched_at >= start, items.fetched_at < end,
+             .where(items.fetched_at >= start, items.fetched_at < end, items.story_id == items.id,
                     or_(decisions.alert, decisions.allegation)))
     return _listing(store, query, items.id.desc(), offset, limit)
 
