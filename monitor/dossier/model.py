@@ -41,6 +41,7 @@ class Entry:
     undercuts: tuple[str, ...]  # the talking points (statement texts) the item undercuts
     also_reported_by: tuple[str, ...]
     alerted: bool
+    case_ids: tuple[str, ...] = ()
     # The review verdict, when the store keeps reviews (the review issue); None until then.
     verdict: str | None = None
 
@@ -76,6 +77,26 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """Which slice of the dossier's entries (in dossier order) `groups` holds."""
+
+    number: int  # from 1
+    pages: int
+    entries: int  # in the whole dossier (a story under two cases counts twice)
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, entries: int, page: int | None, per_page: int) -> Paging:
+        """Page `page` of `per_page` entries; None: every entry on one page."""
+        if page is None or entries == 0:
+            return cls(1, 1, entries, 0, entries)
+        pages = -(-entries // per_page)
+        number = min(max(page, 1), pages)
+        return cls(number, pages, entries, (number - 1) * per_page, min(number * per_page, entries))
+
+
+@dataclass(frozen=True)
 class Dossier:
     unit: UnitRef
     chain: tuple[UnitRef, ...]  # the unit's superiors, nearest first
@@ -85,3 +106,4 @@ class Dossier:
     generated: dt.datetime
     summary: Summary
     groups: tuple[CaseGroup, ...]
+    paging: Paging

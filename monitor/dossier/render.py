@@ -88,22 +88,16 @@ def render_csv(dossier: Dossier) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    cases: dict[int, list[str]] = {}
-    entries: dict[int, Entry] = {}
-    for group in dossier.groups:
-        for entry in group.entries:
-            entries[entry.item_id] = entry
-            cases.setdefault(entry.item_id, []).append(group.case_id or "")
+    entries = {e.item_id: e for g in dossier.groups for e in g.entries}  # a story under two cases: once
     for entry in entries.values():
         for unit in entry.units:
-            writer.writerow([_cell(v) for v in _row(entry, cases[entry.item_id], unit.unit_id, unit.unit_name,
-                                                      unit.role)])
+            writer.writerow([_cell(v) for v in _row(entry, unit.unit_id, unit.unit_name, unit.role)])
     return out.getvalue()
 
 
-def _row(e: Entry, cases: list[str], unit_id: str, unit_name: str, role: str) -> list[str]:
+def _row(e: Entry, unit_id: str, unit_name: str, role: str) -> list[str]:
     passages = " | ".join(p.text + (f" (p. {p.page})" if p.page is not None else "") for p in e.passages)
-    return [str(e.item_id), e.date.isoformat(), e.source, e.title, safe_url(e.url) or "", ";".join(c for c in cases if c),
+    return [str(e.item_id), e.date.isoformat(), e.source, e.title, safe_url(e.url) or "", ";".join(e.case_ids),
             unit_id, unit_name, role, ";".join(e.allegation_types), passages, " | ".join(e.undercuts),
             ";".join(e.also_reported_by), "yes" if e.alerted else "no", e.verdict or ""]
 

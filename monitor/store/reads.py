@@ -8,11 +8,13 @@ linked items costs the same five queries as a unit with three.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select, text
+from sqlalchemy import Select, Text, and_, bindparam, false, func, or_, select, text, type_coerce
 from sqlalchemy.engine import Connection
 
 from monitor.domain.assessment import Assessment, Evidence
@@ -23,12 +25,11 @@ from monitor.store.search import fts_query, has_fulltext
 
 @dataclass(frozen=True)
 class UnitHit:
-    """One link from an item to one unit: whether the item accuses it, and the passages that say so."""
+    """One link from an item to one unit, and whether the item accuses it (its evidence: `unit_evidence`)."""
 
     item_id: int
     unit_id: str
     implicated: bool
-    evidence: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True)
@@ -62,21 +63,128 @@ def item_date() -> Any:
     return func.coalesce(schema.items.c.published, schema.items.c.fetched_at)
 
 
-def unit_hits(store: Store, unit_ids: Iterable[str], since: dt.datetime | None = None,
-              until: dt.datetime | None = None) -> tuple[list[UnitHit], Loaded]:
-    """Every link from a stored item to one of `unit_ids` (in the date range), and those items loaded."""
-    links = schema.links.c
-    where = [links.target == "unit", links.target_id.in_(sorted(set(unit_ids)))]
+@dataclass(frozen=True)
+class Headline:
+    """What a dossier shows of an item: no summary, no pages (a report's pages can be megabytes)."""
+
+    id: int
+    story_id: int
+    feed: str
+    source: str
+    title: str
+    url: str
+    date: dt.datetime  # published, else fetched
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a dossier shows of the decision on an item: allegation, accused, at risk, cases, talking points."""
+
+    allegation_types: tuple[str, ...]
+    implicated: tuple[str, ...]
+    at_risk: tuple[str, ...]
+    alert: bool
+    cases: list[str]
+    undercuts: list[str]  # statement ids the item undercuts
+
+
+@dataclass(frozen=True)
+class UnitFile:
+    """The rows of a unit dossier, each kind loaded in one query."""
+
+    hits: list[UnitHit]
+    items: dict[int, Headline]
+    decided: dict[int, Decided]
+    copies: dict[int, list[Headline]]  # the stories' copies not among `items`, by story id
+
+
+def unit_file(store: Store, unit_ids: Iterable[str], since: dt.datetime | None = None,
+              until: dt.datetime | None = None) -> UnitFile:
+    """Every link from a stored item to one of `unit_ids` (in the date range), with what a dossier shows
+    of those items: a fixed handful of queries whatever the number of items."""
+    links, items = schema.links.c, schema.items.c
+    family = sorted(set(unit_ids))
+    where = [links.target == "unit", links.target_id.in_(family)]
     if since is not None:
         where.append(item_date() >= since)
     if until is not None:
         where.append(item_date() < until)
-    hits = (select(links.item_id, links.target_id, links.implicated, links.evidence)
-            .join(schema.items, schema.items.c.id == links.item_id).where(*where).order_by(links.id))
+    hit_ids = select(links.item_id).join(schema.items, items.id == links.item_id).where(*where)
+    # Every link of those items at once (no evidence): the unit hits, and the cases and talking points.
+    every = (select(links.item_id, links.target, links.target_id, links.implicated, links.stance)
+             .where(links.item_id.in_(hit_ids)).order_by(links.id))
     with store.engine.connect() as conn:
-        rows = [UnitHit(r[0], r[1], bool(r[2]), tuple(Evidence(**e) for e in r[3])) for r in conn.execute(hits)]
-        ids = select(hits.subquery().c.item_id)
-        return rows, _load(conn, ids)
+        rows = conn.execute(every).all()
+        family_set = set(family)
+        hits = [UnitHit(r[0], r[2], bool(r[3])) for r in rows if r[1] == "unit" and r[2] in family_set]
+        # Then the ids go back as IN lists (chunked), so SQLite reads each table by its key or index.
+        ids = sorted({h.item_id for h in hits})
+        heads = {h.id: h for h in _headlines(conn, ids)}
+        stories = sorted({h.story_id for h in heads.values()})
+        members = select(items.id).where(items.story_id.in_(bindparam("chunk", expanding=True)))
+        others = sorted({i for chunk in _chunks(stories) for i in conn.execute(members, {"chunk": chunk}).scalars()
+                         if i not in heads})
+        copies: dict[int, list[Headline]] = {}
+        for head in _headlines(conn, others):
+            copies.setdefault(head.story_id, []).append(head)
+        return UnitFile(hits, heads, _decided(conn, ids, rows), copies)
+
+
+def unit_evidence(store: Store, item_ids: Sequence[int], unit_ids: Iterable[str]) -> dict[int, list[Evidence]]:
+    """The evidence of the links from `item_ids` to `unit_ids`, by item (decoded only for the items asked:
+    a page of a dossier, not all of it)."""
+    links = schema.links.c
+    units = sorted(set(unit_ids))
+    out: dict[int, list[Evidence]] = {}
+    with store.engine.connect() as conn:
+        for start in range(0, len(item_ids), _CHUNK):
+            query = (select(links.item_id, links.evidence)
+                     .where(links.target == "unit", links.target_id.in_(units),
+                            links.item_id.in_(item_ids[start:start + _CHUNK])).order_by(links.id))
+            for item_id, evidence in conn.execute(query):
+                out.setdefault(item_id, []).extend(Evidence(**e) for e in evidence)
+    return out
+
+
+_CHUNK = 900  # ids per IN list: well under SQLite's bound-parameter limit on any build
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _headlines(conn: Connection, ids: Sequence[int]) -> Iterator[Headline]:
+    items = schema.items.c
+    query = (select(items.id, items.story_id, items.feed, items.source, items.title, items.url, item_date())
+             .where(items.id.in_(bindparam("chunk", expanding=True))))
+    found = [Headline(*row) for chunk in _chunks(ids) for row in conn.execute(query, {"chunk": chunk})]
+    yield from sorted(found, key=lambda h: h.id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_tuple(raw: str | None) -> tuple[str, ...]:
+    """A JSON list of ids as a tuple. Cached: across thousands of decisions the same few lists recur
+    (the same battalion and zone at risk), so most rows cost a dict lookup instead of a parse."""
+    return tuple(json.loads(raw)) if raw else ()
+
+
+def _decided(conn: Connection, ids: Sequence[int], link_rows: Iterable[Any]) -> dict[int, Decided]:
+    decisions = schema.assessments.c
+    targets: dict[int, tuple[list[str], list[str]]] = {}
+    for item_id, target, target_id, _implicated, stance in link_rows:
+        cases, undercuts = targets.setdefault(item_id, ([], []))
+        if target == "case":
+            cases.append(target_id)
+        elif target == "statement" and stance == "undercuts":
+            undercuts.append(target_id)
+    raw = [type_coerce(c, Text) for c in (decisions.allegation_types, decisions.implicated, decisions.at_risk)]
+    query = select(decisions.item_id, *raw, decisions.alert).where(
+        decisions.item_id.in_(bindparam("chunk", expanding=True)))
+    return {item_id: Decided(_json_tuple(types), _json_tuple(implicated), _json_tuple(at_risk), bool(alert),
+                             *targets.get(item_id, ([], [])))
+            for chunk in _chunks(ids)
+            for item_id, types, implicated, at_risk, alert in conn.execute(query, {"chunk": chunk})}
 
 
 def load(store: Store, item_ids: Sequence[int]) -> Loaded:

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from monitor.domain.errors import NotFoundError
-from monitor.dossier.build import build_dossier
-from monitor.dossier.render import environment, render_csv, render_json
+from monitor.dossier.build import PER_PAGE, build_dossier
+from monitor.dossier.render import environment, render_csv, render_html, render_json
 from monitor.store import reads
 from monitor.web import auth
 from monitor.web.context import Console
@@ -81,18 +81,25 @@ def unit(request: Request) -> Response:
     """The unit's dossier with its chain of command as links; `?format=json|csv` downloads it."""
     console = _console(request)
     unit_id = request.path_params["unit_id"]
+    fmt = request.query_params.get("format", "html")
+    # The page shows one page of entries (the summary covers all); the downloads and print copy hold every one.
     try:
         dossier = build_dossier(console.store, console.watchlist, unit_id, now=console.clock(),
-                                since=_date(request, "since"), until=_date(request, "until"))
+                                since=_date(request, "since"), until=_date(request, "until"),
+                                page=pager(request).number if fmt == "html" else None)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
-    fmt = request.query_params.get("format", "html")
+    if fmt == "print":
+        return auth.with_csrf_cookie(HTMLResponse(render_html(dossier)), request)  # type: ignore[return-value]
     if fmt == "json":
         return Response(render_json(dossier), media_type="application/json")
     if fmt == "csv":
         return Response(render_csv(dossier), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="dossier-{dossier.unit.id}.csv"'})
-    return render(request, "unit.html.j2", d=dossier)
+    paging = dossier.paging
+    keep = tuple((k, request.query_params[k]) for k in ("since", "until") if request.query_params.get(k))
+    return render(request, "unit.html.j2", d=dossier, keep=urlencode(keep),
+                  pager=Pager(paging.number, paging.entries, PER_PAGE, keep))
 
 
 def case(request: Request) -> Response:
