@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import TypeVar
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+R = TypeVar("R", bound=Response)
 
 SESSION_COOKIE = "monitor_session"
 CSRF_COOKIE = "monitor_csrf"
@@ -92,7 +95,7 @@ class TokenGate:
         await RedirectResponse(login.path + "?" + login.query, status_code=303)(scope, receive, send)
 
 
-def with_csrf_cookie(response: Response, request: Request) -> Response:
+def with_csrf_cookie(response: R, request: Request) -> R:
     """Set the CSRF cookie when this request minted the token (readable by no script: HttpOnly)."""
     new = getattr(request.state, "new_csrf", None)
     if new:

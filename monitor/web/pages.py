@@ -53,16 +53,17 @@ def pager(request: Request, total: int = 0, *keep: str) -> Pager:
 
 
 def render(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
-    console: Console = request.app.state.console
+    console = _console(request)
     env = environment(console.loader)
     html = env.get_template(template).render(
         request=request, csrf=auth.csrf_token(request), login_required=console.token is not None,
         unit_href=lambda uid: "/units/" + quote(uid, safe=""), watchlist=console.watchlist, **context)
-    return auth.with_csrf_cookie(HTMLResponse(html, status_code=status), request)  # type: ignore[return-value]
+    return auth.with_csrf_cookie(HTMLResponse(html, status_code=status), request)
 
 
 def _console(request: Request) -> Console:
-    return request.app.state.console  # type: ignore[no-any-return]
+    console: Console = request.app.state.console
+    return console
 
 
 def today(request: Request) -> Response:
@@ -90,7 +91,7 @@ def unit(request: Request) -> Response:
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if fmt == "print":
-        return auth.with_csrf_cookie(HTMLResponse(render_html(dossier)), request)  # type: ignore[return-value]
+        return auth.with_csrf_cookie(HTMLResponse(render_html(dossier)), request)
     if fmt == "json":
         return Response(render_json(dossier), media_type="application/json")
     if fmt == "csv":
