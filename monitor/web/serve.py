@@ -42,6 +42,6 @@ def serve_console(store: Store, watchlist: Watchlist, settings: Settings, *, hos
     """Run the console until Ctrl-C; a public `host` without MONITOR_WEB_TOKEN is a ConfigError."""
     check_exposure(host, settings.web_token)
     console = Console(store=store, watchlist=watchlist, token=settings.web_token, clock=clock, zone=settings.zone)
-    login = "log in with MONITOR_WEB_TOKEN" if settings.web_token else "no login (loopback)"
+    login = "log in with MONITOR_WEB_TOKEN" if settings.web_token else "no login: loopback only"
     print(f"monitor console on http://{host}:{port}/ ({login}); Ctrl-C stops it", flush=True)
     uvicorn.run(create_app(console), host=host, port=port, log_level="warning")

@@ -12,9 +12,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import event
 
 from monitor.cli import main
+from monitor.domain.assessment import Assessment, Evidence, Link
 from monitor.domain.errors import NotFoundError
+from monitor.domain.item import Item
 from monitor.dossier.build import NO_CASE, build_dossier
 from monitor.dossier.model import Dossier
 from monitor.dossier.render import CSV_COLUMNS, SCHEMA_PATH, render_csv, render_html, render_json, to_json
@@ -138,3 +141,41 @@ def test_cli_writes_each_format(store: Store, ids: dict[str, int], tmp_path: Pat
         assert "Tlatlaya victims" not in out.read_text(encoding="utf-8")  # 2024: before --since
     unknown = CliRunner().invoke(main, ["dossier", "nope", "--db", db, "--watchlist", str(sample.WATCHLIST)])
     assert unknown.exit_code == 2 and "not in the watchlist" in unknown.output
+
+
+def test_an_item_on_two_units_of_the_dossier_is_one_entry_and_two_csv_rows(store: Store, ids: dict[str, int]) -> None:
+    both = store.save_item(
+        Item(feed="sample", guid="both", url="https://x.example/both", title="Zone and battalion",
+             published=dt.datetime(2025, 5, 1, tzinfo=dt.UTC)),
+        Assessment(units=(Link("unit", "sedena-22-zm", 0.8), Link("unit", "sedena-102-bi", 0.8, implicated=True))),
+        fetched_at=sample.NOW)
+    zone = dossier(store, "sedena-22-zm")
+    [entry] = [e for g in zone.groups for e in g.entries if e.item_id == both]
+    assert {(u.unit_id, u.role) for u in entry.units} == {("sedena-22-zm", "touched"), ("sedena-102-bi", "implicated")}
+    assert entry.role == "implicated"
+    rows = [r for r in csv.DictReader(io.StringIO(render_csv(zone))) if r["item_id"] == str(both)]
+    assert sorted((r["unit_id"], r["role"]) for r in rows) == [("sedena-102-bi", "implicated"),
+                                                              ("sedena-22-zm", "touched")]
+
+
+def test_the_queries_do_not_grow_with_the_items(tmp_path: Path) -> None:
+    """No N+1: a dossier of 3 items and one of 300 cost the same number of SQL statements."""
+    counts = []
+    for n in (3, 300):
+        store = Store(f"sqlite:///{tmp_path / f'{n}.db'}")
+        with store.batch() as batch:
+            for i in range(n):
+                first = batch.save_item(
+                    Item(feed="f", guid=f"g{i}", url=f"https://x.example/{i}", title=f"item {i}", source="A"),
+                    Assessment(cases=(Link("case", "tlatlaya-2014", 0.8),),
+                               units=(Link("unit", "sedena-102-bi", 0.9, (Evidence("alias", f"p{i}", "102nd"),)),)),
+                    fetched_at=sample.NOW)
+                batch.save_item(Item(feed="g", guid=f"c{i}", url=f"https://y.example/{i}", title="copy", source="B"),
+                                Assessment(), fetched_at=sample.NOW, story_id=first)
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda *a, seen=statements: seen.append(a[2]))
+        built = dossier(store, "sedena-22-zm")
+        assert built.summary.items == n and built.groups[0].entries[0].also_reported_by == ("B",)
+        counts.append(len(statements))
+        store.close()
+    assert counts[0] == counts[1], counts
