@@ -7,10 +7,10 @@ are read only for the entries shown.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from monitor.domain.assessment import Evidence
 from monitor.domain.errors import NotFoundError
@@ -39,71 +39,88 @@ def build_dossier(store: Store, watchlist: Watchlist, unit_id: str, *, now: dt.d
     start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC) if since else None
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC) if until else None
     found = reads.unit_file(store, (u.id for u in family), start, end)
-    entries = _entries(found, watchlist)
-    ordered = _ordered(entries, found.decided, watchlist)
+    stories = _stories(found)
+    ordered = _ordered(stories, watchlist)
     paging = Paging.of(len(ordered), page, per_page)
-    shown = ordered[paging.first:paging.last]
-    shown = _with_details(shown, store, [u.id for u in family], verdicts)
+    shown = _shown(ordered[paging.first:paging.last], found, store, watchlist, [u.id for u in family], verdicts)
     return Dossier(
         unit=_ref(unit), chain=tuple(_ref(u) for u in watchlist.chain(unit_id)[1:]),
         subordinates=tuple(_ref(u) for u in family[1:]), since=since, until=until, generated=now,
-        summary=_summary(entries, found.decided, watchlist), groups=_groups(shown, watchlist), paging=paging)
+        summary=_summary(stories, watchlist), groups=_groups(shown, watchlist), paging=paging)
 
 
-def _entries(found: reads.UnitFile, watchlist: Watchlist) -> list[Entry]:
-    """One entry per story (its earliest linked copy; other copies are "also reported by"), no passages yet."""
-    by_item: dict[int, list[reads.UnitHit]] = defaultdict(list)
-    for hit in found.hits:
-        by_item[hit.item_id].append(hit)
-    by_story: dict[int, list[reads.Headline]] = defaultdict(list)
-    for head in found.items.values():  # in id order
-        by_story[head.story_id].append(head)
-    return [_entry(copies[0], by_item[copies[0].id], found.decided.get(copies[0].id, _UNDECIDED), watchlist,
-                   [*copies[1:], *found.copies.get(copies[0].story_id, [])])
-            for copies in by_story.values()]
+@dataclass(frozen=True)
+class _Story:
+    """A story as the summary and the order need it: its first linked copy, date, roles and decision."""
+
+    first: int
+    story_id: int
+    date: dt.datetime
+    roles: dict[str, str]  # unit id -> implicated | touched
+    decided: reads.Decided
+
+    @property
+    def implicating(self) -> bool:
+        return "implicated" in self.roles.values()
 
 
 _UNDECIDED = reads.Decided((), (), (), False, [], [])
 
 
-def _entry(head: reads.Headline, hits: list[reads.UnitHit], decided: reads.Decided, watchlist: Watchlist,
-           copies: list[reads.Headline]) -> Entry:
-    accused = set(decided.implicated)
-    roles = {h.unit_id: "implicated" if h.implicated or h.unit_id in accused else "touched" for h in hits}
-    statements = watchlist.statement_by_id
-    return Entry(
-        item_id=head.id, date=head.date, source=head.source or head.feed, title=head.title, url=head.url,
-        units=tuple(UnitRole(uid, watchlist.unit_by_id[uid].name, role) for uid, role in roles.items()
-                    if uid in watchlist.unit_by_id),
-        allegation_types=decided.allegation_types, passages=(),
-        undercuts=tuple(statements[s].text for s in decided.undercuts if s in statements),
-        also_reported_by=tuple(dict.fromkeys(c.source or c.feed for c in copies)),
-        alerted=decided.alert, case_ids=tuple(dict.fromkeys(decided.cases)))
+def _stories(found: reads.UnitFile) -> list[_Story]:
+    """One per story: its earliest linked copy stands for it (the others are "also reported by")."""
+    by_item: dict[int, dict[str, str]] = defaultdict(dict)
+    for hit in found.hits:
+        accused = hit.implicated or hit.unit_id in found.decided.get(hit.item_id, _UNDECIDED).implicated
+        roles = by_item[hit.item_id]
+        if roles.get(hit.unit_id) != "implicated":
+            roles[hit.unit_id] = "implicated" if accused else "touched"
+    firsts: dict[int, reads.Dated] = {}
+    for dated in found.items.values():  # in id order
+        firsts.setdefault(dated.story_id, dated)
+    return [_Story(d.id, d.story_id, d.date, by_item[d.id], found.decided.get(d.id, _UNDECIDED))
+            for d in firsts.values()]
 
 
-def _ordered(entries: list[Entry], decided: Mapping[int, reads.Decided],
-             watchlist: Watchlist) -> list[tuple[str | None, Entry]]:
-    """(case, entry) in dossier order: by case (watchlist order, then no tracked case), then by date.
+def _ordered(stories: list[_Story], watchlist: Watchlist) -> list[tuple[str | None, _Story]]:
+    """(case, story) in dossier order: by case (watchlist order, then no tracked case), then by date.
     A story linked to two cases is listed under both."""
-    by_case: dict[str | None, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        for case_id in entry.case_ids or (None,):
-            by_case[case_id].append(entry)
+    by_case: dict[str | None, list[_Story]] = defaultdict(list)
+    for story in stories:
+        for case_id in dict.fromkeys(story.decided.cases) or (None,):
+            by_case[case_id].append(story)
     order: list[str | None] = [c.id for c in watchlist.cases if c.id in by_case]
     order += sorted(k for k in by_case if k is not None and k not in watchlist.case_by_id)
     if None in by_case:
         order.append(None)
-    return [(key, e) for key in order for e in sorted(by_case[key], key=lambda e: (e.date, e.item_id))]
+    return [(key, s) for key in order for s in sorted(by_case[key], key=lambda s: (s.date, s.first))]
 
 
-def _with_details(shown: list[tuple[str | None, Entry]], store: Store, unit_ids: list[str],
-                  verdicts: Verdicts | None) -> list[tuple[str | None, Entry]]:
-    """The shown entries with their evidence passages and review verdicts, read for them alone."""
-    ids = list(dict.fromkeys(e.item_id for _, e in shown))
-    evidence = reads.unit_evidence(store, ids, unit_ids)
-    given = verdicts(ids) if verdicts else {}
-    return [(key, dataclasses.replace(e, passages=_passages(evidence.get(e.item_id, [])), verdict=given.get(e.item_id)))
-            for key, e in shown]
+def _shown(page: list[tuple[str | None, _Story]], found: reads.UnitFile, store: Store, watchlist: Watchlist,
+           unit_ids: list[str], verdicts: Verdicts | None) -> list[tuple[str | None, Entry]]:
+    """The page's entries in full: titles, links and sources (with the copies'), passages, verdicts,
+    read for these stories alone."""
+    firsts = list(dict.fromkeys(s.first for _, s in page))
+    copies = {s.first: [i for i in found.stories.get(s.story_id, []) if i != s.first] for _, s in page}
+    heads = reads.headlines(store, [*firsts, *(i for ids in copies.values() for i in ids)])
+    evidence = reads.unit_evidence(store, firsts, unit_ids)
+    given = verdicts(firsts) if verdicts else {}
+    return [(key, _entry(s, heads[s.first], [heads[i] for i in copies[s.first] if i in heads], watchlist,
+                         _passages(evidence.get(s.first, [])), given.get(s.first)))
+            for key, s in page]
+
+
+def _entry(story: _Story, head: reads.Headline, copies: list[reads.Headline], watchlist: Watchlist,
+           passages: tuple[Passage, ...], verdict: str | None) -> Entry:
+    statements = watchlist.statement_by_id
+    return Entry(
+        item_id=story.first, date=story.date, source=head.source or head.feed, title=head.title, url=head.url,
+        units=tuple(UnitRole(uid, watchlist.unit_by_id[uid].name, role) for uid, role in story.roles.items()
+                    if uid in watchlist.unit_by_id),
+        allegation_types=story.decided.allegation_types, passages=passages,
+        undercuts=tuple(statements[s].text for s in story.decided.undercuts if s in statements),
+        also_reported_by=tuple(dict.fromkeys(c.source or c.feed for c in copies)),
+        alerted=story.decided.alert, case_ids=tuple(dict.fromkeys(story.decided.cases)), verdict=verdict)
 
 
 def _passages(evidence: list[Evidence]) -> tuple[Passage, ...]:
@@ -129,13 +146,13 @@ def _case_title(case_id: str | None, watchlist: Watchlist) -> str:
     return case.name if case else case_id
 
 
-def _summary(entries: list[Entry], decided: Mapping[int, reads.Decided], watchlist: Watchlist) -> Summary:
-    implicating = [e for e in entries if e.role == "implicated"]
-    at_risk = {uid for e in implicating if e.allegation_types for uid in decided.get(e.item_id, _UNDECIDED).at_risk}
+def _summary(stories: list[_Story], watchlist: Watchlist) -> Summary:
+    implicating = [s for s in stories if s.implicating]
+    at_risk = {uid for s in implicating if s.decided.allegation_types for uid in s.decided.at_risk}
     return Summary(
-        items=len(entries), implicating=len(implicating),
-        by_year=tuple(sorted(Counter(e.date.year for e in entries).items())),
-        by_allegation_type=tuple(Counter(t for e in entries for t in e.allegation_types).most_common()),
+        items=len(stories), implicating=len(implicating),
+        by_year=tuple(sorted(Counter(s.date.year for s in stories).items())),
+        by_allegation_type=tuple(Counter(t for s in stories for t in s.decided.allegation_types).most_common()),
         at_risk=tuple(_ref(u) for u in watchlist.units if u.id in at_risk))
 
 

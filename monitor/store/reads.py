@@ -89,19 +89,32 @@ class Decided:
 
 
 @dataclass(frozen=True)
+class Dated:
+    """An item as the dossier's summary and order need it: its story and its date (published, else fetched)."""
+
+    id: int
+    story_id: int
+    date: dt.datetime
+
+
+@dataclass(frozen=True)
 class UnitFile:
-    """The rows of a unit dossier, each kind loaded in one query."""
+    """The rows of a unit dossier's first pass (summary and order), each kind loaded in one query.
+
+    Titles, links, sources and evidence are read afterwards for the entries shown (`headlines`,
+    `unit_evidence`): a page of a dossier, not all of it.
+    """
 
     hits: list[UnitHit]
-    items: dict[int, Headline]
+    items: dict[int, Dated]  # the linked items, in id order
     decided: dict[int, Decided]
-    copies: dict[int, list[Headline]]  # the stories' copies not among `items`, by story id
+    stories: dict[int, list[int]]  # every stored item of the linked items' stories, by story id
 
 
 def unit_file(store: Store, unit_ids: Iterable[str], since: dt.datetime | None = None,
               until: dt.datetime | None = None) -> UnitFile:
-    """Every link from a stored item to one of `unit_ids` (in the date range), with what a dossier shows
-    of those items: a fixed handful of queries whatever the number of items."""
+    """Every link from a stored item to one of `unit_ids` (in the date range), with the items' dates,
+    stories and decisions: a fixed handful of queries whatever the number of items."""
     links, items = schema.links.c, schema.items.c
     family = sorted(set(unit_ids))
     where = [links.target == "unit", links.target_id.in_(family)]
@@ -119,15 +132,22 @@ def unit_file(store: Store, unit_ids: Iterable[str], since: dt.datetime | None =
         hits = [UnitHit(r[0], r[2], bool(r[3])) for r in rows if r[1] == "unit" and r[2] in family_set]
         # Then the ids go back as IN lists (chunked), so SQLite reads each table by its key or index.
         ids = sorted({h.item_id for h in hits})
-        heads = {h.id: h for h in _headlines(conn, ids)}
-        stories = sorted({h.story_id for h in heads.values()})
-        members = select(items.id).where(items.story_id.in_(bindparam("chunk", expanding=True)))
-        others = sorted({i for chunk in _chunks(stories) for i in conn.execute(members, {"chunk": chunk}).scalars()
-                         if i not in heads})
-        copies: dict[int, list[Headline]] = {}
-        for head in _headlines(conn, others):
-            copies.setdefault(head.story_id, []).append(head)
-        return UnitFile(hits, heads, _decided(conn, ids, rows), copies)
+        dated = select(items.id, items.story_id, item_date()).where(items.id.in_(bindparam("chunk", expanding=True)))
+        found = sorted((Dated(*r) for chunk in _chunks(ids) for r in conn.execute(dated, {"chunk": chunk})),
+                       key=lambda d: d.id)
+        members = (select(items.story_id, items.id)
+                   .where(items.story_id.in_(bindparam("chunk", expanding=True))).order_by(items.id))
+        stories: dict[int, list[int]] = {}
+        for chunk in _chunks(sorted({d.story_id for d in found})):
+            for story_id, item_id in conn.execute(members, {"chunk": chunk}):
+                stories.setdefault(story_id, []).append(item_id)
+        return UnitFile(hits, {d.id: d for d in found}, _decided(conn, ids, rows), stories)
+
+
+def headlines(store: Store, item_ids: Sequence[int]) -> dict[int, Headline]:
+    """Title, link and source of each item (no summary or pages), by id."""
+    with store.engine.connect() as conn:
+        return {h.id: h for h in _headlines(conn, sorted(set(item_ids)))}
 
 
 def unit_evidence(store: Store, item_ids: Sequence[int], unit_ids: Iterable[str]) -> dict[int, list[Evidence]]:
