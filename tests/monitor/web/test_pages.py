@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from monitor.domain.assessment import Allegation, Assessment, Link
 from monitor.domain.item import Item
+from monitor.dossier.build import PER_PAGE
 from monitor.store.database import Store
 from monitor.web.app import SECURITY_HEADERS
 from monitor.web.pages import PAGE_SIZE
@@ -105,3 +106,24 @@ def test_unknown_ids_are_404_pages(client: TestClient) -> None:
 def test_the_live_server_answers_over_loopback(live: LiveConsole) -> None:
     response = httpx.get(live.url + "/units/sedena-22-zm")
     assert response.status_code == 200 and "Dossier: 22nd Military Zone" in response.text
+
+
+def test_a_long_dossier_pages_in_the_console_and_prints_whole(store: Store, client: TestClient) -> None:
+    touched = Assessment(units=(Link("unit", "sedena-102-bi", 0.5),))
+    with store.batch() as batch:
+        for n in range(PER_PAGE + 20):
+            batch.save_item(Item(feed="bulk", guid=str(n), url="", title=f"bulk story {n}",
+                                 published=dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)),
+                            touched, fetched_at=sample.NOW)
+    def stories(html: str) -> set[int]:
+        return {int(n) for n in re.findall(r"bulk story (\d+)</h3>", html)}
+
+    first = client.get("/units/sedena-22-zm").text
+    # The Tlatlaya report's case comes first, then the stories with no case by date: bulk 0..98 fill page 1.
+    assert stories(first) == set(range(PER_PAGE - 1))
+    assert f"{PER_PAGE + 23} stories" in first  # the summary counts every story, not the page's
+    assert 'href="?page=2"' in first
+    second = client.get("/units/sedena-22-zm", params={"page": 2}).text
+    assert stories(second) == set(range(PER_PAGE - 1, PER_PAGE + 20))
+    whole = client.get("/units/sedena-22-zm", params={"format": "print"}).text
+    assert whole.count('class="entry') == PER_PAGE + 23 and "<nav" not in whole
