@@ -70,3 +70,15 @@ def test_with_a_token_the_browser_logs_in_first(live_with_token: LiveConsole, pa
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["monitor_session"]["httpOnly"] and cookies["monitor_session"]["value"] != TOKEN
     page.screenshot(path=str(tmp_path / "after-login.png"))
+
+
+def test_the_dossier_prints_to_a_clean_pdf(live: LiveConsole, page: Page, tmp_path: Path) -> None:
+    page.goto(live.url + "/units/sedena-22-zm")
+    page.emulate_media(media="print")
+    expect(page.locator("nav")).to_be_hidden()  # the console's chrome does not print
+    expect(page.get_by_role("heading", name="Dossier: 22nd Military Zone")).to_be_visible()
+    page.goto(live.url + "/units/sedena-22-zm?format=print")
+    pdf = tmp_path / "dossier.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 1
