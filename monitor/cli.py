@@ -267,6 +267,48 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
 
 
 @main.command()
+@click.argument("unit_id")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD, UTC).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write it here (default: standard output).")
+@_watchlist_opt
+@_db_opt
+def dossier(unit_id: str, since: dt.datetime | None, until: dt.datetime | None, fmt: str, out: Path | None,
+            watchlist: Path | None, db: str | None) -> None:
+    """Every stored item that implicates or touches a unit or any unit under it, by case then date."""
+    from monitor.app import App, utc_now
+    from monitor.domain.errors import NotFoundError
+    from monitor.dossier.cli import write_dossier
+
+    app = App.open(_settings(None, watchlist, db))
+    try:
+        write_dossier(app.store, app.watchlist, unit_id, now=utc_now(), fmt=fmt, out=out,
+                      since=since.date() if since else None, until=until.date() if until else None)
+    except NotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="UNIT_ID") from exc
+    if out is not None:
+        click.echo(f"dossier {unit_id}: written to {out}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback needs MONITOR_WEB_TOKEN.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@_watchlist_opt
+@_db_opt
+def serve(host: str, port: int, watchlist: Path | None, db: str | None) -> None:
+    """Serve the web console (dossiers, cases, items, feed health, search) over the store."""
+    from monitor.app import App, utc_now
+    from monitor.web.serve import check_exposure, serve_console
+
+    settings = _settings(None, watchlist, db)
+    check_exposure(host, settings.web_token)  # before opening anything
+    app = App.open(settings)
+    serve_console(app.store, app.watchlist, settings, host=host, port=port, clock=utc_now)
+
+
+@main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
               help="Folder for the demo's database and digest.")
 def demo(out: Path) -> None:

@@ -8,6 +8,7 @@ go to the console; a second cycle shows conditional requests storing nothing; th
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -82,10 +83,17 @@ def run_demo(out: Path, stream: TextIO | None = None) -> None:
     day = dt.datetime.now(settings.zone).date()
     run_digest(app, day, send=False, out=out / f"digest-{day.isoformat()}.html", stream=stream)
     app.store.close()
+    print(f"\ndemo: browse the demo's store in the web console:\n  {serve_command(settings)}", file=stream)
+
+
+def serve_command(settings: Settings) -> str:
+    """The `monitor serve` command line that opens this store with this watchlist (shell-quoted)."""
+    return shlex.join(["monitor", "serve", "--db", settings.db, "--watchlist", str(settings.watchlist_path)])
 
 
 def _demo_settings(base: Settings, out: Path, feeds_path: Path) -> Settings:
     # No credentials, whatever the environment says: the demo must never post or e-mail for real.
     return base.model_copy(update={
-        "db": f"sqlite:///{out / 'monitor.db'}", "slack_token": None, "slack_channel": None, "smtp_host": None,
+        "db": f"sqlite:///{(out / 'monitor.db').resolve()}", "slack_token": None, "slack_channel": None,
+        "smtp_host": None,
         "digest_dir": out, "feeds_path": feeds_path, "watchlist_path": WATCHLIST})

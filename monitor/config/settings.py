@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     tz: str = Field("UTC", validation_alias="TZ")
     model: str | None = Field(None, validation_alias="MONITOR_MODEL")  # None: the bundled all-MiniLM-L6-v2
     reliefweb_appname: str | None = Field(None, validation_alias="RELIEFWEB_APPNAME")
+    # `monitor serve` on any address but loopback refuses to start without it; pages then ask for it.
+    web_token: str | None = Field(None, validation_alias="MONITOR_WEB_TOKEN", repr=False)
     feeds_path: Path = Field(Path("feeds.yaml"), validation_alias="MONITOR_FEEDS")
     watchlist_path: Path = Field(Path("watchlist.yaml"), validation_alias="MONITOR_WATCHLIST")
 

@@ -7,7 +7,8 @@
     │   └── FetchHTTPError     the server answered a status we cannot use; carries status, Retry-After
     ├── DeliveryError      a notifier could not deliver (alert / digest stays queued)
     │   └── FatalDeliveryError   retrying will not help (invalid_auth, channel_not_found)
-    └── ModelError         the embedding model could not be loaded (says which and how to get it)
+    ├── ModelError         the embedding model could not be loaded (says which and how to get it)
+    └── NotFoundError      a unit, case or item id that neither the watchlist nor the store knows
 """
 
 from __future__ import annotations
@@ -56,3 +57,7 @@ class FatalDeliveryError(DeliveryError):
 
 class ModelError(MonitorError):
     """The sentence-transformers model could not be loaded."""
+
+
+class NotFoundError(MonitorError):
+    """An id asked for (`monitor dossier UNIT_ID`, a console page) that the watchlist or store does not know."""
