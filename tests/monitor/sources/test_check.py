@@ -35,7 +35,7 @@ def test_each_feed_gives_its_item_count_or_its_error_in_order(server: Loopback) 
     assert isinstance(results[0], int) and results[0] > 0
     assert isinstance(results[1], FetchError) and results[1].kind == "http_404"
     assert isinstance(results[2], FetchError) and results[2].kind == "bad_config"
-    assert sorted(r.path for r in server.requests) == ["/gone.xml", "/un.xml"]  # fetched concurrently; none without an appname
+    assert sorted(r.path for r in server.requests) == ["/gone.xml", "/un.xml"]  # concurrent; none for relief
     out = io.StringIO()
     assert print_check([good, gone, relief], results, out) == 2
     lines = out.getvalue().splitlines()[::2]  # the other lines say where each address was confirmed
