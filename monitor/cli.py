@@ -198,6 +198,26 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
     click.echo(run_eval(watchlist, items, predictions, Encoder.load(_settings().model)))
 
 
+@main.group("db")
+def db_group() -> None:
+    """The database's schema (Alembic migrations shipped with monitor)."""
+
+
+@db_group.command("upgrade")
+@_db_opt
+def db_upgrade(db: str | None) -> None:
+    """Upgrade the database to this version's schema, keeping every row (every start does this too)."""
+    from monitor.store.database import Store
+    from monitor.store.migrate import current_revision
+
+    store = Store(_settings(db=db).db)
+    revision = current_revision(store.engine)
+    if store.migrated:
+        click.echo(f"upgraded to schema revision {revision} (applied: {', '.join(store.migrated)})")
+    else:
+        click.echo(f"already at schema revision {revision}")
+
+
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
               help="Folder for the demo's database and digest.")

@@ -82,3 +82,26 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not self.groups and not self.statements
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """A stored item that, linked again against a changed watchlist, now implicates a supported unit."""
+
+    item_id: int
+    headline: str
+    url: str
+    source: str
+    published: dt.datetime | None
+    passage: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveNotice:
+    """One "from the archive" Slack message: every newly implicating stored item about one unit."""
+
+    id: int  # archive outbox row id; carried in Slack message metadata like an alert's
+    unit: UnitLine
+    entries: tuple[ArchiveEntry, ...]
+    allegation_types: tuple[str, ...] = ()
