@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Engine,
@@ -89,7 +89,7 @@ class UnknownAlert(MonitorError):
 
 
 # The two outbox tables: alerts, and the "from the archive" messages. Both have the same delivery columns.
-Outbox = str  # "alerts" | "archive_messages"
+Outbox = Literal["alerts", "archive_messages"]
 
 
 @dataclass(frozen=True)
@@ -233,23 +233,23 @@ class Store:
                               payload=r["payload"], attempts=r["attempts"], created_at=r["created_at"])
                     for r in conn.execute(query).mappings()]
 
-    def mark_alert_attempt(self, alert_id: int, now: dt.datetime, outbox: Outbox = "alerts") -> None:
+    def mark_attempt(self, outbox: Outbox, row_id: int, now: dt.datetime) -> None:
         """Recorded (and committed) BEFORE a send: after a crash, attempts > 0 means 'outcome unknown'."""
         table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == alert_id)
+            conn.execute(update(table).where(table.c.id == row_id)
                          .values(attempts=table.c.attempts + 1, last_attempt=now))
 
-    def mark_alert_sent(self, alert_id: int, ts: str, now: dt.datetime, outbox: Outbox = "alerts") -> None:
+    def mark_sent(self, outbox: Outbox, row_id: int, ts: str, now: dt.datetime) -> None:
         table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == alert_id)
+            conn.execute(update(table).where(table.c.id == row_id)
                          .values(status="sent", ts=ts, sent_at=now, last_error=""))
 
-    def mark_alert_error(self, alert_id: int, error: str, outbox: Outbox = "alerts") -> None:
+    def mark_error(self, outbox: Outbox, row_id: int, error: str) -> None:
         table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == alert_id).values(last_error=error[:2000]))
+            conn.execute(update(table).where(table.c.id == row_id).values(last_error=error[:2000]))
 
     def alert(self, alert_id: int) -> AlertRow | None:
         query = select(schema.alerts).where(schema.alerts.c.id == alert_id)
