@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.alerts import from_payload
+from monitor.config.settings import Settings
 from monitor.domain.errors import DeliveryError
-from monitor.domain.review import Verdict, as_verdict
+from monitor.domain.review import Review, Verdict, as_verdict
 from monitor.store.database import Store
 from notifiers.blocks import NOTE_ACTION, NOTE_CALLBACK, REVIEW_ACTION
-from notifiers.slack import SlackNotifier
+from notifiers.slack import SlackNotifier, make_client
 
 log = logging.getLogger(__name__)
 
@@ -133,3 +134,17 @@ class ReviewDesk:
         outcome = f"alert {click.alert_id}: {click.verdict} by {click.user}"
         log.info("review recorded: %s", outcome)
         return outcome
+
+
+def show_on_slack(settings: Settings, store: Store, review: Review) -> str:
+    """After `monitor review`: show the verdict on the alert's Slack message too, when there is one.
+    Returns a line saying what happened ("" when Slack is not configured or the alert was never posted)."""
+    row = store.alert(review.alert_id)
+    if not (settings.slack_token and settings.slack_channel) or row is None or not row.ts:
+        return ""
+    slack = SlackNotifier(make_client(settings.slack_token, settings.slack_api_url), settings.slack_channel)
+    try:
+        slack.update_alert(from_payload(row.id, row.payload, None), row.ts, review)
+    except DeliveryError as exc:
+        return f"(the Slack message was not updated: {exc})"
+    return "the Slack message shows the verdict"
