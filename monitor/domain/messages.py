@@ -52,6 +52,9 @@ class DigestEntry:
     alerted: bool = False
     statements: tuple[str, ...] = ()
     also_reported_by: tuple[str, ...] = ()
+    verdict: str = ""  # the latest review's label ("Credible"), "" when not reviewed
+    verdict_by: str = ""
+    verdict_note: str = ""  # a person's text: escaped like feed text
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,12 @@ class Digest:
     groups: tuple[DigestGroup, ...]
     statements: tuple[DigestGroup, ...] = ()  # grouped by talking point
     unhealthy_feeds: tuple[FeedHealth, ...] = field(default=())
+    # items a vetter dismissed (not this unit, duplicate, not an allegation): listed short, apart
+    dismissed: tuple[DigestEntry, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.groups and not self.statements
+        return not self.groups and not self.statements and not self.dismissed
 
 
 @dataclass(frozen=True)
