@@ -125,7 +125,7 @@ def test_a_click_is_acked_stored_and_the_message_updated_once(
         reviews: ReviewSocket, outcomes: Outcomes) -> None:
     alert_id, ts = posted_alert(store, slack_server)
     envelope = socket_server.send_interactive(click(alert_id, ts, "not-this-unit"))
-    assert socket_server.wait_for_ack(envelope) == {"envelope_id": envelope}
+    assert socket_server.wait_for_ack(envelope, timeout=3.0) == {"envelope_id": envelope}  # Slack's 3 s
     assert slack_server.wait_for_calls("chat.update", 1)
     assert outcomes.wait_for(f"alert {alert_id}: not-this-unit by U0ANA")
     review = store.latest_review(alert_id)
@@ -191,3 +191,12 @@ def test_without_an_app_token_reviews_are_off_and_it_says_so(store: Store, slack
     assert start_reviews(settings(slack_server, slack_app_token=None), store, lambda: NOW, out) is None
     assert out.getvalue().count("reviews from Slack are off: no SLACK_APP_TOKEN") == 1
     assert slack_server.calls("apps.connections.open") == []
+
+
+def test_a_refused_app_token_turns_reviews_off_and_says_why(store: Store, slack_server: FakeSlackServer,
+                                                          socket_server: FakeSocketModeServer) -> None:
+    slack_server.socket_url = socket_server.url
+    out = io.StringIO()
+    assert start_reviews(settings(slack_server, slack_app_token="xapp-revoked"), store, lambda: NOW, out) is None
+    assert "reviews from Slack are off: Slack refused the connection (invalid_auth)" in out.getvalue()
+    assert socket_server.connections == 0
