@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,8 @@ class ReviewDesk:
     def __init__(self, store: Store, slack: SlackNotifier, *, channel: str, team: str,
                  clock: Callable[[], dt.datetime]) -> None:
         self._store, self._slack, self._channel, self._team, self._clock = store, slack, channel, team, clock
+        # Clicks arrive on several threads; one at a time, so the message always shows the verdict stored last.
+        self._lock = threading.Lock()
 
     def handle(self, payload: dict[str, Any]) -> str:
         """Act on one interaction; returns (and logs) one line saying what became of it."""
@@ -102,7 +105,8 @@ class ReviewDesk:
             log.warning("review click ignored: %s", problem)
             return f"ignored: {problem}"
         assert isinstance(click, Click)
-        return self._act(click)
+        with self._lock:
+            return self._act(click)
 
     def _problem(self, click: Click) -> str | None:
         if click.team != self._team:

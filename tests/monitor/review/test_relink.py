@@ -20,12 +20,16 @@ from matchers.linker import Linker
 from monitor.config.feeds import load_feeds
 from monitor.config.watchlist import load_watchlist
 from monitor.demo import FEEDS, WATCHLIST, sample_pages
+from monitor.domain.assessment import Assessment
+from monitor.domain.item import Item
+from monitor.domain.messages import ArchiveEntry
 from monitor.domain.watchlist import Watchlist
 from monitor.loopback import Loopback
 from monitor.outbox import deliver_pending
 from monitor.pipeline import Pipeline
+from monitor.review.archive import notice_from_payload, notice_payload
 from monitor.review.relink import relink
-from monitor.store.database import Store
+from monitor.store.database import NewArchiveMessage, Store
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer
 
@@ -90,4 +94,21 @@ def test_a_unit_added_later_is_reported_once_from_the_archive(
     relink(store, before, linker(before, encoder), now=NOW)
     back = relink(store, after, linker(after, encoder), now=NOW)
     assert back.changed >= 1 and back.messages == () and back.reported == 0
+    assert store.archive_counts() == {"sent": 1}
+
+
+def test_an_archive_message_posted_before_a_crash_is_found_not_posted_again(
+        tmp_path: Path, slack_server: FakeSlackServer) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    watchlist = load_watchlist(WATCHLIST)
+    item_id = store.save_item(Item(feed="f", guid="g", url="https://example.org/x", title="x", summary="s"),
+                              Assessment(), fetched_at=NOW)
+    entry = ArchiveEntry(item_id, "Soldiers based in Iguala", "https://example.org/x", "Example", NOW)
+    [row_id] = store.save_relinked([], [NewArchiveMessage(
+        "sedena-27-bi", notice_payload(watchlist, "sedena-27-bi", [entry]), (item_id,))], NOW)
+    # The process claimed the row, posted, and died before marking it sent.
+    store.mark_attempt("archive_messages", row_id, NOW)
+    notifier(slack_server).send_archive(notice_from_payload(row_id, store.pending("archive_messages")[0].payload))
+    report = deliver_pending(store, notifier(slack_server), lambda: NOW)
+    assert (report.sent, report.recovered) == (0, 1) and len(slack_server.messages) == 1
     assert store.archive_counts() == {"sent": 1}
