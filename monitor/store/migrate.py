@@ -33,7 +33,7 @@ class SchemaError(MonitorError):
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, f"no migrations found in {MIGRATIONS}"
     return head
 
@@ -56,7 +56,7 @@ def upgrade(engine: Engine) -> list[str]:
 
 
 def _upgrade(conn: Connection, current: str | None, head: str) -> list[str]:
-    config = _config(conn)
+    config = alembic_config(conn)
     script = ScriptDirectory.from_config(config)
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
         raise SchemaError(f"the database is at schema revision {current}, which this monitor does not know "
@@ -73,7 +73,8 @@ def _upgrade(conn: Connection, current: str | None, head: str) -> list[str]:
     return list(reversed(applied))
 
 
-def _config(conn: Connection | None = None) -> Config:
+def alembic_config(conn: Connection | None = None) -> Config:
+    """Alembic's configuration for our migrations, running on `conn` (see migrations/env.py); no alembic.ini."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn

@@ -76,7 +76,7 @@ def test_the_review_tables_work_on_an_upgraded_database(old_db: Path) -> None:
 def test_the_migrations_build_exactly_the_tables_the_code_uses(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     with engine.begin() as conn:  # every migration from nothing, not the new-database shortcut
-        command.upgrade(migrate._config(conn), "head")
+        command.upgrade(migrate.alembic_config(conn), "head")
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), schema.metadata)
     assert differences == []
