@@ -62,10 +62,10 @@ class App:
         watchlist = load_watchlist(settings.watchlist_path)
         return cls(settings, Store(settings.db), watchlist)
 
-    def pipeline(self, notifier: Notifier | None = None) -> Pipeline:
+    def pipeline(self, notifier: Notifier | None = None, linker: Callable[[], Linker] | None = None) -> Pipeline:
         from monitor.pipeline import Pipeline
 
         return Pipeline(store=self.store, watchlist=self.watchlist,
-                        linker=linker_factory(self.watchlist, self.settings.model),
+                        linker=linker or linker_factory(self.watchlist, self.settings.model),
                         notifier=notifier or make_notifier(self.settings),
                         clock=utc_now, reliefweb_appname=self.settings.reliefweb_appname)

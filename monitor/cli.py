@@ -309,6 +309,95 @@ def serve(host: str, port: int, watchlist: Path | None, db: str | None) -> None:
 
 
 @main.command()
+@click.argument("alert_id", type=int)
+@click.argument("verdict", type=click.Choice(["credible", "not-this-unit", "duplicate", "not-an-allegation"]))
+@click.option("--note", default="", help="Why, in a sentence (shown in Slack and the digest).")
+@click.option("--by", default=None, help="Who reviewed it (default: $USER).")
+@_db_opt
+def review(alert_id: int, verdict: str, note: str, by: str | None, db: str | None) -> None:
+    """Record a verdict on an alert; the last verdict wins, earlier ones are kept as history."""
+    import getpass
+
+    from monitor.app import utc_now
+    from monitor.domain.review import as_verdict
+    from monitor.review.slack import show_on_slack
+    from monitor.store.database import Store
+
+    settings = _settings(db=db)
+    store = Store(settings.db)
+    chosen = as_verdict(verdict)
+    assert chosen is not None  # click.Choice checked it
+    recorded = store.add_review(alert_id, chosen, by=by or getpass.getuser(), now=utc_now(), note=note)
+    history = len(store.reviews(alert_id))
+    click.echo(f"alert {alert_id}: {recorded.label} by {recorded.by}"
+               + (f" (verdict {history}; the earlier ones are kept)" if history > 1 else ""))
+    shown = show_on_slack(settings, store, recorded)
+    if shown:
+        click.echo(shown)
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only items fetched on or after this day (YYYY-MM-DD, in TZ); default: every stored item.")
+@_watchlist_opt
+@_db_opt
+def relink(since: dt.datetime | None, watchlist: Path | None, db: str | None) -> None:
+    """Link stored items again against the current watchlist; report items that now implicate a supported
+    unit, once, as one "from the archive" message per unit."""
+    from monitor.app import App, linker_factory, make_notifier, utc_now
+    from monitor.outbox import deliver_pending
+    from monitor.review.relink import WATCHLIST_KEY, fingerprint
+    from monitor.review.relink import relink as relink_items
+
+    settings = _settings(None, watchlist, db)
+    app = App.open(settings)
+    start = dt.datetime.combine(since.date(), dt.time(0), tzinfo=settings.zone) if since else None
+    report = relink_items(app.store, app.watchlist, linker_factory(app.watchlist, settings.model), now=utc_now(),
+                          since=start)
+    if start is None:  # every item was linked with this watchlist: `monitor run` need not do it again
+        app.store.set_meta(WATCHLIST_KEY, fingerprint(settings.watchlist_path))
+    delivery = deliver_pending(app.store, make_notifier(settings), utc_now)
+    click.echo(f"relinked {report.items} items ({report.changed} changed); {report.reported} newly implicate a "
+               f"supported unit: {len(report.messages)} archive messages queued; {delivery.sent} messages sent")
+    if delivery.fatal:
+        raise MonitorError(f"delivery stopped, messages kept queued: {delivery.fatal}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The JSONL file to write (the `monitor eval --items` format).")
+@_db_opt
+def labels(out: Path, db: str | None) -> None:
+    """Export reviewed items as labelled items for `monitor eval` (expected cases, units, alert from the verdicts)."""
+    from monitor.review.labels import write_labels
+    from monitor.store.database import Store
+
+    written, left_out = write_labels(Store(_settings(db=db).db), out)
+    click.echo(f"{written} labelled items written to {out}"
+               + (f" ({left_out} duplicates left out: they say nothing about the links)" if left_out else ""))
+
+
+@main.group("db")
+def db_group() -> None:
+    """The database's schema (Alembic migrations shipped with monitor)."""
+
+
+@db_group.command("upgrade")
+@_db_opt
+def db_upgrade(db: str | None) -> None:
+    """Upgrade the database to this version's schema, keeping every row (every start does this too)."""
+    from monitor.store.database import Store
+    from monitor.store.migrate import current_revision
+
+    store = Store(_settings(db=db).db)
+    revision = current_revision(store.engine)
+    if store.migrated:
+        click.echo(f"upgraded to schema revision {revision} (applied: {', '.join(store.migrated)})")
+    else:
+        click.echo(f"already at schema revision {revision}")
+
+
+@main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
               help="Folder for the demo's database and digest.")
 def demo(out: Path) -> None:

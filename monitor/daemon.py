@@ -5,6 +5,10 @@ interval with jitter, backoff after failures, Retry-After / max-age) is kept in 
 schedule survives restarts and a failing feed backs off on its own. A second job sends the digest
 daily at DIGEST_TIME in TZ; a one-off job at start-up catches up on a digest missed while down.
 Jobs run one at a time (one worker), so a poll and the digest never race on the store.
+
+Each tick first checks watchlist.yaml's fingerprint and, when the file changed, relinks the archive
+(`monitor.review.watch`) and polls with the new watchlist. Review clicks arrive over Slack Socket
+Mode (`monitor.review.socket`) on the Socket Mode client's own threads, when SLACK_APP_TOKEN is set.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,11 +26,15 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.app import App
+from monitor.app import App, linker_factory, utc_now
 from monitor.config.feeds import Feed
 from monitor.domain.errors import MonitorError
+from monitor.review.socket import start_reviews
+from monitor.review.watch import WatchlistWatch
 
 if TYPE_CHECKING:
+    from matchers.linker import Linker
+    from monitor.domain.watchlist import Watchlist
     from monitor.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
@@ -63,6 +72,15 @@ def poll_tick(pipeline: Pipeline, feeds: Sequence[Feed]) -> None:
         log.error("alert delivery stopped, alerts kept queued: %s", report.delivery.fatal)
 
 
+def watch_tick(watch: WatchlistWatch) -> tuple[Watchlist, Callable[[], Linker]] | None:
+    """The watchlist check of one tick; like the poll, nothing it raises stops the daemon."""
+    try:
+        return watch.check()
+    except Exception:
+        log.exception("checking the watchlist for changes failed")
+        return None
+
+
 def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     # Stop signals are blocked and waited for with sigwait instead of handled: a Python signal
     # handler can interrupt the scheduler while it holds a lock and deadlock on shutdown. Threads
@@ -70,8 +88,15 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     scheduler = BackgroundScheduler(timezone=app.settings.zone, executors={"default": ThreadPoolExecutor(1)})
     pipeline = app.pipeline()
+    watch = WatchlistWatch(app.store, app.settings.watchlist_path,
+                           lambda watchlist: linker_factory(watchlist, app.settings.model), utc_now)
 
     def poll() -> None:
+        nonlocal pipeline
+        changed = watch_tick(watch)
+        if changed is not None:
+            app.watchlist, linker = changed
+            pipeline = app.pipeline(linker=linker)
         poll_tick(pipeline, feeds)
 
     def digest() -> None:
@@ -89,7 +114,10 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     scheduler.start()
     print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
           f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
+    reviews = start_reviews(app.settings, app.store, utc_now, sys.stdout)
     received = signal.sigwait(STOP_SIGNALS)
     log.warning("received %s, stopping after the running job", signal.Signals(received).name)
     scheduler.shutdown(wait=True)
+    if reviews is not None:
+        reviews.close()
     print("monitor: stopped.", flush=True)

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     db: str = Field("sqlite:///monitor.db", validation_alias="MONITOR_DB")
     slack_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN", repr=False)
     slack_channel: str | None = Field(None, validation_alias="SLACK_CHANNEL")
+    # the app-level token (xapp-, scope connections:write) for Socket Mode: the review buttons' clicks
+    slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN", repr=False)
     slack_api_url: str | None = Field(None, validation_alias="MONITOR_SLACK_API_URL")
     smtp_host: str | None = Field(None, validation_alias="SMTP_HOST")
     smtp_port: int = Field(587, validation_alias="SMTP_PORT")
@@ -83,6 +85,14 @@ class Settings(BaseSettings):
             return data
         values = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
         return {k: v for k, v in values.items() if v != "" or k in _BLANK_MEANS_OFF}
+
+    @field_validator("slack_app_token", mode="after")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("expected an app-level token starting with 'xapp-' (Basic Information > App-Level "
+                             "Tokens, scope connections:write); the bot token goes in SLACK_BOT_TOKEN")
+        return value
 
     @field_validator("smtp_port", mode="before")
     @classmethod

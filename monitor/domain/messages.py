@@ -53,6 +53,9 @@ class DigestEntry:
     alerted: bool = False
     statements: tuple[str, ...] = ()
     also_reported_by: tuple[str, ...] = ()
+    verdict: str = ""  # the latest review's label ("Credible"), "" when not reviewed
+    verdict_by: str = ""
+    verdict_note: str = ""  # a person's text: escaped like feed text
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,32 @@ class Digest:
     groups: tuple[DigestGroup, ...]
     statements: tuple[DigestGroup, ...] = ()  # grouped by talking point
     unhealthy_feeds: tuple[FeedHealth, ...] = field(default=())
+    # items a vetter dismissed (not this unit, duplicate, not an allegation): listed short, apart
+    dismissed: tuple[DigestEntry, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.groups and not self.statements
+        return not self.groups and not self.statements and not self.dismissed
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """A stored item that, linked again against a changed watchlist, now implicates a supported unit."""
+
+    item_id: int
+    headline: str
+    url: str
+    source: str
+    published: dt.datetime | None
+    passage: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveNotice:
+    """One "from the archive" Slack message: every newly implicating stored item about one unit."""
+
+    id: int  # archive outbox row id; carried in Slack message metadata like an alert's
+    unit: UnitLine
+    entries: tuple[ArchiveEntry, ...]
+    allegation_types: tuple[str, ...] = ()

@@ -11,16 +11,31 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, update
+from sqlalchemy import (
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
+from monitor.domain.errors import MonitorError
 from monitor.domain.item import FeedState, Item, Page
-from monitor.store import schema
+from monitor.domain.review import Review, Verdict, as_verdict
+from monitor.store import migrate, schema
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,41 @@ class OutboxRow:
 
 
 @dataclass(frozen=True)
+class AlertRow:
+    """An alert as stored: its item, the message payload and, once sent, the Slack message's ts."""
+
+    id: int
+    item_id: int
+    payload: dict[str, Any]
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """A stored item linked again: its new assessment, replacing the old one and its links."""
+
+    item_id: int
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class NewArchiveMessage:
+    """A "from the archive" message to queue for one unit, and the items it reports."""
+
+    unit_id: str
+    payload: dict[str, Any]
+    item_ids: tuple[int, ...]
+
+
+class UnknownAlert(MonitorError):
+    """No alert has this id."""
+
+
+# The two outbox tables: alerts, and the "from the archive" messages. Both have the same delivery columns.
+Outbox = Literal["alerts", "archive_messages"]
+
+
+@dataclass(frozen=True)
 class DigestRow:
     day: dt.date
     status: str
@@ -55,7 +105,8 @@ class Store:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        schema.metadata.create_all(self.engine)
+        # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
+        self.migrated: list[str] = migrate.upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -162,6 +213,17 @@ class Store:
     # -- alert outbox --------------------------------------------------------------------------
 
     def pending_alerts(self) -> list[OutboxRow]:
+        return self.pending("alerts")
+
+    def pending(self, outbox: Outbox) -> list[OutboxRow]:
+        """The rows of `outbox` still to send, oldest first."""
+        if outbox != "alerts":
+            table = _outbox(outbox)
+            query = select(table).where(table.c.status == "pending").order_by(table.c.id)
+            with self.engine.connect() as conn:
+                return [OutboxRow(id=r["id"], item_id=0, thread_of=None, thread_ts=None, payload=r["payload"],
+                                  attempts=r["attempts"], created_at=r["created_at"])
+                        for r in conn.execute(query).mappings()]
         root = schema.alerts.alias("root")
         query = (select(schema.alerts, root.c.ts.label("root_ts"))
                  .outerjoin(root, root.c.id == schema.alerts.c.thread_of)
@@ -171,20 +233,33 @@ class Store:
                               payload=r["payload"], attempts=r["attempts"], created_at=r["created_at"])
                     for r in conn.execute(query).mappings()]
 
-    def mark_alert_attempt(self, alert_id: int, now: dt.datetime) -> None:
+    def mark_attempt(self, outbox: Outbox, row_id: int, now: dt.datetime) -> None:
         """Recorded (and committed) BEFORE a send: after a crash, attempts > 0 means 'outcome unknown'."""
+        table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(schema.alerts).where(schema.alerts.c.id == alert_id)
-                         .values(attempts=schema.alerts.c.attempts + 1, last_attempt=now))
+            conn.execute(update(table).where(table.c.id == row_id)
+                         .values(attempts=table.c.attempts + 1, last_attempt=now))
 
-    def mark_alert_sent(self, alert_id: int, ts: str, now: dt.datetime) -> None:
+    def mark_sent(self, outbox: Outbox, row_id: int, ts: str, now: dt.datetime) -> None:
+        table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(schema.alerts).where(schema.alerts.c.id == alert_id)
+            conn.execute(update(table).where(table.c.id == row_id)
                          .values(status="sent", ts=ts, sent_at=now, last_error=""))
 
-    def mark_alert_error(self, alert_id: int, error: str) -> None:
+    def mark_error(self, outbox: Outbox, row_id: int, error: str) -> None:
+        table = _outbox(outbox)
         with self.engine.begin() as conn:
-            conn.execute(update(schema.alerts).where(schema.alerts.c.id == alert_id).values(last_error=error[:2000]))
+            conn.execute(update(table).where(table.c.id == row_id).values(last_error=error[:2000]))
+
+    def alert(self, alert_id: int) -> AlertRow | None:
+        query = select(schema.alerts).where(schema.alerts.c.id == alert_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else AlertRow(row["id"], row["item_id"], row["payload"], row["ts"])
+
+    def alert_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(schema.alerts.c.id).order_by(schema.alerts.c.id)).scalars())
 
     def alert_counts(self) -> dict[str, int]:
         query = select(schema.alerts.c.status, func.count()).group_by(schema.alerts.c.status)
@@ -195,6 +270,119 @@ class Store:
         query = select(schema.alerts.c.item_id).where(schema.alerts.c.item_id.in_(list(item_ids)))
         with self.engine.connect() as conn:
             return {row[0] for row in conn.execute(query)}
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def add_review(self, alert_id: int, verdict: Verdict, *, by: str, now: dt.datetime, note: str = "",
+                   via: str = "cli") -> Review:
+        """Record a verdict on an alert; earlier verdicts stay as history, the latest is the one that counts."""
+        review = Review(alert_id=alert_id, verdict=verdict, by=by, at=now, note=note, via=via)
+        with self.engine.begin() as conn:
+            if conn.execute(select(schema.alerts.c.id).where(schema.alerts.c.id == alert_id)).first() is None:
+                raise UnknownAlert(f"no alert {alert_id} in the store")
+            conn.execute(insert(schema.reviews).values(alert_id=alert_id, verdict=verdict, reviewer=by,
+                                                       reviewed_at=now, note=note, via=via))
+        return review
+
+    def reviews(self, alert_id: int) -> list[Review]:
+        """Every verdict on the alert, oldest first."""
+        query = select(schema.reviews).where(schema.reviews.c.alert_id == alert_id).order_by(schema.reviews.c.id)
+        with self.engine.connect() as conn:
+            return [r for r in map(_review, conn.execute(query).mappings()) if r is not None]
+
+    def latest_review(self, alert_id: int) -> Review | None:
+        history = self.reviews(alert_id)
+        return history[-1] if history else None
+
+    def verdicts(self, item_ids: Iterable[int]) -> dict[int, Review]:
+        """The latest review of each item's alert, by item id (items never reviewed are absent)."""
+        ids = list(item_ids)
+        latest = (select(func.max(schema.reviews.c.id)).join(schema.alerts)
+                  .where(schema.alerts.c.item_id.in_(ids)).group_by(schema.reviews.c.alert_id))
+        query = (select(schema.reviews, schema.alerts.c.item_id).join(schema.alerts)
+                 .where(schema.reviews.c.id.in_(latest)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return {row["item_id"]: review for row in rows if (review := _review(row)) is not None}
+
+    def reviewed_items(self) -> list[tuple[StoredItem, Assessment, Review]]:
+        """Every reviewed alert's item, with its current assessment and latest verdict, in alert order."""
+        with self.engine.connect() as conn:
+            item_ids = list(conn.execute(select(schema.alerts.c.item_id).join(schema.reviews).distinct()
+                                         .order_by(schema.alerts.c.item_id)).scalars())
+            items = {row["id"]: _stored_item(row)
+                     for row in conn.execute(select(schema.items).where(schema.items.c.id.in_(item_ids))).mappings()}
+        found = self.verdicts(item_ids)
+        assessed = self.assessments_of(item_ids)
+        return [(items[i], assessed.get(i, Assessment()), found[i]) for i in item_ids if i in found]
+
+    # -- relinking ------------------------------------------------------------------------------
+
+    def stored_items(self, since: dt.datetime | None = None, *, after_id: int = 0,
+                     limit: int = 200) -> list[StoredItem]:
+        """A page of stored items (fetched since `since`), by id, to relink a large archive in slices."""
+        query = select(schema.items).where(schema.items.c.id > after_id)
+        if since is not None:
+            query = query.where(schema.items.c.fetched_at >= since)
+        with self.engine.connect() as conn:
+            return [_stored_item(row) for row in conn.execute(query.order_by(schema.items.c.id).limit(limit))
+                    .mappings()]
+
+    def assessments_of(self, item_ids: Iterable[int]) -> dict[int, Assessment]:
+        ids = list(item_ids)
+        decisions = select(schema.assessments).where(schema.assessments.c.item_id.in_(ids))
+        links = select(schema.links).where(schema.links.c.item_id.in_(ids)).order_by(schema.links.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(decisions).mappings().all()
+            by_item: dict[int, list[Any]] = {}
+            for link in conn.execute(links).mappings():
+                by_item.setdefault(link["item_id"], []).append(link)
+        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+
+    def archive_reported(self, item_ids: Iterable[int]) -> set[tuple[int, str]]:
+        """The (item, unit) pairs of these items already reported "from the archive"."""
+        query = select(schema.archive_items.c.item_id, schema.archive_items.c.unit_id).where(
+            schema.archive_items.c.item_id.in_(list(item_ids)))
+        with self.engine.connect() as conn:
+            return {(row[0], row[1]) for row in conn.execute(query)}
+
+    def save_relinked(self, relinked: Iterable[Relinked], messages: Iterable[NewArchiveMessage],
+                      now: dt.datetime) -> list[int]:
+        """ONE transaction: the new assessments replace the old (links too), and the archive messages are
+        queued with the (item, unit) pairs they report; a pair reported before fails the whole batch
+        (its primary key), so nothing is ever reported twice. Returns the queued messages' ids."""
+        with self.engine.begin() as conn:
+            for r in relinked:
+                conn.execute(delete(schema.links).where(schema.links.c.item_id == r.item_id))
+                conn.execute(delete(schema.assessments).where(schema.assessments.c.item_id == r.item_id))
+                _insert_assessment(conn, r.item_id, r.assessment)
+            ids = []
+            for m in messages:
+                result = conn.execute(insert(schema.archive_messages).values(
+                    unit_id=m.unit_id, payload=m.payload, created_at=now, status="pending", attempts=0))
+                assert result.inserted_primary_key is not None
+                message_id = int(result.inserted_primary_key[0])
+                conn.execute(insert(schema.archive_items),
+                             [dict(item_id=i, unit_id=m.unit_id, message_id=message_id) for i in m.item_ids])
+                ids.append(message_id)
+        return ids
+
+    def archive_counts(self) -> dict[str, int]:
+        table = schema.archive_messages
+        with self.engine.connect() as conn:
+            return {status: count for status, count in
+                    conn.execute(select(table.c.status, func.count()).group_by(table.c.status))}
+
+    # -- named values ---------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(insert(schema.meta).values(key=key, value=value))
 
     # -- digests -------------------------------------------------------------------------------
 
@@ -270,6 +458,19 @@ class Batch:
                  .where(alerts.thread_of.is_(None), alerts.thread_key != "", alerts.created_at >= since)
                  .order_by(alerts.id))
         return [ThreadRoot(key, alert_id, created_at) for key, alert_id, created_at in self._conn.execute(query)]
+
+
+def _outbox(name: Outbox) -> Table:
+    tables = {"alerts": schema.alerts, "archive_messages": schema.archive_messages}
+    return tables[name]
+
+
+def _review(row: Any) -> Review | None:
+    verdict = as_verdict(row["verdict"])
+    if verdict is None:  # a verdict this version does not know (a newer monitor wrote it): not shown
+        return None
+    return Review(alert_id=row["alert_id"], verdict=verdict, by=row["reviewer"], at=row["reviewed_at"],
+                  note=row["note"], via=row["via"])
 
 
 def database_failed(exc: BaseException) -> bool:

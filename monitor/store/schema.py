@@ -133,3 +133,48 @@ digests = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
 )
+
+# -- the review loop (migration 0002) ---------------------------------------------------------
+
+# Every verdict given on an alert; the latest (highest id) is the one that counts, the rest is history.
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("verdict", String(30), nullable=False),  # see monitor.domain.review.VERDICTS
+    Column("reviewer", String(200), nullable=False),  # a Slack user id, or the --by name
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("via", String(20), nullable=False),  # slack | cli
+)
+Index("ix_reviews_alert", reviews.c.alert_id)
+
+# The "from the archive" outbox: one message per unit that stored items newly implicate after a relink.
+archive_messages = Table(
+    "archive_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", String(200), nullable=False),
+    Column("payload", JSON, nullable=False),  # the ArchiveNotice, minus its id
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("ts", String(40)),
+    Column("sent_at", UTCDateTime),
+)
+Index("ix_archive_messages_status", archive_messages.c.status)
+
+# What was reported from the archive: the primary key makes a second report of an (item, unit) impossible.
+archive_items = Table(
+    "archive_items", metadata,
+    Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
+    Column("unit_id", String(200), primary_key=True),
+    Column("message_id", Integer, ForeignKey("archive_messages.id"), nullable=False),
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -57,6 +57,7 @@ def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds: []\n", encoding="utf-8")
     env = {**os.environ, "MONITOR_DIGEST_DIR": str(tmp_path / "digests")}
+    env.pop("SLACK_APP_TOKEN", None)
     process = subprocess.Popen([sys.executable, "-m", "monitor.cli", "run", "--feeds", str(feeds), "--watchlist",
                                 str(WATCHLIST), "--db", f"sqlite:///{tmp_path / 'm.db'}"], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -64,6 +65,8 @@ def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
     try:
         first = process.stdout.readline()  # printed once the jobs are scheduled
         assert "polling 0 feeds" in first, first + process.stdout.read()
+        second = process.stdout.readline()  # read here: communicate() below skips what readline buffered
+        assert second.startswith("monitor: reviews from Slack are off: no SLACK_APP_TOKEN"), second
         process.send_signal(signum)
         rest, _ = process.communicate(timeout=60)
     finally:
@@ -72,6 +75,7 @@ def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
             process.communicate()
     assert process.returncode == 0, first + rest
     assert "stopped" in rest
+    assert "reviews from Slack are off" not in rest  # said once, and it runs as before
 
 
 def test_a_tick_that_raises_anything_is_logged_and_the_next_tick_runs(

@@ -34,6 +34,8 @@ def test_environment_and_dotenv(tmp_path: Path) -> None:
     ({"TZ": "Mars/Olympus"}, "TZ: unknown time zone (got 'Mars/Olympus'); use a name like 'America/Mexico_City'"),
     ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS: expected true or false (got 'maybe')"),
     ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_CHANNEL: SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not"),
+    ({"SLACK_APP_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-' (Basic "
+     "Information > App-Level Tokens, scope connections:write); the bot token goes in SLACK_BOT_TOKEN"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -55,8 +57,9 @@ def test_every_variable_is_read_by_its_name() -> None:
            "SMTP_USER": "u", "SMTP_PASSWORD": "p", "SMTP_STARTTLS": "off", "DIGEST_FROM": "m@example.org",
            "DIGEST_TO": "a@example.org", "DIGEST_TIME": "7:05", "MONITOR_DIGEST_DIR": "out", "TZ": "Europe/Madrid",
            "MONITOR_MODEL": "some/model", "RELIEFWEB_APPNAME": "wg", "MONITOR_FEEDS": "f.yaml",
-           "MONITOR_WATCHLIST": "w.yaml"}
+           "MONITOR_WATCHLIST": "w.yaml", "SLACK_APP_TOKEN": "xapp-1-A1-secret"}
     s = load_settings(env, dotenv=None)
+    assert s.slack_app_token == "xapp-1-A1-secret" and "xapp-1-A1-secret" not in repr(s)
     assert (s.db, s.slack_token, s.slack_channel, s.slack_api_url) == ("sqlite:///x.db", "xoxb-2", "C3",
                                                                         "http://127.0.0.1:9/api/")
     assert (s.smtp_host, s.smtp_port, s.smtp_user, s.smtp_password, s.smtp_starttls) == (

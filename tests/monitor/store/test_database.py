@@ -61,7 +61,7 @@ def test_the_thread_given_is_recorded_and_its_root_found_again(store: Store) -> 
     with store.batch() as batch:  # roots only (not replies), since the time asked
         assert [(t.key, t.alert_id) for t in batch.thread_roots(NOW)] == [("case:c", root.id), ("case:d", rows[2].id)]
         assert [t.key for t in batch.thread_roots(NOW + dt.timedelta(days=1))] == ["case:d"]
-    store.mark_alert_sent(root.id, "111.222", NOW)
+    store.mark_sent("alerts", root.id, "111.222", NOW)
     assert [r.thread_ts for r in store.pending_alerts()] == ["111.222", None]
 
 
@@ -88,9 +88,9 @@ def test_a_failed_batch_undoes_its_released_savepoints_too(store: Store) -> None
 def test_attempts_are_recorded_before_a_send(store: Store) -> None:
     store.save_item(item("g1"), ALERTING, fetched_at=NOW, alert={})
     [row] = store.pending_alerts()
-    store.mark_alert_attempt(row.id, NOW)
+    store.mark_attempt("alerts", row.id, NOW)
     assert store.pending_alerts()[0].attempts == 1
-    store.mark_alert_sent(row.id, "1.2", NOW)
+    store.mark_sent("alerts", row.id, "1.2", NOW)
     assert store.pending_alerts() == []
     assert store.alert_counts() == {"sent": 1}
 
