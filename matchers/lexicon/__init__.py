@@ -136,7 +136,7 @@ class Vocabulary:
     def names_in(self, rendered: Rendered) -> set[str]:
         return {h.entry.name for h in self.find(rendered)}
 
-    def leading(self, text: str, words: int = 3) -> list[Hit]:
+    def leading(self, text: str, words: int = 4) -> list[Hit]:
         """Hits starting within the first `words` words of a text (what a subject does next)."""
         rendered = render(text)
         return [h for h in self.find(rendered) if len(_before(rendered, h).split()) <= words]
