@@ -27,6 +27,7 @@ from ..text import fold
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("en", "es")
 GAP = 4  # words a `...` may skip
+EXAMPLES = "allegations"  # `<lang>/allegations.yaml`: whole sentences and the decision expected (tests only)
 
 WORD = re.compile(r"[^\W_]+")
 # Function words that tell English from Spanish: a passage is rendered only in the language it is in
@@ -260,7 +261,8 @@ def _entry(compiler: _Compiler, raw: dict[str, Any], vocabulary: str, language: 
 
 def load(root: Path = HERE) -> dict[str, Vocabulary]:
     """Every vocabulary under `root` (`<language>/<vocabulary>.yaml`), compiled."""
-    raw = {(lang, path.stem): _read(path) for lang in LANGUAGES for path in sorted((root / lang).glob("*.yaml"))}
+    raw = {(lang, path.stem): _read(path) for lang in LANGUAGES for path in sorted((root / lang).glob("*.yaml"))
+           if path.stem != EXAMPLES}
     compiler = _Compiler(raw)
     by_vocabulary: dict[str, list[Entry]] = {}
     for (lang, name), entries in raw.items():
