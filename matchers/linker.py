@@ -118,14 +118,15 @@ class Linker:
         if vectors is not None and self.watchlist.cases:
             scores = with_dense(scores, self._case_similarity(vectors))
         linked = decide(scores)
-        embedded = {"embedded": [prepared.passages[i] for i in prepared.embed], "vectors": vectors}
-        allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), **embedded)
+        embedded = [prepared.passages[i] for i in prepared.embed]
+        allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
+                                                 vectors=vectors)
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
         if allegation is not None:
             naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in unit_links if u.implicated})
             allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
-                                                     **embedded)
+                                                     embedded=embedded, vectors=vectors)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
         statement_links = self._statement_links(prepared, vectors, linked, allegation)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))

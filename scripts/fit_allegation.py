@@ -45,7 +45,8 @@ def main() -> None:
     oof = cross_validate(sets, rows, folds=args.folds, c=args.C)
     for name, preds in (("lexicon rule", rule), ("combiner, out-of-fold", oof)):
         for lang in (None, "en", "es"):
-            print(f"{name:22s} {lang or 'all':3s} allegation {f1(preds, 'allegation', lang)}  alert {f1(preds, 'alert', lang)}")
+            scores = f"allegation {f1(preds, 'allegation', lang)}  alert {f1(preds, 'alert', lang)}"
+            print(f"{name:22s} {lang or 'all':3s} {scores}")
     model = fit_allegation(rows, c=args.C, folds=args.folds,
                            meta={"sets": [s.name for s in sets], "out_of_fold_alert_f1": f1(oof, "alert")["f1"]})
     model.save(args.out)

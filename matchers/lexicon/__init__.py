@@ -33,8 +33,10 @@ WORD = re.compile(r"[^\W_]+")
 # Function words that tell English from Spanish: a passage is rendered only in the language it is in
 # (both when it is too short to tell), which halves the work on the cheap-signal path.
 _STOPWORDS = {
-    "en": frozenset("the of and to in was were is are that by with for from on at has have had they said".split()),
-    "es": frozenset("el la los las de del que en y por con para se su sus al fue fueron una es son dijo".split()),
+    "en": frozenset({"the", "of", "and", "to", "in", "was", "were", "is", "are", "that", "by", "with", "for", "from",
+                     "on", "at", "has", "have", "had", "they", "said"}),
+    "es": frozenset({"el", "la", "los", "las", "de", "del", "que", "en", "y", "por", "con", "para", "se", "su", "sus",
+                     "al", "fue", "fueron", "una", "es", "son", "dijo"}),
 }
 
 
@@ -202,7 +204,8 @@ class _Compiler:
         if part.endswith("*"):
             return rf"[^ |]+\|{re.escape(fold(part[:-1]))}[^ ]*"
         if not WORD.fullmatch(part.lower()):
-            raise LexiconError(f"{where}: not a word: {part!r} (write one word, =form, prefix*, (a|b), ... or <vocabulary.entry>)")
+            raise LexiconError(f"{where}: not a word: {part!r} "
+                               "(write one word, =form, prefix*, (a|b), ... or <vocabulary.entry>)")
         # The sentence's lemma is the term's lemma or the term itself ("killings" -> "killing"), or the
         # sentence has the term as written (simplemma does not know every form).
         word = part.lower()
