@@ -56,6 +56,7 @@ class Rendered:
 
     folded: str
     tokens: Mapping[str, str]  # language -> "lemma|word lemma|word ..."
+    vocabulary: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)  # lemmas and words
 
     def words(self, language: str, start: int, end: int) -> str:
         """The surface words of a span of the rendered tokens."""
@@ -73,8 +74,11 @@ def guess_languages(words: Sequence[str]) -> tuple[str, ...]:
 def render(text: str) -> Rendered:
     """Render a text for lexicon matching (cached: allegation, units and statements read the same passages)."""
     words = WORD.findall(text.lower())
-    tokens = {lang: " ".join(f"{lemma(w, lang)}|{fold(w)}" for w in words) for lang in guess_languages(words)}
-    return Rendered(fold(text), tokens)
+    languages = guess_languages(words)
+    folded = [fold(w) for w in words]
+    lemmas = {lang: [lemma(w, lang) for w in words] for lang in languages}
+    tokens = {lang: " ".join(f"{a}|{b}" for a, b in zip(lemmas[lang], folded, strict=True)) for lang in languages}
+    return Rendered(fold(text), tokens, {lang: frozenset(lemmas[lang]) | frozenset(folded) for lang in languages})
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,21 @@ class Entry:
     match: tuple[str, ...] = field(default=(), repr=False)
     no_match: tuple[str, ...] = field(default=(), repr=False)
     flags: Mapping[str, Any] = field(default_factory=dict)  # extra keys of the entry (e.g. intrinsic: true)
+    # Words (lemmas or forms) and prefixes one of which every match of `token_regex` starts with: a set
+    # test skips the regex on most texts (a long alternation costs more than rendering the text).
+    anchors: frozenset[str] = field(default=frozenset(), repr=False)
+    prefixes: tuple[str, ...] = field(default=(), repr=False)
+
+    def possible(self, rendered: Rendered) -> bool:
+        words = rendered.vocabulary.get(self.language)
+        if words is None:
+            return False
+        return not words.isdisjoint(self.anchors) or bool(self.prefixes) and any(
+            w.startswith(self.prefixes) for w in words)
 
     def find(self, rendered: Rendered) -> Iterator[Hit]:
         tokens = rendered.tokens.get(self.language)
-        if self.token_regex is not None and tokens is not None:
+        if self.token_regex is not None and tokens is not None and self.possible(rendered):
             for m in self.token_regex.finditer(tokens):
                 yield Hit(self, self.language, m.start(), m.end(), rendered.words(self.language, m.start(), m.end()))
         if self.folded_regex is not None:
@@ -121,14 +136,12 @@ class Vocabulary:
     def __init__(self, name: str, entries: Sequence[Entry]) -> None:
         self.name, self.entries = name, tuple(entries)
         self.names = tuple(dict.fromkeys(e.name for e in self.entries))
-        self._any = {lang: _union(e.token_regex for e in self.entries if e.language == lang) for lang in LANGUAGES}
         self._any_folded = _union(e.folded_regex for e in self.entries)
 
     def search(self, rendered: Rendered) -> bool:
-        """Does any entry match? (one regex per language: most texts have no hit)"""
-        return any(rx is not None and lang in rendered.tokens and rx.search(rendered.tokens[lang])
-                   for lang, rx in self._any.items()) or bool(self._any_folded and
-                                                               self._any_folded.search(rendered.folded))
+        """Could any entry match? (set tests on the words, and the `re:` terms: most texts have no hit)"""
+        return any(e.possible(rendered) for e in self.entries if e.token_regex is not None) or bool(
+            self._any_folded and self._any_folded.search(rendered.folded))
 
     def find(self, rendered: Rendered, names: Iterable[str] | None = None) -> list[Hit]:
         if not self.search(rendered):
@@ -212,6 +225,36 @@ class _Compiler:
         lemmas = "|".join(re.escape(w) for w in dict.fromkeys((lemma(word, language), fold(word))))
         return rf"(?:(?:{lemmas})\|[^ ]+|[^ |]+\|{re.escape(fold(word))})"
 
+    def anchors(self, text: str, language: str) -> tuple[set[str], set[str]]:
+        """The words and prefixes the first token of a term can be."""
+        return self.first(text.split()[0], language)
+
+    def first(self, part: str, language: str) -> tuple[set[str], set[str]]:
+        if part.startswith("<") and part.endswith(">"):
+            vocabulary, _, name = part[1:-1].partition(".")
+            words: set[str] = set()
+            prefixes: set[str] = set()
+            for e in self.raw.get((language, vocabulary), []):
+                for t in e.get("terms", []) if not name or e.get("name") == name else []:
+                    if isinstance(t, str):
+                        w, p = self.anchors(t, language)
+                        words |= w
+                        prefixes |= p
+            return words, prefixes
+        if part.startswith("(") and part.endswith(")"):
+            words, prefixes = set(), set()
+            for option in filter(None, part[1:-1].split("|")):
+                w, p = self.first(option, language)
+                words |= w
+                prefixes |= p
+            return words, prefixes
+        if part.startswith("="):
+            return {fold(part[1:])}, set()
+        if part.endswith("*"):
+            return set(), {fold(part[:-1])}
+        word = part.lower()
+        return {lemma(word, language), fold(word)}, set()
+
     def reference(self, ref: str, language: str, where: str) -> str:
         vocabulary, _, name = ref.partition(".")
         key = (language, ref)
@@ -255,11 +298,18 @@ def _entry(compiler: _Compiler, raw: dict[str, Any], vocabulary: str, language: 
         token = re.compile("|".join(words)) if words else None
     except re.error as exc:
         raise LexiconError(f"{where}: terms: bad regex: {exc}") from None
+    anchors, prefixes = set(), set()
+    for t in terms:
+        if isinstance(t, str):
+            w, p = compiler.anchors(t, language)
+            anchors |= w
+            prefixes |= p
     extra = {k: v for k, v in raw.items() if k not in {"name", "terms", "match", "no_match"}}
     # the terms that are plain words, for callers that need them as folded-text phrases (vocabulary.py)
     extra["terms_plain"] = tuple(t for t in terms if isinstance(t, str) and WORD.fullmatch(t.replace(" ", "a")))
     return Entry(vocabulary, raw["name"], language, where, token, folded,
-                 _strings(raw.get("match"), where, "match"), _strings(raw.get("no_match"), where, "no_match"), extra)
+                 _strings(raw.get("match"), where, "match"), _strings(raw.get("no_match"), where, "no_match"), extra,
+                 frozenset(anchors), tuple(sorted(prefixes)))
 
 
 def load(root: Path = HERE) -> dict[str, Vocabulary]:
