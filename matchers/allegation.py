@@ -175,9 +175,10 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "kinds": float(min(len(kinds), 3)),
         "sentences": float(min(len(live), 5)),
         "denial": len(found) and sum(f.denial for f in found) / len(found) or 0.0,
-        "victim": float(any(f.victim and not f.accuses_force for f in found)),
+        # forces only as victims, or a criminal group as the only actor, in the whole item
+        "victim": float(any(f.victim for f in found) and not any(f.accuses_force for f in live)),
         "firefight": float(bool(found) and all(f.firefight for f in found)),
-        "criminal": float(bool(found) and all(f.criminal or f.denial for f in found)),
+        "criminal": float(any(f.criminal for f in found) and not any(f.accuses_force for f in live)),
         "reported": float(any(f.reported for f in live)),
         "official": float(any(f.official for f in found)),
         "complicity": float("complicity" in kinds),

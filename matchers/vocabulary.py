@@ -1,4 +1,4 @@
-"""Security-force wording for the place signal, built from the lexicon (`lexicon/*/forces.yaml`).
+"""Security-force and base wording for the place signal, built from the lexicon (`lexicon/*/forces.yaml`).
 
 The area rule ("soldiers based in Iguala") runs regexes on folded text, so here the lexicon's force terms
 become plain alternations with optional plurals; the allegation detector reads the same entries through
@@ -13,15 +13,20 @@ from .lexicon import vocabulary
 _FORCES = vocabulary("forces")
 
 
-def _alternation(name: str) -> str:
-    terms = [t for e in _FORCES.entries if e.name == name for t in e.flags.get("terms_plain", ())]
-    return "|".join(dict.fromkeys(phrase(t, plurals=True) for t in sorted(terms, key=len, reverse=True)))
+def _alternation(name: str, vocabulary_name: str = "forces", plurals: bool = True) -> str:
+    terms = [t for e in vocabulary(vocabulary_name).entries if e.name == name for t in e.flags.get("terms_plain", ())]
+    return "|".join(dict.fromkeys(phrase(t, plurals=plurals) for t in sorted(terms, key=len, reverse=True)))
 
 
 MILITARY = _alternation("military")
 POLICE = _alternation("police")
 FORCE = "|".join((MILITARY, POLICE, _alternation("security forces")))
 MILITARY_KINDS = tuple(k for e in _FORCES.entries if e.name == "military" for k in e.flags.get("unit_kinds", ()))
+
+
+def based_words() -> str:
+    """The wording that places a force at a base ("based in", "con sede en"), as one alternation."""
+    return _alternation("based", "places", plurals=False)
 
 
 def force_words_for(kind: str) -> str:
