@@ -164,22 +164,25 @@ class Prototypes:
 
 
 def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None) -> dict[str, float]:
-    """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts)."""
+    """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts).
+    Counts and source cues are taken over the sentences that carry an allegation by the lexicon rule, so a
+    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent."""
     live = [f for f in found if not f.denial]
-    kinds = {k for f in live for k in f.kinds}
+    support = _supporting(found, about_case, strict=True)
+    kinds = {k for f in support for k in f.kinds}
     return {
-        "rule": float(any(f.accusing or (about_case and not f.denial and not f.firefight) for f in found)),
-        "force_actor": float(any(f.accuses_force for f in live)),
+        "rule": float(bool(support)),
+        "force_actor": float(any(f.accuses_force for f in support)),
         "intrinsic": float(any(f.intrinsic for f in live)),
         "about_case": float(about_case),
         "kinds": float(min(len(kinds), 3)),
-        "sentences": float(min(len(live), 5)),
+        "sentences": float(min(len(support), 5)),
         "denial": len(found) and sum(f.denial for f in found) / len(found) or 0.0,
         # forces only as victims, or a criminal group as the only actor, in the whole item
         "victim": float(any(f.victim for f in found) and not any(f.accuses_force for f in live)),
         "firefight": float(bool(found) and all(f.firefight for f in found)),
         "criminal": float(any(f.criminal for f in found) and not any(f.accuses_force for f in live)),
-        "reported": float(any(f.reported for f in live)),
+        "reported": float(any(f.reported for f in support)),
         "official": float(any(f.official for f in found)),
         "complicity": float("complicity" in kinds),
         "prototype": dense.similarity if dense else 0.0,
@@ -226,10 +229,11 @@ class Detector:
                                                    round(dense.similarity, 3), dense.passage.page),), round(p, 3))
 
 
-def _supporting(found: Sequence[SentenceFinding], about_case: bool) -> list[SentenceFinding]:
-    """The findings that carry the allegation: accusing ones, else any not denied and not combat."""
+def _supporting(found: Sequence[SentenceFinding], about_case: bool, strict: bool = False) -> list[SentenceFinding]:
+    """The findings that carry the allegation: accusing ones (a linked case supplies the actor), else,
+    unless `strict`, any not denied and not combat (the combiner decided on other cues)."""
     accusing = [f for f in found if f.accusing or (about_case and not f.denial and not f.firefight)]
-    return accusing or [f for f in found if not f.denial and not f.firefight]
+    return accusing if strict or accusing else [f for f in found if not f.denial and not f.firefight]
 
 
 DETECTOR = Detector()
