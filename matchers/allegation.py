@@ -82,7 +82,10 @@ def examine(passage: Passage) -> SentenceFinding | None:
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
     actors = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims) and not _bystander(rendered, f)]
-    criminal = "criminal" in cues and not any(_before(a, cues["criminal"]) for a in actors)
+    # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
+    # the force let them act (complicity), the force is the one accused of it
+    criminal = ("criminal" in cues and "complicity" not in kinds
+                and not any(_before(a, cues["criminal"]) for a in actors))
     firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and "defenceless" not in cues
     intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
     return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
