@@ -105,7 +105,7 @@ def _bystander(rendered: Rendered, force: Hit) -> bool:
     """The force's next words make it the one who arrests someone accused, investigates, finds or reports."""
     if force.language == "re":
         return False
-    return touched_role(rendered.words(force.language, force.end, len(rendered.tokens[force.language])))
+    return touched_role(rendered.rest(force.language, force.end))
 
 
 def touched_role(after: str) -> bool:

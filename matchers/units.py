@@ -56,7 +56,9 @@ def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
     first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
     if _victim_at(mention.passage.text, first, last):
         return False
-    return not touched_role(folded[mention.end:])
+    # read what follows with its accents (lemmas need them) when folding kept the offsets
+    text = mention.passage.text
+    return not touched_role(text[mention.end:] if len(text) == len(folded) else folded[mention.end:])
 
 
 def _victim_at(text: str, first: int, last: int) -> bool:

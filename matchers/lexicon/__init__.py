@@ -57,10 +57,15 @@ class Rendered:
     folded: str
     tokens: Mapping[str, str]  # language -> "lemma|word lemma|word ..."
     vocabulary: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)  # lemmas and words
+    lowered: tuple[str, ...] = field(default=(), repr=False)  # the words as written, lowercase (accents kept)
 
     def words(self, language: str, start: int, end: int) -> str:
         """The surface words of a span of the rendered tokens."""
         return " ".join(t.split("|", 1)[1] for t in self.tokens[language][start:end].split())
+
+    def rest(self, language: str, end: int) -> str:
+        """The words after a span, as written (lowercase): for reading what follows a name."""
+        return " ".join(self.lowered[len(self.tokens[language][:end].split()):])
 
 
 def guess_languages(words: Sequence[str]) -> tuple[str, ...]:
@@ -78,7 +83,8 @@ def render(text: str) -> Rendered:
     folded = [fold(w) for w in words]
     lemmas = {lang: [lemma(w, lang) for w in words] for lang in languages}
     tokens = {lang: " ".join(f"{a}|{b}" for a, b in zip(lemmas[lang], folded, strict=True)) for lang in languages}
-    return Rendered(fold(text), tokens, {lang: frozenset(lemmas[lang]) | frozenset(folded) for lang in languages})
+    return Rendered(fold(text), tokens, {lang: frozenset(lemmas[lang]) | frozenset(folded) for lang in languages},
+                    tuple(words))
 
 
 @dataclass(frozen=True)
