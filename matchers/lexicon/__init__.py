@@ -50,14 +50,29 @@ def lemma(word: str, language: str) -> str:
     return fold(simplemma.lemmatize(word, lang=language))
 
 
-@dataclass(frozen=True)
 class Rendered:
-    """A text as `lemma|word` tokens per language, and folded (for `re:` terms)."""
+    """A text as `lemma|word` tokens per language, and folded (for `re:` terms).
 
-    folded: str
-    tokens: Mapping[str, str]  # language -> "lemma|word lemma|word ..."
-    vocabulary: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)  # lemmas and words
-    lowered: tuple[str, ...] = field(default=(), repr=False)  # the words as written, lowercase (accents kept)
+    The word sets are built at once (they decide which terms to try); the token strings only when a term
+    is tried, which most texts never need."""
+
+    def __init__(self, text: str) -> None:
+        self.lowered = tuple(WORD.findall(text.lower()))  # the words as written, lowercase (accents kept)
+        self.folded = fold(text)
+        self.surface = [fold(w) for w in self.lowered]
+        self.lemmas = {lang: [lemma(w, lang) for w in self.lowered] for lang in guess_languages(self.lowered)}
+        self.surface_set = frozenset(self.surface)
+        self.vocabulary = {lang: frozenset(found) | self.surface_set for lang, found in self.lemmas.items()}
+        self._tokens: dict[str, str] | None = None
+        self._prefixed: dict[tuple[str, ...], set[str]] = {}
+
+    @property
+    def tokens(self) -> Mapping[str, str]:
+        """language -> "lemma|word lemma|word ..." """
+        if self._tokens is None:
+            self._tokens = {lang: " ".join(f"{a}|{b}" for a, b in zip(found, self.surface, strict=True))
+                            for lang, found in self.lemmas.items()}
+        return self._tokens
 
     def words(self, language: str, start: int, end: int) -> str:
         """The surface words of a span of the rendered tokens."""
@@ -67,6 +82,14 @@ class Rendered:
         """The words after a span, as written (lowercase): for reading what follows a name."""
         return " ".join(self.lowered[len(self.tokens[language][:end].split()):])
 
+    def prefixed(self, prefixes: tuple[str, ...]) -> set[str]:
+        """Which of these prefixes some word starts with."""
+        found = self._prefixed.get(prefixes)
+        if found is None:
+            words = [w for w in self.surface_set if w.startswith(prefixes)]
+            found = self._prefixed[prefixes] = {p for p in prefixes for w in words if w.startswith(p)}
+        return found
+
 
 def guess_languages(words: Sequence[str]) -> tuple[str, ...]:
     counts = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
@@ -75,16 +98,10 @@ def guess_languages(words: Sequence[str]) -> tuple[str, ...]:
     return ("es",) if counts["es"] > counts["en"] else LANGUAGES
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def render(text: str) -> Rendered:
     """Render a text for lexicon matching (cached: allegation, units and statements read the same passages)."""
-    words = WORD.findall(text.lower())
-    languages = guess_languages(words)
-    folded = [fold(w) for w in words]
-    lemmas = {lang: [lemma(w, lang) for w in words] for lang in languages}
-    tokens = {lang: " ".join(f"{a}|{b}" for a, b in zip(lemmas[lang], folded, strict=True)) for lang in languages}
-    return Rendered(fold(text), tokens, {lang: frozenset(lemmas[lang]) | frozenset(folded) for lang in languages},
-                    tuple(words))
+    return Rendered(text)
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,21 @@ class Hit:
     start: int
     end: int
     words: str  # the words as written (folded)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One compiled term, and the words (or prefixes) one of which every match of it contains."""
+
+    regex: re.Pattern[str]
+    anchors: frozenset[str]
+    prefixes: frozenset[str]
+    # every required token's words and prefixes: all must be in a text before the regex is worth running
+    requires: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
+
+    def possible(self, rendered: Rendered, words: frozenset[str]) -> bool:
+        return all(not words.isdisjoint(need) or bool(prefixes and rendered.prefixed(prefixes))
+                   for need, prefixes in self.requires or ((self.anchors, tuple(self.prefixes)),))
 
 
 @dataclass(frozen=True)
@@ -115,19 +147,18 @@ class Entry:
     # test skips the regex on most texts (a long alternation costs more than rendering the text).
     anchors: frozenset[str] = field(default=frozenset(), repr=False)
     prefixes: tuple[str, ...] = field(default=(), repr=False)
-
-    def possible(self, rendered: Rendered) -> bool:
-        words = rendered.vocabulary.get(self.language)
-        if words is None:
-            return False
-        return not words.isdisjoint(self.anchors) or bool(self.prefixes) and any(
-            w.startswith(self.prefixes) for w in words)
+    # each term on its own, with its anchors: only the terms whose words the text has are run
+    terms: tuple[Term, ...] = field(default=(), repr=False)
 
     def find(self, rendered: Rendered) -> Iterator[Hit]:
         tokens = rendered.tokens.get(self.language)
-        if self.token_regex is not None and tokens is not None and self.possible(rendered):
-            for m in self.token_regex.finditer(tokens):
-                yield Hit(self, self.language, m.start(), m.end(), rendered.words(self.language, m.start(), m.end()))
+        words = rendered.vocabulary.get(self.language)
+        if tokens is not None and words is not None:
+            for term in self.terms:
+                if term.possible(rendered, words):
+                    for m in term.regex.finditer(tokens):
+                        yield Hit(self, self.language, m.start(), m.end(),
+                                  rendered.words(self.language, m.start(), m.end()))
         if self.folded_regex is not None:
             for m in self.folded_regex.finditer(rendered.folded):
                 yield Hit(self, "re", m.start(), m.end(), m.group(0))
@@ -142,18 +173,54 @@ class Vocabulary:
     def __init__(self, name: str, entries: Sequence[Entry]) -> None:
         self.name, self.entries = name, tuple(entries)
         self.names = tuple(dict.fromkeys(e.name for e in self.entries))
-        self._any_folded = _union(e.folded_regex for e in self.entries)
+        # anchor word (or prefix) -> the (entry, term) positions that need it, per language: a text runs
+        # only the regexes of terms whose words it has
+        self._words: dict[str, dict[str, list[tuple[int, int]]]] = {lang: {} for lang in LANGUAGES}
+        self._prefixes: dict[str, dict[str, list[tuple[int, int]]]] = {lang: {} for lang in LANGUAGES}
+        for i, e in enumerate(self.entries):
+            for j, term in enumerate(e.terms):
+                for word in term.anchors:
+                    self._words[e.language].setdefault(word, []).append((i, j))
+                for prefix in term.prefixes:
+                    self._prefixes[e.language].setdefault(prefix, []).append((i, j))
+        self._prefix_tuple = {lang: tuple(found) for lang, found in self._prefixes.items()}
+        self._folded = [i for i, e in enumerate(self.entries) if e.folded_regex is not None]
 
-    def search(self, rendered: Rendered) -> bool:
-        """Could any entry match? (set tests on the words, and the `re:` terms: most texts have no hit)"""
-        return any(e.possible(rendered) for e in self.entries if e.token_regex is not None) or bool(
-            self._any_folded and self._any_folded.search(rendered.folded))
+    def _candidates(self, rendered: Rendered) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {i: set() for i in self._folded}
+        for lang, words in rendered.vocabulary.items():
+            index = self._words[lang]
+            pairs = [p for w in words if w in index for p in index[w]]
+            prefixes = self._prefix_tuple[lang]
+            if prefixes:
+                pairs += [p for prefix in rendered.prefixed(prefixes) for p in self._prefixes[lang][prefix]]
+            for i, j in pairs:
+                found.setdefault(i, set()).add(j)
+        return found
 
     def find(self, rendered: Rendered, names: Iterable[str] | None = None) -> list[Hit]:
-        if not self.search(rendered):
-            return []
         wanted = None if names is None else set(names)
-        return [h for e in self.entries if wanted is None or e.name in wanted for h in e.find(rendered)]
+        hits: list[Hit] = []
+        for i, terms in sorted(self._candidates(rendered).items()):
+            entry = self.entries[i]
+            if wanted is not None and entry.name not in wanted:
+                continue
+            words = rendered.vocabulary.get(entry.language, frozenset())
+            for j in sorted(terms):
+                term = entry.terms[j]
+                if term.possible(rendered, words):
+                    tokens = rendered.tokens[entry.language]
+                    hits.extend(Hit(entry, entry.language, m.start(), m.end(),
+                                    rendered.words(entry.language, m.start(), m.end()))
+                                for m in term.regex.finditer(tokens))
+            if entry.folded_regex is not None:
+                hits.extend(Hit(entry, "re", m.start(), m.end(), m.group(0))
+                            for m in entry.folded_regex.finditer(rendered.folded))
+        return hits
+
+    def search(self, rendered: Rendered) -> bool:
+        """Does any entry match?"""
+        return bool(self.find(rendered))
 
     def names_in(self, rendered: Rendered) -> set[str]:
         return {h.entry.name for h in self.find(rendered)}
@@ -171,14 +238,24 @@ def _before(rendered: Rendered, hit: Hit) -> str:
     return rendered.folded[: hit.start] if hit.language == "re" else rendered.tokens[hit.language][: hit.start]
 
 
-def _union(regexes: Iterable[re.Pattern[str] | None]) -> re.Pattern[str] | None:
-    parts = [r.pattern for r in regexes if r is not None]
-    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
-
-
 # -- compiling terms ---------------------------------------------------------------------------------
 
 _ANY = r"[^ |]+\|[^ ]+"
+
+
+# Words too common to stand for a term: a term is looked for where its rarest required word is.
+_COMMON = frozenset(
+    {w for stop in _STOPWORDS.values() for w in stop}
+    | {"and", "or", "have", "has", "be", "been", "not", "no", "from", "down", "up", "with", "him", "her", "them", "he",
+       "she", "it", "take", "do", "did", "a", "an", "as", "into", "after", "out", "over", "all", "any", "lo", "le",
+       "les", "un", "uno", "ni", "sin", "él", "el", "ser", "estar", "haber", "hacer", "dar", "ir", "tener", "this",
+       "their", "his", "its", "who", "what", "when", "where", "one", "two", "dos", "tres", "time", "day", "year"})
+
+
+def _specificity(option: tuple[set[str], set[str]]) -> tuple[bool, int]:
+    words, prefixes = option
+    forms = words | prefixes
+    return (not forms & _COMMON, min((len(w) for w in forms), default=0))
 
 
 class _Compiler:
@@ -231,9 +308,16 @@ class _Compiler:
         lemmas = "|".join(re.escape(w) for w in dict.fromkeys((lemma(word, language), fold(word))))
         return rf"(?:(?:{lemmas})\|[^ ]+|[^ |]+\|{re.escape(fold(word))})"
 
+    def requirements(self, text: str, language: str) -> list[tuple[set[str], set[str]]]:
+        """The words (and prefixes) of each token a match must contain (optional ones left out)."""
+        required = [p for p in text.split() if p != "..." and not (p.startswith("(") and p.endswith("|)"))
+                    and "||" not in p and "(|" not in p]
+        return [self.first(p, language) for p in required or text.split()[:1]]
+
     def anchors(self, text: str, language: str) -> tuple[set[str], set[str]]:
-        """The words and prefixes the first token of a term can be."""
-        return self.first(text.split()[0], language)
+        """Words (and prefixes), one of which every match of the term contains: those of its most specific
+        required token (longest words, no prefixes), so "the attack" is looked for only where "attack" is."""
+        return max(self.requirements(text, language), key=_specificity)
 
     def first(self, part: str, language: str) -> tuple[set[str], set[str]]:
         if part.startswith("<") and part.endswith(">"):
@@ -304,18 +388,20 @@ def _entry(compiler: _Compiler, raw: dict[str, Any], vocabulary: str, language: 
         token = re.compile("|".join(words)) if words else None
     except re.error as exc:
         raise LexiconError(f"{where}: terms: bad regex: {exc}") from None
-    anchors, prefixes = set(), set()
+    compiled = []
     for t in terms:
         if isinstance(t, str):
             w, p = compiler.anchors(t, language)
-            anchors |= w
-            prefixes |= p
+            needs = tuple((frozenset(rw), tuple(sorted(rp))) for rw, rp in compiler.requirements(t, language))
+            compiled.append(Term(re.compile(compiler.term(t, language, where)), frozenset(w), frozenset(p), needs))
+    anchors = frozenset(w for t in compiled for w in t.anchors)
+    prefixes = {p for t in compiled for p in t.prefixes}
     extra = {k: v for k, v in raw.items() if k not in {"name", "terms", "match", "no_match"}}
     # the terms that are plain words, for callers that need them as folded-text phrases (vocabulary.py)
     extra["terms_plain"] = tuple(t for t in terms if isinstance(t, str) and WORD.fullmatch(t.replace(" ", "a")))
     return Entry(vocabulary, raw["name"], language, where, token, folded,
                  _strings(raw.get("match"), where, "match"), _strings(raw.get("no_match"), where, "no_match"), extra,
-                 frozenset(anchors), tuple(sorted(prefixes)))
+                 anchors, tuple(sorted(prefixes)), tuple(compiled))
 
 
 def load(root: Path = HERE) -> dict[str, Vocabulary]:
