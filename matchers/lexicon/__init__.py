@@ -8,6 +8,9 @@ alternations. Term syntax (see README.md): `asesinar` (any inflection), `=killed
 
     VIOLATIONS = vocabulary("violations")
     VIOLATIONS.find(render(text))   # -> [Hit(entry, words, ...)]
+
+Speed: each term is indexed by its rarest required word, and its regex runs only on texts that have all
+its required words (set tests), so the hundreds of terms cost a few dictionary lookups on most texts.
 """
 
 from __future__ import annotations
@@ -138,16 +141,11 @@ class Entry:
     name: str
     language: str
     source: str  # "en/violations.yaml #3" for messages and test ids
-    token_regex: re.Pattern[str] | None = field(repr=False)  # on the rendered tokens of `language`
     folded_regex: re.Pattern[str] | None = field(repr=False)  # `re:` terms, on folded text
     match: tuple[str, ...] = field(default=(), repr=False)
     no_match: tuple[str, ...] = field(default=(), repr=False)
     flags: Mapping[str, Any] = field(default_factory=dict)  # extra keys of the entry (e.g. intrinsic: true)
-    # Words (lemmas or forms) and prefixes one of which every match of `token_regex` starts with: a set
-    # test skips the regex on most texts (a long alternation costs more than rendering the text).
-    anchors: frozenset[str] = field(default=frozenset(), repr=False)
-    prefixes: tuple[str, ...] = field(default=(), repr=False)
-    # each term on its own, with its anchors: only the terms whose words the text has are run
+    # each term on its own, with the words it needs: a set test skips its regex on most texts
     terms: tuple[Term, ...] = field(default=(), repr=False)
 
     def find(self, rendered: Rendered) -> Iterator[Hit]:
@@ -379,29 +377,26 @@ def _entry(compiler: _Compiler, raw: dict[str, Any], vocabulary: str, language: 
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise LexiconError(f"{where}: name: every entry needs a name")
     terms = raw.get("terms") or []
-    words = [compiler.term(t, language, where) for t in terms if isinstance(t, str)]
+    words = [t for t in terms if isinstance(t, str)]
     regexes = [t["re"] for t in terms if isinstance(t, dict) and "re" in t]
     if len(words) + len(regexes) != len(terms) or not terms:
         raise LexiconError(f"{where}: terms: expected a list of terms (words, or `re: <regex>`)")
     try:
         folded = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
-        token = re.compile("|".join(words)) if words else None
     except re.error as exc:
         raise LexiconError(f"{where}: terms: bad regex: {exc}") from None
-    compiled = []
-    for t in terms:
-        if isinstance(t, str):
-            w, p = compiler.anchors(t, language)
-            needs = tuple((frozenset(rw), tuple(sorted(rp))) for rw, rp in compiler.requirements(t, language))
-            compiled.append(Term(re.compile(compiler.term(t, language, where)), frozenset(w), frozenset(p), needs))
-    anchors = frozenset(w for t in compiled for w in t.anchors)
-    prefixes = {p for t in compiled for p in t.prefixes}
+    compiled = tuple(_term(compiler, t, language, where) for t in words)
     extra = {k: v for k, v in raw.items() if k not in {"name", "terms", "match", "no_match"}}
     # the terms that are plain words, for callers that need them as folded-text phrases (vocabulary.py)
     extra["terms_plain"] = tuple(t for t in terms if isinstance(t, str) and WORD.fullmatch(t.replace(" ", "a")))
-    return Entry(vocabulary, raw["name"], language, where, token, folded,
-                 _strings(raw.get("match"), where, "match"), _strings(raw.get("no_match"), where, "no_match"), extra,
-                 anchors, tuple(sorted(prefixes)), tuple(compiled))
+    return Entry(vocabulary, raw["name"], language, where, folded, _strings(raw.get("match"), where, "match"),
+                 _strings(raw.get("no_match"), where, "no_match"), extra, compiled)
+
+
+def _term(compiler: _Compiler, text: str, language: str, where: str) -> Term:
+    anchors, prefixes = compiler.anchors(text, language)
+    needs = tuple((frozenset(w), tuple(sorted(p))) for w, p in compiler.requirements(text, language))
+    return Term(re.compile(compiler.term(text, language, where)), frozenset(anchors), frozenset(prefixes), needs)
 
 
 def load(root: Path = HERE) -> dict[str, Vocabulary]:
