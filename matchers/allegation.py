@@ -112,12 +112,25 @@ def touched_role(after: str) -> bool:
     """Do the words after a force's name give it a role that is not abuse? Arresting counts only when
     someone else is named as the accused ("arrested a mayor accused of..."); a complicity term
     afterwards ("guarding the road, watched the attack without intervening") makes it an actor again."""
+    after = _past_relative_clause(after)
     roles = {h.entry.name for h in ROLES.leading(after)} & set(TOUCHED_ROLES)
     if not roles or VIOLATIONS.find(render(after), ("complicity",)):
         return False
     if roles == {"arrest"}:
         return bool(ROLES.find(render(after), ("accusation",)))
     return True
+
+
+def _past_relative_clause(after: str) -> str:
+    """", who were guarding the road, opened fire" -> "opened fire": the clause describes the force; what
+    it did comes after it."""
+    head, comma, rest = after.lstrip().partition(",")
+    if head or not comma:
+        return after
+    clause, comma, rest = rest.partition(",")
+    if comma and "relative" in {h.entry.name for h in ROLES.leading(clause, words=0)}:
+        return rest
+    return after
 
 
 def findings(passages: Sequence[Passage]) -> list[SentenceFinding]:

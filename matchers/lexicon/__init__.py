@@ -60,7 +60,9 @@ class Rendered:
     is tried, which most texts never need."""
 
     def __init__(self, text: str) -> None:
-        self.lowered = tuple(WORD.findall(text.lower()))  # the words as written, lowercase (accents kept)
+        found = list(WORD.finditer(text.lower()))
+        self.text, self._ends = text, [m.end() for m in found]
+        self.lowered = tuple(m.group(0) for m in found)  # the words as written, lowercase (accents kept)
         self.folded = fold(text)
         self.surface = [fold(w) for w in self.lowered]
         self.lemmas = {lang: [lemma(w, lang) for w in self.lowered] for lang in guess_languages(self.lowered)}
@@ -82,8 +84,9 @@ class Rendered:
         return " ".join(t.split("|", 1)[1] for t in self.tokens[language][start:end].split())
 
     def rest(self, language: str, end: int) -> str:
-        """The words after a span, as written (lowercase): for reading what follows a name."""
-        return " ".join(self.lowered[len(self.tokens[language][:end].split()):])
+        """The text after a span of the tokens, as written (punctuation kept): what follows a name."""
+        count = len(self.tokens[language][:end].split())
+        return self.text[self._ends[count - 1]:] if count else self.text
 
     def prefixed(self, prefixes: tuple[str, ...]) -> set[str]:
         """Which of these prefixes some word starts with."""
