@@ -57,6 +57,7 @@ class Linker:
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
+        self.allegations = alleg.Detector(encoder)
 
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
@@ -118,12 +119,15 @@ class Linker:
         if vectors is not None and self.watchlist.cases:
             scores = with_dense(scores, self._case_similarity(vectors))
         linked = decide(scores)
-        allegation = alleg.allegation(prepared.findings, about_case=bool(linked))
+        embedded = [prepared.passages[i] for i in prepared.embed]
+        allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
+                                                 vectors=vectors)
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
         if allegation is not None:
             naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in unit_links if u.implicated})
-            allegation = alleg.allegation(prepared.findings, about_case=bool(linked), naming=naming)
+            allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
+                                                     embedded=embedded, vectors=vectors)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
         statement_links = self._statement_links(prepared, vectors, linked, allegation)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
@@ -240,7 +244,8 @@ def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Se
     notes = [f"case {s.case}: {s.total:.2f} = lexical {s.lexical:.2f} lead {s.lead:.2f} names {s.names:.2f} "
              f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} years {s.year:+d}"
              for s in linked] or ["no case reached the threshold"]
-    notes.append(f"allegation: {', '.join(allegation.types)}" if allegation else "no allegation")
+    notes.append(f"allegation: {', '.join(allegation.types)} (p={allegation.probability})" if allegation
+                 else "no allegation")
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"
                  for u in units)
     if at_risk:

@@ -42,6 +42,7 @@ class Allegation:
 
     types: tuple[str, ...]  # "killing", "disappearance", "torture", "sexual violence", ...
     evidence: tuple[Evidence, ...] = ()
+    probability: float | None = None  # the allegation combiner's calibrated probability, when one decided
 
 
 @dataclass(frozen=True)

@@ -84,5 +84,9 @@ def test_relink_on_an_unchanged_watchlist_reports_nothing_and_records_the_finger
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)  # archive messages, if any, to the console
     code, out = run("relink", "--watchlist", str(WATCHLIST), "--db", db)
     assert code == 0, out
-    assert "relinked 9 items (0 changed); 0 newly implicate a supported unit: 0 archive messages" in out
+    # The fixture was linked by the first release's linker, so links may change, but nothing newly alerts.
+    assert "0 newly implicate a supported unit: 0 archive messages" in out
     assert Store(db).meta(WATCHLIST_KEY) == fingerprint(WATCHLIST)
+    code, out = run("relink", "--watchlist", str(WATCHLIST), "--db", db)
+    assert code == 0, out
+    assert "relinked 9 items (0 changed); 0 newly implicate a supported unit: 0 archive messages" in out
