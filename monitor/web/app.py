@@ -10,7 +10,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from monitor.store.search import ensure_search
 from monitor.web import pages
 from monitor.web.auth import TokenGate
 from monitor.web.context import Console
@@ -26,8 +25,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(console: Console) -> Starlette:
-    """The ASGI app over `console.store` (the search index is created if absent)."""
-    ensure_search(console.store.engine)
+    """The ASGI app over `console.store` (already migrated by `Store`: the search index is there)."""
     routes = [
         Route("/", pages.today, name="today"),
         Route("/units/{unit_id}", pages.unit, name="unit"),
