@@ -16,7 +16,7 @@ RENDERERS = {"html": render_html, "json": render_json, "csv": render_csv}
 
 def write_dossier(store: Store, watchlist: Watchlist, unit_id: str, *, now: dt.datetime, fmt: str,
                   out: Path | None, since: dt.date | None = None, until: dt.date | None = None) -> None:
-    dossier = build_dossier(store, watchlist, unit_id, now=now, since=since, until=until)
+    dossier = build_dossier(store, watchlist, unit_id, now=now, since=since, until=until, verdicts=store.verdicts)
     text = RENDERERS[fmt](dossier)
     if out is None:
         sys.stdout.write(text)
