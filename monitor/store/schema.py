@@ -150,7 +150,7 @@ reviews = Table(
     Column("reviewer", String(200), nullable=False),  # a Slack user id, or the --by name
     Column("reviewed_at", UTCDateTime, nullable=False),
     Column("note", Text, nullable=False, default=""),
-    Column("via", String(20), nullable=False),  # slack | cli
+    Column("via", String(20), nullable=False),  # slack | cli | web
 )
 Index("ix_reviews_alert", reviews.c.alert_id)
 
