@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine
 from monitor.cli import main
 from monitor.store import migrate, reads, schema
 from monitor.store.database import Store
-from monitor.store.search import is_fulltext_table
+from monitor.store.search import FULLTEXT_DDL, is_fulltext_table
 
 ROOT = Path(__file__).resolve().parents[3]
 RELEASE_1 = ROOT / "tests" / "fixtures" / "release-1.monitor.db"
@@ -173,3 +173,22 @@ def test_an_editable_install_finds_the_migrations(old_db: Path, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == str(ROOT / "monitor" / "__init__.py")
     assert "upgraded to schema revision 0003" in result.stdout
+
+
+def test_a_database_whose_console_already_made_the_search_objects_upgrades_without_doubling_them(
+        old_db: Path) -> None:
+    """Before 0003 the console created the index and FTS5 table itself when it opened a 0002 database."""
+    engine = create_engine(f"sqlite:///{old_db}")
+    with engine.begin() as conn:
+        command.stamp(migrate.alembic_config(conn), migrate.BASELINE)
+        command.upgrade(migrate.alembic_config(conn), "0002")
+        conn.exec_driver_sql("CREATE INDEX ix_links_target ON links (target, target_id)")
+        for statement in FULLTEXT_DDL:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("INSERT INTO items_fts(rowid, title, body) SELECT id, title, summary FROM items")
+    engine.dispose()
+    store = Store(f"sqlite:///{old_db}")
+    assert store.migrated == ["0003"]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM items_fts").scalar_one() == 9  # each item once
+    assert reads.search(store, "apatzingan", 0, 50).ids == [6]
