@@ -33,7 +33,7 @@ class Review:
     by: str  # a Slack user id (U...) or the name given to `monitor review --by`
     at: dt.datetime
     note: str = ""
-    via: str = "cli"  # slack | cli
+    via: str = "cli"  # slack | cli | web
 
     @property
     def label(self) -> str:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 from monitor.domain.assessment import Evidence
 from monitor.domain.errors import NotFoundError
+from monitor.domain.review import Review, Verdict
 from monitor.domain.watchlist import Unit, Watchlist
 from monitor.dossier.model import CaseGroup, Dossier, Entry, Paging, Passage, Summary, UnitRef, UnitRole
 from monitor.store import reads
 from monitor.store.database import Store
 
-# Review verdicts by item id. The review tables arrive with the review issue; until then no
-# verdict source is passed and every entry's verdict is None. Pass the store's verdict lookup here.
-Verdicts = Callable[[Iterable[int]], Mapping[int, str]]
+# The latest review by item id, for the items asked (`Store.verdicts`); items never reviewed are absent.
+# Without a lookup every entry's verdict is None.
+Verdicts = Callable[[Iterable[int]], Mapping[int, Review]]
 
 NO_CASE = "No tracked case"
 PER_PAGE = 100  # stories per page of the console's dossier
@@ -104,14 +105,19 @@ def _shown(page: list[tuple[str | None, _Story]], found: reads.UnitFile, store: 
     copies = {s.first: [i for i in found.stories.get(s.story_id, []) if i != s.first] for _, s in page}
     heads = reads.headlines(store, [*firsts, *(i for ids in copies.values() for i in ids)])
     evidence = reads.unit_evidence(store, firsts, unit_ids)
-    given = verdicts(firsts) if verdicts else {}
+    # The story's alert may sit on a later copy (the first linked one need not have alerted): any copy's verdict.
+    given = verdicts([*firsts, *(i for ids in copies.values() for i in ids)]) if verdicts else {}
     return [(key, _entry(s, heads[s.first], [heads[i] for i in copies[s.first] if i in heads], watchlist,
-                         _passages(evidence.get(s.first, [])), given.get(s.first)))
+                         _passages(evidence.get(s.first, [])), _verdict(given, [s.first, *copies[s.first]])))
             for key, s in page]
 
 
+def _verdict(given: Mapping[int, Review], item_ids: list[int]) -> Verdict | None:
+    return next((given[i].verdict for i in item_ids if i in given), None)
+
+
 def _entry(story: _Story, head: reads.Headline, copies: list[reads.Headline], watchlist: Watchlist,
-           passages: tuple[Passage, ...], verdict: str | None) -> Entry:
+           passages: tuple[Passage, ...], verdict: Verdict | None) -> Entry:
     statements = watchlist.statement_by_id
     return Entry(
         item_id=story.first, date=story.date, source=head.source or head.feed, title=head.title, url=head.url,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from monitor.domain.review import DISMISSED, VERDICT_LABELS, Verdict
+
 Role = str  # "implicated" | "touched"
 
 
@@ -42,8 +44,17 @@ class Entry:
     also_reported_by: tuple[str, ...]
     alerted: bool
     case_ids: tuple[str, ...] = ()
-    # The review verdict, when the store keeps reviews (the review issue); None until then.
-    verdict: str | None = None
+    # The latest review verdict on the story's alert; None when nobody has reviewed it (or it has no alert).
+    verdict: Verdict | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        """A vetter set the item aside (not this unit, duplicate, not an allegation)."""
+        return self.verdict in DISMISSED
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict] if self.verdict else ""
 
     @property
     def role(self) -> Role:

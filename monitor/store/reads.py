@@ -52,6 +52,7 @@ class Listing:
 
 @dataclass(frozen=True)
 class AlertStatus:
+    alert_id: int
     status: str
     attempts: int
     last_error: str
@@ -247,10 +248,11 @@ def search(store: Store, words: str, offset: int, limit: int) -> Listing:
 
 def alert_status(store: Store, item_id: int) -> AlertStatus | None:
     alerts = schema.alerts.c
-    query = select(alerts.status, alerts.attempts, alerts.last_error, alerts.sent_at).where(alerts.item_id == item_id)
+    query = (select(alerts.id, alerts.status, alerts.attempts, alerts.last_error, alerts.sent_at)
+             .where(alerts.item_id == item_id))
     with store.engine.connect() as conn:
         row = conn.execute(query).first()
-    return None if row is None else AlertStatus(row[0], row[1], row[2], row[3])
+    return None if row is None else AlertStatus(row[0], row[1], row[2], row[3], row[4])
 
 
 def _listing(store: Store, ids: Select[Any], order: Any, offset: int, limit: int) -> Listing:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     Column,
@@ -23,7 +24,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
+
+from monitor.store.search import FULLTEXT_DDL
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -104,6 +108,7 @@ links = Table(
     Column("evidence", JSON, nullable=False, default=list),
 )
 Index("ix_links_item", links.c.item_id)
+Index("ix_links_target", links.c.target, links.c.target_id)  # migration 0003: a unit's items by index range
 
 # The outbox: an alert row is written in the same transaction as the decision, before any send.
 alerts = Table(
@@ -145,7 +150,7 @@ reviews = Table(
     Column("reviewer", String(200), nullable=False),  # a Slack user id, or the --by name
     Column("reviewed_at", UTCDateTime, nullable=False),
     Column("note", Text, nullable=False, default=""),
-    Column("via", String(20), nullable=False),  # slack | cli
+    Column("via", String(20), nullable=False),  # slack | cli | web
 )
 Index("ix_reviews_alert", reviews.c.alert_id)
 
@@ -178,3 +183,10 @@ meta = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# -- full-text search (migration 0003) --------------------------------------------------------
+
+# A new database (create_all) gets the FTS5 table and its triggers on `items` after the tables;
+# an existing one got them from migration 0003. SQLite only: elsewhere search uses ILIKE.
+for _statement in FULLTEXT_DDL:
+    event.listen(metadata, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

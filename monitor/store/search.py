@@ -1,26 +1,31 @@
 """What the dossier and the web console need beyond the tables: an index and full-text search.
 
-`ensure_search` creates them if absent (idempotent, run when a reader opens the store):
-- `ix_links_target` on links(target, target_id), so "every item linked to these units" is an index
-  range, not a scan of every link;
+- `ix_links_target` on links(target, target_id) (in `schema`), so "every item linked to these
+  units" is an index range, not a scan of every link;
 - on SQLite, `items_fts`, an FTS5 table over each item's title and text (summary and pages), kept
-  in step by triggers on `items` and backfilled for items stored before it existed.
+  in step by triggers on `items`.
 
-These are additions only; no existing table's columns change. (When the schema moves to Alembic
-migrations, this function becomes one migration.)
+Both are schema, so they arrive by migration (0003, which also backfills items stored before it);
+a new database gets them from `schema.metadata.create_all`, which runs `FULLTEXT_DDL` after the
+tables (see schema.py). Readers never create anything. On other databases the search falls back
+to ILIKE (`has_fulltext`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+
+FTS_TABLE = "items_fts"
 
 # An item's searchable text: the title, the summary, then every page (pages is JSON [[number, text], ...]).
 _BODY = "{row}.summary || ' ' || coalesce((SELECT group_concat(json_extract(value, '$[1]'), ' ') " \
         "FROM json_each({row}.pages)), '')"
 
-_SQLITE = [
-    "CREATE INDEX IF NOT EXISTS ix_links_target ON links (target, target_id)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')",
+# Today's full-text table and triggers (SQLite). Migration 0003 writes its own copy out in full, as
+# migrations do, so later edits here cannot rewrite history; a test checks the two agree.
+FULLTEXT_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
+    "tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS items_fts_insert AFTER INSERT ON items BEGIN "
     f"INSERT INTO items_fts(rowid, title, body) VALUES (new.id, new.title, {_BODY.format(row='new')}); END",
     "CREATE TRIGGER IF NOT EXISTS items_fts_update AFTER UPDATE OF title, summary, pages ON items BEGIN "
@@ -28,24 +33,17 @@ _SQLITE = [
     f"INSERT INTO items_fts(rowid, title, body) VALUES (new.id, new.title, {_BODY.format(row='new')}); END",
     "CREATE TRIGGER IF NOT EXISTS items_fts_delete AFTER DELETE ON items BEGIN "
     "DELETE FROM items_fts WHERE rowid = old.id; END",
-    # Items stored before the table existed (or by a writer without the triggers).
-    f"INSERT INTO items_fts(rowid, title, body) SELECT items.id, items.title, {_BODY.format(row='items')} "
-    "FROM items WHERE items.id NOT IN (SELECT rowid FROM items_fts)",
-]
-
-_OTHER = ["CREATE INDEX IF NOT EXISTS ix_links_target ON links (target, target_id)"]
+)
 
 
-def ensure_search(engine: Engine) -> None:
-    """Create the links index and (SQLite) the full-text table with its triggers, if absent."""
-    statements = _SQLITE if engine.dialect.name == "sqlite" else _OTHER
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
+def is_fulltext_table(name: str | None) -> bool:
+    """`items_fts` and the shadow tables FTS5 keeps beside it (items_fts_data, _idx, _content, _docsize,
+    _config): SQLite's own, in no `schema.metadata`, so schema comparisons leave them out."""
+    return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
 def has_fulltext(engine: Engine) -> bool:
-    """True when items can be searched with FTS5 (SQLite); elsewhere the search falls back to LIKE."""
+    """True when items can be searched with FTS5 (SQLite); elsewhere the search falls back to ILIKE."""
     return engine.dialect.name == "sqlite"
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from monitor.domain.review import Review
 from monitor.domain.watchlist import Watchlist
 from monitor.store.database import Store
 
@@ -23,3 +24,6 @@ class Console:
     clock: Callable[[], dt.datetime]
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     loader: jinja2.BaseLoader = TEMPLATES
+    # After a verdict is recorded on the web: show it on the alert's Slack message (serve.py sets it
+    # when Slack is configured); returns a line saying what happened.
+    on_review: Callable[[Review], str] | None = None

@@ -1,7 +1,7 @@
 """The console's pages: each reads the store through `monitor.store.reads` and renders one template.
 
 Lists paginate (`?page=N`, PAGE_SIZE rows); ids in paths that the watchlist or store does not know
-are a 404 page. Nothing here writes to the store.
+are a 404 page. Nothing here writes to the store (the one write, a review verdict, is `review.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from monitor.domain.errors import NotFoundError
+from monitor.domain.review import VERDICT_LABELS
 from monitor.dossier.build import PER_PAGE, build_dossier
 from monitor.dossier.render import environment, render_csv, render_html, render_json
 from monitor.store import reads
@@ -87,7 +88,7 @@ def unit(request: Request) -> Response:
     try:
         dossier = build_dossier(console.store, console.watchlist, unit_id, now=console.clock(),
                                 since=_date(request, "since"), until=_date(request, "until"),
-                                page=pager(request).number if fmt == "html" else None)
+                                verdicts=console.store.verdicts, page=pager(request).number if fmt == "html" else None)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     if fmt == "print":
@@ -123,8 +124,10 @@ def item(request: Request) -> Response:
     stored = loaded.items.get(item_id)
     if stored is None:
         raise HTTPException(404, "No stored item has this id.")
+    alert = reads.alert_status(console.store, item_id)
     return render(request, "item.html.j2", stored=stored, assessment=loaded.assessments.get(item_id),
-                  copies=loaded.copies.get(stored.story_id, []), alert=reads.alert_status(console.store, item_id))
+                  copies=loaded.copies.get(stored.story_id, []), alert=alert,
+                  reviews=console.store.reviews(alert.alert_id) if alert else [], verdicts=VERDICT_LABELS)
 
 
 def feeds(request: Request) -> Response:

@@ -11,6 +11,7 @@ import uvicorn
 from monitor.config.settings import Settings
 from monitor.domain.errors import ConfigError
 from monitor.domain.watchlist import Watchlist
+from monitor.review.slack import show_on_slack
 from monitor.store.database import Store
 from monitor.web.app import create_app
 from monitor.web.context import Console
@@ -37,11 +38,17 @@ def check_exposure(host: str, token: str | None) -> None:
                           "--host 127.0.0.1", field="MONITOR_WEB_TOKEN")
 
 
+def make_console(store: Store, watchlist: Watchlist, settings: Settings, clock: Callable[[], dt.datetime]) -> Console:
+    """The console over `store`; a verdict given in it is shown on Slack as `monitor review` shows one."""
+    return Console(store=store, watchlist=watchlist, token=settings.web_token, clock=clock, zone=settings.zone,
+                   on_review=lambda recorded: show_on_slack(settings, store, recorded))
+
+
 def serve_console(store: Store, watchlist: Watchlist, settings: Settings, *, host: str, port: int,
                   clock: Callable[[], dt.datetime]) -> None:
     """Run the console until Ctrl-C; a public `host` without MONITOR_WEB_TOKEN is a ConfigError."""
     check_exposure(host, settings.web_token)
-    console = Console(store=store, watchlist=watchlist, token=settings.web_token, clock=clock, zone=settings.zone)
+    console = make_console(store, watchlist, settings, clock)
     login = "log in with MONITOR_WEB_TOKEN" if settings.web_token else "no login: loopback only"
     print(f"monitor console on http://{host}:{port}/ ({login}); Ctrl-C stops it", flush=True)
     uvicorn.run(create_app(console), host=host, port=port, log_level="warning")

@@ -113,6 +113,9 @@ def test_json_follows_its_documented_schema(store: Store, ids: dict[str, int]) -
     broken["cases"][0]["items"][0].update(role="touched", url="javascript:alert(1)")
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(json.loads(json.dumps(broken)))
+    broken["cases"][0]["items"][0].update(url=None, verdict="probably")  # not one of the four verdicts
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(json.loads(json.dumps(broken)))
 
 
 def test_csv_has_one_row_per_item_and_unit_and_defuses_formulas(store: Store, ids: dict[str, int]) -> None:
@@ -179,3 +182,48 @@ def test_the_queries_do_not_grow_with_the_items(tmp_path: Path) -> None:
         counts.append(len(statements))
         store.close()
     assert counts[0] == counts[1], counts
+
+
+def test_a_reviewed_items_verdict_is_in_each_format_and_a_dismissal_shows_as_one(
+        store: Store, ids: dict[str, int], tmp_path: Path) -> None:
+    [alert_id] = store.alert_ids()  # the report's
+    store.add_review(alert_id, "credible", by="ana", now=sample.NOW, note="matches the CNDH file")
+
+    def written(fmt: str) -> str:  # through `monitor dossier`, which passes the store's verdicts
+        out = tmp_path / f"d.{fmt}"
+        result = CliRunner().invoke(main, ["dossier", "sedena-22-zm", "--format", fmt, "--out", str(out),
+                                           "--db", str(store.engine.url), "--watchlist", str(sample.WATCHLIST)])
+        assert result.exit_code == 0, result.output
+        return out.read_text(encoding="utf-8")
+
+    def verdicts(fmt: str) -> dict[int, str]:
+        if fmt == "json":
+            document = json.loads(written("json"))
+            jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))).validate(document)
+            return {i["item_id"]: i["verdict"] for c in document["cases"] for i in c["items"]}
+        return {int(r["item_id"]): r["verdict"] for r in csv.DictReader(io.StringIO(written("csv")))}
+
+    assert verdicts("json") == {ids["report"]: "credible", ids["ceremony"]: None, ids["hostile"]: None}
+    assert verdicts("csv") == {ids["report"]: "credible", ids["ceremony"]: "", ids["hostile"]: ""}
+    html = written("html")
+    assert 'review: <strong class="verdict credible">Credible</strong>' in html
+    assert "(dismissed by a vetter)" not in html
+    # A later verdict wins, and a dismissal is shown as one.
+    store.add_review(alert_id, "not-this-unit", by="ben", now=sample.NOW)
+    html = written("html")
+    assert 'class="entry implicated dismissed"' in html
+    assert '<strong class="verdict not-this-unit">Not this unit</strong> (dismissed by a vetter)' in html
+    assert verdicts("json")[ids["report"]] == verdicts("csv")[ids["report"]] == "not-this-unit"
+
+
+def test_the_verdict_of_a_story_alerted_on_a_later_copy_is_the_storys(store: Store, ids: dict[str, int]) -> None:
+    later = store.save_item(
+        Item(feed="sample", guid="c1-wire", url="https://wire.example/mando", title="Zone changes command",
+             published=dt.datetime(2025, 3, 2, 12, tzinfo=dt.UTC), source="Wire service"),
+        Assessment(units=(Link("unit", "sedena-22-zm", 0.8, via="named"),)), fetched_at=sample.NOW,
+        story_id=ids["ceremony"], alert={"headline": "h"}, thread_key="unit:sedena-22-zm")
+    [alert_id] = [a for a in store.alert_ids() if store.alert(a).item_id == later]  # type: ignore[union-attr]
+    store.add_review(alert_id, "duplicate", by="ana", now=sample.NOW)
+    zone = build_dossier(store, sample.watchlist(), "sedena-22-zm", now=sample.NOW, verdicts=store.verdicts)
+    [entry] = [e for g in zone.groups for e in g.entries if e.item_id == ids["ceremony"]]  # the first copy
+    assert entry.verdict == "duplicate" and entry.dismissed and entry.also_reported_by == ("Wire service",)

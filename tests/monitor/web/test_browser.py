@@ -53,11 +53,28 @@ def test_open_today_follow_a_unit_and_see_its_dossier(live: LiveConsole, page: P
     page.locator("p.chain").get_by_role("link", name="102nd Infantry Battalion").click()
     page.wait_for_url("**/units/sedena-102-bi")
     expect(page.get_by_role("heading", name="Dossier: 102nd Infantry Battalion")).to_be_visible()
-    # REVIEW: with the review merge, open the report's item page here, click a verdict button in
-    # section#review, and expect the verdict on the item and in this dossier.
     shot = tmp_path / "dossier.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # From the dossier to the report's item page; a verdict with a note, given with its button.
+    report = live.ids["report"]
+    page.locator(f'a[href="/items/{report}"]').first.click()
+    page.wait_for_url(f"**/items/{report}")
+    review = page.locator("section#review")
+    expect(review.locator("p.verdict")).to_have_text("Not reviewed yet.")
+    review.get_by_label("Note with Credible").fill("matches the <b>CNDH</b> file")
+    review.get_by_role("button", name="Credible", exact=True).click()
+    page.wait_for_url(f"**/items/{report}#review")
+    expect(review.locator("p.verdict")).to_contain_text("Verdict: Credible by web · 2026-11-30 12:00 UTC")
+    expect(review.locator("p.verdict")).to_contain_text("matches the <b>CNDH</b> file")  # text, not markup
+    reviewed = tmp_path / "reviewed.png"
+    page.screenshot(path=str(reviewed), full_page=True)
+    assert reviewed.stat().st_size > 10_000 and reviewed.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Then dismissed: the last verdict wins, on the item and in the battalion's dossier.
+    review.get_by_role("button", name="Not this unit", exact=True).click()
+    expect(review.locator("p.verdict")).to_contain_text("Verdict: Not this unit (dismissed by a vetter)")
+    page.goto(live.url + "/units/sedena-102-bi")
+    expect(page.locator("article.dismissed strong.verdict")).to_have_text("Not this unit")
 
 
 def test_with_a_token_the_browser_logs_in_first(live_with_token: LiveConsole, page: Page, tmp_path: Path) -> None:
