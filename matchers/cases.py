@@ -1,38 +1,38 @@
-"""Case linking: one score per (item, case) from lexical, dense, alias, date and place signals.
+"""Case linking: one calibrated probability per (item, case) from lexical, dense, alias, date and place signals.
 
-    score = 2·lexical(item, case) + lexical(lead, case) + lexical(proper names) + dense
-            + 0.4·year compatibility + alias bonus + day bonus + place bonus
+The signals of each case (`CaseScore`) and how they stand against the item's other cases (margins over the
+best rival, being the top case) are the features of a learned combiner (`combiner.Combiner`, fitted by
+`monitor fit` on labelled sets, shipped as matchers/models/cases.json). Every case whose probability
+reaches the combiner's threshold is linked. The features say nothing of any particular case, so a case
+added to a watchlist links without a refit.
 
-Lexical beats dense on telling two similar events apart (the names differ), dense catches
-paraphrase and the other language; the sum decides both "this case" and "no case" against one
-threshold. Weights and threshold were chosen on the odd topics of the ECB+ set (see
-`monitor.evaluate` and the report in the commit history), not on single items.
+Lexical beats dense on telling two similar events apart (the names differ), dense catches paraphrase
+and the other language; the combiner weighs them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from monitor.watchlist import Case, Watchlist
 
+from .combiner import Combiner
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
-from .lexical import Idf, LexicalIndex, terms
+from .lexical import LexicalIndex, Tfidf, terms
 from .places import place_pattern
 from .text import Passage, fold, sentences
 
-W_LEXICAL, W_LEAD, W_NAMES, W_DENSE, W_YEAR = 2.0, 1.0, 1.0, 1.0, 0.4
-ALIAS_BONUS, DAY_BONUS, PLACE_BONUS = 0.5, 0.2, 0.15
-THRESHOLD = 0.97  # a case is linked when its score reaches this (fit on odd ECB+ topics)
-RIVAL_MARGIN = 0.15  # a second case is linked only with its own alias hit and a score this close
-# An item is embedded only when its sparse score for some case reaches this floor (or it names a case or a
-# unit): the lowest sparse score of a correct link on the odd ECB+ topics was 0.51; below the floor the
-# dense similarity an unrelated story gets never lifts it to the threshold, and most news sits far below.
-EMBED_FLOOR = 0.45
 LEAD_SENTENCES = 3
+# The signals of one case (the base combiner's features) ...
+OWN = ("lexical", "lead", "names", "dense", "year", "alias", "day", "place", "unit_named")
+# ... and the case combiner's: those, plus how the case stands against the item's other cases.
+FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
+            "base_margin", "top_base")
+DENSE_FEATURES = ("dense", "dense_margin", "top_dense")
 
 _CAPITALIZED = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÁÉÍÓÚÑ][\w'’-]+")
 
@@ -67,7 +67,7 @@ def case_texts(case: Case) -> list[str]:
 
 @dataclass(frozen=True)
 class CaseScore:
-    """The signals of one case for one item, and their sum."""
+    """The signals of one case for one item, and (once decided) the combiner's probability."""
 
     case: str
     lexical: float
@@ -77,66 +77,112 @@ class CaseScore:
     alias: bool
     day: bool
     place: bool
+    unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     dense: float = 0.0
     dense_passage: int = -1  # index of the passage most similar to the case
+    probability: float = 0.0
 
-    @property
-    def sparse_total(self) -> float:
-        return (W_LEXICAL * self.lexical + W_LEAD * self.lead + W_NAMES * self.names + W_YEAR * self.year
-                + ALIAS_BONUS * self.alias + DAY_BONUS * self.day + PLACE_BONUS * self.place)
 
-    @property
-    def total(self) -> float:
-        return self.sparse_total + W_DENSE * self.dense
+def own_features(s: CaseScore) -> dict[str, float]:
+    return {"lexical": s.lexical, "lead": s.lead, "names": s.names, "dense": s.dense, "year": float(s.year),
+            "alias": float(s.alias), "day": float(s.day), "place": float(s.place), "unit_named": float(s.unit_named)}
+
+
+def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float) -> list[dict[str, float]]:
+    """The case combiner's features of every case of one item: its own signals and how they stand against
+    the best rival case (a story about one event is close to similar events too; the margin tells them
+    apart). `base[i]` is case i's log-odds from its own signals alone (the base combiner), `nothing` those of
+    a case with no signal at all (the rival of a case that has none)."""
+    out = []
+    for i, s in enumerate(scores):
+        rivals = [r for j, r in enumerate(scores) if j != i]
+        best_lexical = max((r.lexical for r in rivals), default=0.0)
+        best_dense = max((r.dense for r in rivals), default=0.0)
+        best_base = max((b for j, b in enumerate(base) if j != i), default=nothing)
+        out.append({**own_features(s), "lexical_margin": s.lexical - best_lexical,
+                    "dense_margin": s.dense - best_dense, "top_lexical": float(s.lexical > best_lexical),
+                    "top_dense": float(s.dense > best_dense), "rival_alias": float(any(r.alias for r in rivals)),
+                    "base_margin": base[i] - best_base, "top_base": float(base[i] > best_base)})
+    return out
 
 
 class CaseModel:
-    """The watchlist's cases prepared for scoring: TF-IDF indexes, dense texts, date and place patterns."""
+    """The watchlist's cases prepared for scoring: TF-IDF indexes, dense texts, date and place patterns,
+    and the combiner that turns their signals into a decision."""
 
-    def __init__(self, watchlist: Watchlist, background: Sequence[str]) -> None:
-        self.cases = watchlist.cases
+    def __init__(self, watchlist: Watchlist, background: Sequence[str], base: Combiner,
+                 combiner: Combiner) -> None:
+        """`base`: log-odds of a case from its own signals; `combiner`: the decision, given those of every case."""
+        self.cases, self.base, self.combiner = watchlist.cases, base, combiner
         per_case = [case_documents(c) for c in self.cases]
         documents = [d for docs in per_case for d in docs]
         names = [proper_names(d) for d in documents]
         self._owner = np.repeat(np.arange(len(self.cases)), [len(d) for d in per_case])
         ignore = [broad_terms(c) for c in self.cases for _ in case_documents(c)]
-        self.lexical = LexicalIndex(Idf.fit([*background, *documents]), documents, ignore)
-        self.names = LexicalIndex(Idf.fit([*map(proper_names, background), *names]), names, ignore)
+        self.lexical = LexicalIndex(Tfidf([*background, *documents]), documents, ignore)
+        self.names = LexicalIndex(Tfidf([*map(proper_names, background), *names]), names, ignore)
         self.years = [years(" ".join(d)) | ({c.date.year} if c.date else set())
                       for c, d in zip(self.cases, per_case, strict=True)]
         self.places = [place_pattern(c) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
+        self._units = [set(c.units) for c in self.cases]
+        self._ceiling = _dense_ceiling(combiner)
 
-    def sparse_scores(self, passages: Sequence[Passage], alias_cases: set[str]) -> list[CaseScore]:
+    def sparse_scores(self, passages: Sequence[Passage], alias_cases: set[str],
+                      named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
         """Every signal but the dense one (cheap: no model)."""
         full = " ".join(p.text for p in passages)
         lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        lexical, leads = self._best(self.lexical.scores(full)), self._best(self.lexical.scores(lead))
-        named = self._best(self.names.scores(proper_names(". ".join(p.text for p in passages))))
+        both = self.lexical.scores_many([full, lead])
+        lexical, leads = self._best(both[0]), self._best(both[1])
+        named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
         folded, item_years = fold(full), years(full)
         return [CaseScore(case.id, lexical[i], leads[i], named[i],
                           year_compatibility(item_years, self.years[i]), case.id in alias_cases,
-                          mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded))
+                          mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded),
+                          bool(self._units[i] & named_units))
                 for i, case in enumerate(self.cases)]
 
-    def _best(self, per_document: list[float]) -> list[float]:
+    def _best(self, per_document: np.ndarray) -> list[float]:
         """Per case, the best score over its documents (languages)."""
         best = np.full(len(self.cases), 0.0)
         np.maximum.at(best, self._owner, per_document)
         return [float(x) for x in best]
 
-    def relevance(self, text: str) -> float:
-        """How close a passage is, lexically, to any case (to pick passages worth embedding)."""
-        return max(self.lexical.scores(text), default=0.0)
+    def relevance(self, texts: Sequence[str]) -> list[float]:
+        """How close each passage is, lexically, to any case (to pick passages worth embedding)."""
+        matrix = self.lexical.scores_many(texts)
+        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * len(texts)
+
+    def decide(self, scores: Sequence[CaseScore]) -> list[CaseScore]:
+        """The linked cases, most probable first: every case whose probability reaches the threshold."""
+        scored = [replace(s, probability=p) for s, p in zip(scores, self.probabilities(scores), strict=True)]
+        return sorted((s for s in scored if s.probability >= self.combiner.threshold),
+                      key=lambda s: s.probability, reverse=True)
+
+    def probabilities(self, scores: Sequence[CaseScore]) -> list[float]:
+        base = [self.base.logit(own_features(s)) for s in scores]
+        return [self.combiner.probability(f) for f in features(scores, base, self.base.bias)]
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:
-        """Could any case plausibly reach the threshold once the dense signal is added?"""
-        return any(s.alias or s.sparse_total >= EMBED_FLOOR for s in scores)
+        """Could some case reach the threshold if its dense similarity were the best a linked case had in
+        the fit data (its rivals keeping none)? If not, embedding cannot change the decision."""
+        for i, score in enumerate(scores):
+            hoped = [*scores[:i], replace(score, dense=self._ceiling), *scores[i + 1:]]
+            if self.probabilities(hoped)[i] >= self.combiner.threshold:
+                return True
+        return False
 
     def needs_dense(self, scores: Sequence[CaseScore]) -> bool:
-        """No case is named or reaches the threshold on sparse signals alone: only the dense signal can
-        link the item (such items get fewer passages embedded)."""
-        return not any(s.alias or s.sparse_total >= THRESHOLD for s in scores)
+        """No case reaches the threshold on the sparse signals alone: only the dense signal can link the
+        item (such items get fewer passages embedded)."""
+        return not any(p >= self.combiner.threshold for p in self.probabilities(scores))
+
+
+def _dense_ceiling(combiner: Combiner) -> float:
+    """The largest dense similarity of a linked case in the fit data (kept in the fitted file's meta)."""
+    ceiling = combiner.meta.get("dense_ceiling", 1.0)
+    return float(ceiling) if isinstance(ceiling, int | float) else 1.0
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str) -> bool:
@@ -150,17 +196,5 @@ def with_dense(scores: Sequence[CaseScore], similarity: np.ndarray) -> list[Case
         column = similarity[:, c] if similarity.size else np.zeros(0)
         best = int(column.argmax()) if column.size else -1
         dense = float(column[best]) if column.size else 0.0
-        out.append(CaseScore(**{**score.__dict__, "dense": dense, "dense_passage": best}))
+        out.append(replace(score, dense=dense, dense_passage=best))
     return out
-
-
-def decide(scores: Sequence[CaseScore]) -> list[CaseScore]:
-    """The linked cases, best first: the top case if it reaches the threshold, and any rival that
-    does too while being named by its own alias and scoring within the margin of the top."""
-    ranked = sorted(scores, key=lambda s: s.total, reverse=True)
-    if not ranked or ranked[0].total < THRESHOLD:
-        return []
-    top = ranked[0]
-    rivals = [s for s in ranked[1:]
-              if s.total >= THRESHOLD and s.alias and top.total - s.total <= RIVAL_MARGIN]
-    return [top, *rivals]

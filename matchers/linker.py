@@ -21,8 +21,9 @@ from . import allegation as alleg
 from . import statements as stmts
 from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
-from .cases import CaseModel, CaseScore, case_texts, decide, with_dense
+from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
+from .fitted import Models
 from .result import Allegation, Assessment, Evidence, Link
 from .text import Passage, fold, passages
 from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
@@ -49,10 +50,12 @@ class Linker:
     """Links items to a watchlist's cases, units and statements. Holds no per-item state."""
 
     def __init__(self, watchlist: Watchlist, encoder: TextEncoder | None = None,
-                 background: Sequence[str] = ()) -> None:
+                 background: Sequence[str] = (), models: Models | None = None) -> None:
+        """`models`: the fitted combiners (default: the ones shipped in matchers/models/)."""
         self.watchlist, self.encoder = watchlist, encoder
+        self.models = models or Models.load()
         self.aliases, self.areas = AliasIndex(watchlist), AreaIndex(watchlist)
-        self.cases = CaseModel(watchlist, [*BACKGROUND, *background])
+        self.cases = CaseModel(watchlist, [*BACKGROUND, *background], self.models.case_base, self.models.cases)
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
@@ -66,26 +69,45 @@ class Linker:
         vectors = self._embed(prepared)
         return [self._assess(p, vectors.get(i)) for i, p in enumerate(prepared)]
 
+    def case_signals(self, items: Sequence[Item]) -> list[list[CaseScore]]:
+        """Every case's signals for each item, dense included whatever the prefilter says: the rows a case
+        combiner is fitted on (`monitor fit`)."""
+        prepared = [self._prepare(item, embed_all=True) for item in items]
+        vectors = self._embed(prepared)
+        return [self._case_scores(p, vectors.get(i)) for i, p in enumerate(prepared)]
+
+    def statement_signals(self, items: Sequence[Item]) -> list[tuple[list[stmts.Signals], Allegation | None]]:
+        """The signals of every statement in play for each item, as linking sees them: the rows a
+        statement combiner is fitted on."""
+        prepared = [self._prepare(item) for item in items]
+        vectors = self._embed(prepared)
+        out = []
+        for i, p in enumerate(prepared):
+            linked = self.cases.decide(self._case_scores(p, vectors.get(i)))
+            allegation = self._allegation(p, linked)
+            out.append((self._statement_signals(p, vectors.get(i), linked), allegation))
+        return out
+
     # -- cheap signals -------------------------------------------------------------------------
 
-    def _prepare(self, item: Item) -> _Prepared:
+    def _prepare(self, item: Item, embed_all: bool = False) -> _Prepared:
         found = tuple(passages(item)[:MAX_PASSAGES])
         hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
         alias_cases = {h.id for row in hits for h in row if h.target == "case"}
-        sparse = tuple(self.cases.sparse_scores(found, alias_cases))
         areas = tuple(m for p in found for m in self.areas.find(p))
-        names_unit = bool(areas) or any(h.target == "unit" for row in hits for h in row)
+        named_units = frozenset({m.unit for m in areas} | {h.id for row in hits for h in row if h.target == "unit"})
+        sparse = tuple(self.cases.sparse_scores(found, alias_cases, named_units))
         embed: tuple[int, ...] = ()
-        if self.encoder is not None and (names_unit or self.cases.worth_embedding(sparse)):
-            cap = MAX_EMBEDDED_WEAK if self.cases.needs_dense(sparse) else MAX_EMBEDDED
-            embed = self._choose_passages(found, cap)
+        if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
+            weak = not embed_all and self.cases.needs_dense(sparse)
+            embed = self._choose_passages(found, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
         return _Prepared(found, hits, areas, tuple(alleg.findings(found)), sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
             return tuple(range(len(found)))
-        rest = range(LEAD, len(found))
-        relevance = {i: self.cases.relevance(found[i].text) for i in rest}
+        rest = list(range(LEAD, len(found)))
+        relevance = dict(zip(rest, self.cases.relevance([found[i].text for i in rest]), strict=True))
         best = sorted(rest, key=lambda i: relevance[i], reverse=True)[: cap - LEAD]
         return tuple(sorted([*range(LEAD), *best]))
 
@@ -112,19 +134,27 @@ class Linker:
 
     # -- decision ------------------------------------------------------------------------------
 
-    def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
-        scores: Sequence[CaseScore] = prepared.sparse
+    def _case_scores(self, prepared: _Prepared, vectors: np.ndarray | None) -> list[CaseScore]:
         if vectors is not None and self.watchlist.cases:
-            scores = with_dense(scores, self._case_similarity(vectors))
-        linked = decide(scores)
+            return with_dense(prepared.sparse, self._case_similarity(vectors))
+        return list(prepared.sparse)
+
+    def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore]) -> Allegation | None:
         allegation = alleg.allegation(prepared.findings, about_case=bool(linked))
+        if allegation is None:
+            return None
+        units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
+        naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
+        return alleg.allegation(prepared.findings, about_case=bool(linked), naming=naming)
+
+    def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
+        linked = self.cases.decide(self._case_scores(prepared, vectors))
+        allegation = self._allegation(prepared, linked)
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
-        if allegation is not None:
-            naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in unit_links if u.implicated})
-            allegation = alleg.allegation(prepared.findings, about_case=bool(linked), naming=naming)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
-        statement_links = self._statement_links(prepared, vectors, linked, allegation)
+        signals = self._statement_signals(prepared, vectors, linked)
+        statement_links = stmts.decide(signals, allegation, self.models.statements)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
         notes = _notes(linked, allegation, unit_links, at_risk)
         return Assessment(tuple(case_links), tuple(unit_links), tuple(statement_links), allegation,
@@ -132,7 +162,7 @@ class Linker:
 
     def _case_link(self, score: CaseScore, prepared: _Prepared, allegation: Allegation | None) -> Link:
         evidence = list(_case_evidence(score, prepared))
-        return Link("case", score.case, round(score.total, 3), tuple(evidence),
+        return Link("case", score.case, round(score.probability, 3), tuple(evidence),
                     implicated=allegation is not None)
 
     def _unit_links(self, prepared: _Prepared, case_links: Sequence[Link]) -> list[Link]:
@@ -158,33 +188,37 @@ class Linker:
                      if any(p is not None and p.search(fold(f.passage.text)) for p in places))
         return named
 
-    def _statement_links(self, prepared: _Prepared, vectors: np.ndarray | None, linked: Sequence[CaseScore],
-                         allegation: Allegation | None) -> list[Link]:
-        cases = {s.case for s in linked}
+    def _statement_signals(self, prepared: _Prepared, vectors: np.ndarray | None,
+                           linked: Sequence[CaseScore]) -> list[stmts.Signals]:
+        """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
+        probability = {s.case: s.probability for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
-            if tied and not tied & cases:
+            if tied and not tied & probability.keys():
                 continue
             hits = stmts.concept_hits(found, window if tied else prepared.passages)
-            link = stmts.link(found, hits, self._dense_match(found, prepared, vectors), allegation)
-            if link is not None:
-                out.append(link)
-        return stmts.closest_per_case(out, self.watchlist.statements)
+            case_probability = max((probability[c] for c in tied & probability.keys()), default=0.0)
+            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors),
+                                     case_probability))
+        return out
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
                      vectors: np.ndarray | None) -> stmts.DenseMatch | None:
-        """The embedded passage closest to the statement, relative to its closeness to the statement's cases."""
+        """The embedded passage closest to the statement (for a tied statement: relative to its closeness
+        to the statement's cases)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return None
-        similarity = vectors @ self.encoder.encode([found.statement.text])[0]
+        plain = vectors @ self.encoder.encode([found.statement.text])[0]
+        relative = plain
         if found.statement.cases:
             index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
             columns = [index[c] for c in found.statement.cases]
-            similarity = similarity - self._case_similarity(vectors)[:, columns].max(1)
-        best = int(similarity.argmax())
-        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(similarity[best]))
+            relative = plain - self._case_similarity(vectors)[:, columns].max(1)
+        best = int(relative.argmax())
+        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]),
+                                float(relative[best]) if found.statement.cases else 0.0)
 
 
 def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -> list[int]:
@@ -236,9 +270,9 @@ def _through_case(unit: str, previous: Link | None, case: Link) -> Link:
 
 def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Sequence[Link],
            at_risk: Sequence[str]) -> tuple[str, ...]:
-    notes = [f"case {s.case}: {s.total:.2f} = lexical {s.lexical:.2f} lead {s.lead:.2f} names {s.names:.2f} "
-             f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} years {s.year:+d}"
-             for s in linked] or ["no case reached the threshold"]
+    notes = [f"case {s.case}: p={s.probability:.2f} from lexical {s.lexical:.2f} lead {s.lead:.2f} "
+             f"names {s.names:.2f} dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
+             f"years {s.year:+d} unit named {s.unit_named}" for s in linked] or ["no case reached the threshold"]
     notes.append(f"allegation: {', '.join(allegation.types)}" if allegation else "no allegation")
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"
                  for u in units)

@@ -1,0 +1,193 @@
+"""`monitor fit`: fit the linker's combiners on labelled sets and write them where the linker loads them.
+
+    sets -> case rows (every item x every case, dense signal always computed) -> case_base.json, cases.json
+         -> statement rows (statements in play once the new case combiner has decided) -> statements.json
+
+Rows are grouped by item for cross-validation, so the threshold each file carries comes from
+out-of-fold predictions. Features say nothing of particular cases or units (see matchers/cases.py and
+matchers/statements.py), so a fitted file serves any watchlist. A further decision (e.g. allegations)
+is one more `Step` in `STEPS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matchers import cases as case_features
+from matchers import statements as statement_features
+from matchers.cases import CaseScore
+from matchers.combiner import Combiner, fit, out_of_fold_probabilities
+from matchers.embeddings import TextEncoder
+from matchers.fitted import NAMES, Models
+from matchers.linker import Linker
+from monitor.errors import ConfigError
+from monitor.evaluate import LabelledSet, to_item
+from monitor.watchlist import Watchlist, load_watchlist
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Feature rows of one decision: values in `features` order, labels, and the group (item) of each."""
+
+    features: tuple[str, ...]
+    x: list[list[float]]
+    y: list[int]
+    groups: list[str]
+
+    def add(self, group: str, values: dict[str, float], label: bool) -> None:
+        self.x.append([values[f] for f in self.features])
+        self.y.append(int(label))
+        self.groups.append(group)
+
+    @classmethod
+    def empty(cls, features: Sequence[str]) -> Rows:
+        return cls(tuple(features), [], [], [])
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A labelled set read into memory."""
+
+    name: str
+    watchlist: Watchlist
+    rows: list[dict[str, Any]]
+
+
+def neutral(features: Sequence[str]) -> Combiner:
+    """A combiner that decides nothing: stands in for a decision not fitted yet."""
+    return Combiner(tuple(features), tuple(0.0 for _ in features), -10.0, 0.5)
+
+
+def load_sets(sets: Sequence[LabelledSet]) -> list[Loaded]:
+    loaded = []
+    for labelled in sets:
+        for path in (labelled.watchlist, labelled.items):
+            if not path.exists():
+                raise ConfigError(f"{path}: labelled set {labelled.name!r} needs this file")
+        loaded.append(Loaded(labelled.name, load_watchlist(labelled.watchlist), labelled.rows()))
+    return loaded
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """Every case's signals for each item of the sets, with the item's group and its labelled cases."""
+
+    items: list[tuple[str, list[CaseScore], set[str]]]
+
+    def own_rows(self) -> Rows:
+        rows = Rows.empty(case_features.OWN)
+        for group, scores, wanted in self.items:
+            for score in scores:
+                rows.add(group, case_features.own_features(score), score.case in wanted)
+        return rows
+
+    def rows(self, base: Sequence[float], nothing: float) -> Rows:
+        """The case combiner's rows, given each row's base log-odds (in `own_rows` order)."""
+        rows, start = Rows.empty(case_features.FEATURES), 0
+        for group, scores, wanted in self.items:
+            logits = base[start:start + len(scores)]
+            start += len(scores)
+            for score, values in zip(scores, case_features.features(scores, logits, nothing), strict=True):
+                rows.add(group, values, score.case in wanted)
+        return rows
+
+
+def case_data(data: Sequence[Loaded], encoder: TextEncoder) -> CaseData:
+    """Every (item, case) of every set; the label: the case is in the item's `expect.cases`."""
+    placeholder = Models(neutral(case_features.OWN), neutral(case_features.FEATURES),
+                         neutral(statement_features.FEATURES))
+    found = []
+    for labelled in data:
+        linker = Linker(labelled.watchlist, encoder, models=placeholder)
+        signals = linker.case_signals([to_item(r) for r in labelled.rows])
+        found += [(f"{labelled.name}/{row['id']}", scores, set(row["expect"].get("cases", ())))
+                  for row, scores in zip(labelled.rows, signals, strict=True)]
+    return CaseData(found)
+
+
+def statement_rows(data: Sequence[Loaded], encoder: TextEncoder, base: Combiner, cases: Combiner) -> Rows:
+    """One row per (item, statement in play) of the sets that label statements."""
+    rows = Rows.empty(statement_features.FEATURES)
+    models = Models(base, cases, neutral(statement_features.FEATURES))
+    for labelled in data:
+        labelled_rows = [r for r in labelled.rows if "statements" in r["expect"]]
+        if not labelled.watchlist.statements or not labelled_rows:
+            continue
+        linker = Linker(labelled.watchlist, encoder, models=models)
+        found = linker.statement_signals([to_item(r) for r in labelled_rows])
+        for row, (signals, allegation) in zip(labelled_rows, found, strict=True):
+            wanted = set(row["expect"]["statements"])
+            for s, values in zip(signals, statement_features.features(signals, allegation), strict=True):
+                rows.add(f"{labelled.name}/{row['id']}", values, s.found.statement.id in wanted)
+    return rows
+
+
+def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
+    if not rows.y or len(set(rows.y)) < 2:
+        raise ConfigError(f"{meta.get('decision')}: the labelled sets give no positive and negative rows to fit")
+    x, y = np.asarray(rows.x, dtype=float), np.asarray(rows.y)
+    return fit(rows.features, x, y, groups=np.asarray(rows.groups), meta=meta)
+
+
+def dense_ceiling(rows: Rows) -> float:
+    """The largest dense similarity of a linked case: the best an item could reach by embedding."""
+    x, y = np.asarray(rows.x, dtype=float), np.asarray(rows.y)
+    return round(float(x[y == 1, rows.features.index("dense")].max()), 4)
+
+
+# One step per decision: fitted from the data and the combiners of the steps before (by name).
+Step = Callable[[Sequence[Loaded], TextEncoder, dict[str, Combiner], dict[str, object]], dict[str, Combiner]]
+
+
+def fit_cases(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Combiner],
+              meta: dict[str, object]) -> dict[str, Combiner]:
+    """The base combiner on each case's own signals, then the case combiner on those and the margins of
+    the base log-odds over rival cases; the second is fitted on out-of-fold base log-odds, as linking
+    will see them on items the base never saw."""
+    found = case_data(data, encoder)
+    own = found.own_rows()
+    base = fit_rows(own, {**meta, "decision": "case_base"})
+    x, y, groups = np.asarray(own.x, dtype=float), np.asarray(own.y), np.asarray(own.groups)
+    held_out = out_of_fold_probabilities(x, y, groups=groups).clip(1e-6, 1 - 1e-6)
+    logits = np.log(held_out / (1 - held_out))
+    cases = fit_rows(found.rows([float(v) for v in logits], base.bias),
+                     {**meta, "decision": "cases", "dense_ceiling": dense_ceiling(own)})
+    return {"case_base": base, "cases": cases}
+
+
+def fit_statements(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Combiner],
+                   meta: dict[str, object]) -> dict[str, Combiner]:
+    rows = statement_rows(data, encoder, done["case_base"], done["cases"])
+    return {"statements": fit_rows(rows, {**meta, "decision": "statements"})}
+
+
+STEPS: tuple[Step, ...] = (fit_cases, fit_statements)
+
+
+def fit_models(sets: Sequence[LabelledSet], encoder: TextEncoder, out: Path, today: dt.date) -> Models:
+    """Fit every step on `sets`, write the files into `out`, return the models."""
+    data = load_sets(sets)
+    meta: dict[str, object] = {"data": [f"{s.name} ({len(d.rows)} items)" for s, d in zip(sets, data, strict=True)],
+                               "fitted": today.isoformat()}
+    done: dict[str, Combiner] = {}
+    for step in STEPS:
+        done.update(step(data, encoder, done, meta))
+    models = Models(**done)
+    models.save(out)
+    return models
+
+
+def summary(models: Models) -> str:
+    lines = []
+    for name in NAMES:
+        combiner: Combiner = getattr(models, name)
+        info = combiner.meta
+        lines.append(f"{name:11s} rows={info.get('rows')} positives={info.get('positives')} "
+                     f"out-of-fold F1={info.get('out_of_fold_f1')} threshold={combiner.threshold:.3f}")
+    return "\n".join(lines)
