@@ -13,7 +13,7 @@ and the other language; the combiner weighs them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,10 +25,11 @@ from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import LexicalIndex, Tfidf, terms
 from .places import place_pattern
 from .text import Passage, fold, sentences
+from .vocabulary import FORCE, force_words_for
 
 LEAD_SENTENCES = 3
 # The signals of one case (the base combiner's features) ...
-OWN = ("lexical", "lead", "names", "dense", "year", "alias", "day", "place", "unit_named")
+OWN = ("lexical", "lead", "names", "content", "dense", "year", "alias", "day", "place", "unit_named", "force")
 # ... and the case combiner's: those, plus how the case stands against the item's other cases.
 FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
             "base_margin", "top_base")
@@ -73,19 +74,23 @@ class CaseScore:
     lexical: float
     lead: float
     names: float
+    content: float  # lexical less the case's place words: what the item shares with the case beyond the town
     year: int
-    alias: bool
+    alias: bool  # named by an alias that is more than its place ("masacre de Allende", not "Allende")
     day: bool
     place: bool
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
+    force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
     dense: float = 0.0
     dense_passage: int = -1  # index of the passage most similar to the case
     probability: float = 0.0
 
 
 def own_features(s: CaseScore) -> dict[str, float]:
-    return {"lexical": s.lexical, "lead": s.lead, "names": s.names, "dense": s.dense, "year": float(s.year),
-            "alias": float(s.alias), "day": float(s.day), "place": float(s.place), "unit_named": float(s.unit_named)}
+    return {"lexical": s.lexical, "lead": s.lead, "names": s.names, "content": s.content, "dense": s.dense,
+            "year": float(s.year),
+            "alias": float(s.alias), "day": float(s.day), "place": float(s.place), "unit_named": float(s.unit_named),
+            "force": float(s.force)}
 
 
 def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float) -> list[dict[str, float]]:
@@ -119,29 +124,39 @@ class CaseModel:
         names = [proper_names(d) for d in documents]
         self._owner = np.repeat(np.arange(len(self.cases)), [len(d) for d in per_case])
         ignore = [broad_terms(c) for c in self.cases for _ in case_documents(c)]
-        self.lexical = LexicalIndex(Tfidf([*background, *documents]), documents, ignore)
+        tfidf = Tfidf([*background, *documents])
+        self.lexical = LexicalIndex(tfidf, documents, ignore)
+        self._place_terms = [set(terms(c.place)) for c in self.cases]
+        self.content = LexicalIndex(tfidf, documents, [self._place_terms[i] for i in self._owner])
         self.names = LexicalIndex(Tfidf([*map(proper_names, background), *names]), names, ignore)
         self.years = [years(" ".join(d)) | ({c.date.year} if c.date else set())
                       for c, d in zip(self.cases, per_case, strict=True)]
         self.places = [place_pattern(c) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
         self._units = [set(c.units) for c in self.cases]
+        kinds = {u.id: u.kind for u in watchlist.units}
+        self._forces = [_force_pattern([kinds[u] for u in c.units if u in kinds]) for c in self.cases]
         self._ceiling = _dense_ceiling(combiner)
 
-    def sparse_scores(self, passages: Sequence[Passage], alias_cases: set[str],
+    def sparse_scores(self, passages: Sequence[Passage], aliases: Mapping[str, set[str]],
                       named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
-        """Every signal but the dense one (cheap: no model)."""
+        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
         full = " ".join(p.text for p in passages)
         lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
         both = self.lexical.scores_many([full, lead])
         lexical, leads = self._best(both[0]), self._best(both[1])
+        content = self._best(self.content.scores_many([full])[0])
         named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
         folded, item_years = fold(full), years(full)
-        return [CaseScore(case.id, lexical[i], leads[i], named[i],
-                          year_compatibility(item_years, self.years[i]), case.id in alias_cases,
+        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i],
+                          year_compatibility(item_years, self.years[i]), self._names(i, aliases.get(case.id, ())),
                           mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded),
-                          bool(self._units[i] & named_units))
+                          bool(self._units[i] & named_units), _found(self._forces[i], folded))
                 for i, case in enumerate(self.cases)]
+
+    def _names(self, index: int, forms: Iterable[str]) -> bool:
+        """Is some alias found more than the case's place? A town's name is also every other story there."""
+        return any(not set(terms(form)) <= self._place_terms[index] for form in forms)
 
     def _best(self, per_document: np.ndarray) -> list[float]:
         """Per case, the best score over its documents (languages)."""
@@ -183,6 +198,12 @@ def _dense_ceiling(combiner: Combiner) -> float:
     """The largest dense similarity of a linked case in the fit data (kept in the fitted file's meta)."""
     ceiling = combiner.meta.get("dense_ceiling", 1.0)
     return float(ceiling) if isinstance(ceiling, int | float) else 1.0
+
+
+def _force_pattern(kinds: Sequence[str]) -> re.Pattern[str]:
+    """Force wording for a case's units (any security force for a case without units)."""
+    words = dict.fromkeys(force_words_for(k) for k in kinds) or {FORCE: None}
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str) -> bool:

@@ -68,6 +68,8 @@ class Tfidf:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unit-length sublinear TF-IDF rows, one per text (columns: the background's vocabulary)."""
+        if not texts:
+            return sparse.csr_matrix((0, len(self.vocabulary)))
         tokens = [terms(t) for t in texts]
         matrix = sparse.csr_matrix(self.vectorizer.transform(tokens))
         unseen = np.array([self._unseen_mass(t) for t in tokens])

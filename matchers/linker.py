@@ -23,6 +23,7 @@ from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
+from .lexical import LexicalIndex, terms
 from .fitted import Models
 from .result import Allegation, Assessment, Evidence, Link
 from .text import Passage, fold, passages
@@ -59,6 +60,10 @@ class Linker:
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
+        identity = [{t for c in s.cases if c in watchlist.case_by_id
+                     for text in stmts.identity_texts(watchlist.case_by_id[c]) for t in terms(text)}
+                    for s in watchlist.statements]
+        self._claims = LexicalIndex(self.cases.lexical.tfidf, [s.text for s in watchlist.statements], identity)
 
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
@@ -93,10 +98,12 @@ class Linker:
     def _prepare(self, item: Item, embed_all: bool = False) -> _Prepared:
         found = tuple(passages(item)[:MAX_PASSAGES])
         hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
-        alias_cases = {h.id for row in hits for h in row if h.target == "case"}
+        aliases: dict[str, set[str]] = {}
+        for hit in (h for row in hits for h in row if h.target == "case"):
+            aliases.setdefault(hit.id, set()).add(hit.form)
         areas = tuple(m for p in found for m in self.areas.find(p))
         named_units = frozenset({m.unit for m in areas} | {h.id for row in hits for h in row if h.target == "unit"})
-        sparse = tuple(self.cases.sparse_scores(found, alias_cases, named_units))
+        sparse = tuple(self.cases.sparse_scores(found, aliases, named_units))
         embed: tuple[int, ...] = ()
         if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
             weak = not embed_all and self.cases.needs_dense(sparse)
@@ -193,15 +200,18 @@ class Linker:
         """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
         probability = {s.case: s.probability for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
+        lexical = self._claims.scores_many([p.text for p in window]).max(axis=0) if window and self.statements \
+            else np.zeros(len(self.statements))
+        denial = any(alleg.is_denial(fold(p.text)) for p in window)
         out = []
-        for found in self.statements:
+        for n, found in enumerate(self.statements):
             tied = set(found.statement.cases)
             if tied and not tied & probability.keys():
                 continue
             hits = stmts.concept_hits(found, window if tied else prepared.passages)
             case_probability = max((probability[c] for c in tied & probability.keys()), default=0.0)
             out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors),
-                                     case_probability))
+                                     case_probability, float(lexical[n]), denial))
         return out
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,

@@ -119,11 +119,14 @@ class Signals:
     hits: tuple[ConceptHit, ...]
     dense: DenseMatch | None
     case_probability: float  # the best probability of the statement's linked cases (0 when untied)
+    lexical: float = 0.0  # best TF-IDF cosine of a passage with the statement, less its cases' identity words
+    denial: bool = False  # some passage on the case is an official denial (a talking point is often one)
 
 
 # The features of the statement combiner, in the order of the fitted file.
 FEATURES = ("concepts", "claim_share", "counter", "addressed", "tied", "dense", "dense_relative",
-            "dense_margin", "dense_top", "has_dense", "allegation", "denial", "case_probability")
+            "dense_margin", "dense_top", "has_dense", "allegation", "denial", "case_probability", "lexical",
+            "lexical_margin", "denial_nearby")
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
@@ -137,6 +140,7 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
         rivals = [r.dense.relative for r in signals
                   if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
         margin = relative - max(rivals) if s.dense and rivals else 0.0
+        lexical_rivals = [r.lexical for r in signals if r is not s and r.found.statement.cases == s.found.statement.cases]
         out.append({
             "concepts": float(len(concepts_hit)),
             "claim_share": len(concepts_hit & claim) / len(claim) if claim else 0.0,
@@ -145,6 +149,8 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
             "dense_relative": relative, "dense_margin": margin, "dense_top": float(s.dense is not None and margin >= 0),
             "has_dense": float(s.dense is not None), "allegation": float(allegation is not None),
             "denial": float(any(h.denial for h in s.hits)), "case_probability": s.case_probability,
+            "lexical": s.lexical, "lexical_margin": s.lexical - max(lexical_rivals, default=0.0),
+            "denial_nearby": float(s.denial),
         })
     return out
 
