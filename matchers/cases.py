@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from monitor.errors import ModelError
 from monitor.watchlist import Case, Watchlist
 
 from .combiner import Combiner
@@ -77,7 +78,7 @@ class CaseScore:
     content: float  # lexical less the case's place words: what the item shares with the case beyond the town
     year: int
     alias: bool  # named by an alias that is more than its place ("masacre de Allende", not "Allende")
-    day: bool
+    day: bool  # the case's day and month, in an item whose years do not rule out the case's
     place: bool
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
@@ -87,28 +88,46 @@ class CaseScore:
 
 
 def own_features(s: CaseScore) -> dict[str, float]:
-    return {"lexical": s.lexical, "lead": s.lead, "names": s.names, "content": s.content, "dense": s.dense,
-            "year": float(s.year),
-            "alias": float(s.alias), "day": float(s.day), "place": float(s.place), "unit_named": float(s.unit_named),
-            "force": float(s.force)}
+    return dict(zip(OWN, _own_row(s), strict=True))
+
+
+def _own_row(s: CaseScore) -> list[float]:
+    return [s.lexical, s.lead, s.names, s.content, s.dense, float(s.year), float(s.alias), float(s.day),
+            float(s.place), float(s.unit_named), float(s.force)]
+
+
+def own_matrix(scores: Sequence[CaseScore]) -> np.ndarray:
+    """[case, OWN feature] of one item."""
+    return np.array([_own_row(s) for s in scores], dtype=float).reshape(len(scores), len(OWN))
+
+
+def feature_matrix(own: np.ndarray, base: np.ndarray, nothing: float) -> np.ndarray:
+    """[case, FEATURES] of one item: each case's own signals and how they stand against the best rival case
+    (a story about one event is close to similar events too; the margin tells them apart). `base[i]` is
+    case i's log-odds from its own signals alone (the base combiner), `nothing` those of a case with no
+    signal at all (the rival of a case that has none)."""
+    lexical, dense = own[:, OWN.index("lexical")], own[:, OWN.index("dense")]
+    rival_lexical, rival_dense = _rival_best(lexical, 0.0), _rival_best(dense, 0.0)
+    rival_base = _rival_best(base, nothing)
+    rival_alias = _rival_best(own[:, OWN.index("alias")], 0.0)
+    extra = np.column_stack([lexical - rival_lexical, dense - rival_dense, lexical > rival_lexical,
+                             dense > rival_dense, rival_alias, base - rival_base, base > rival_base])
+    return np.hstack([own, extra.astype(float)])
+
+
+def _rival_best(values: np.ndarray, nothing: float) -> np.ndarray:
+    """For each entry, the largest of the other entries (`nothing` when there is no other)."""
+    if len(values) < 2:
+        return np.full(len(values), nothing)
+    order = np.argsort(values)
+    first, second = values[order[-1]], values[order[-2]]
+    return np.where(np.arange(len(values)) == order[-1], second, first)
 
 
 def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float) -> list[dict[str, float]]:
-    """The case combiner's features of every case of one item: its own signals and how they stand against
-    the best rival case (a story about one event is close to similar events too; the margin tells them
-    apart). `base[i]` is case i's log-odds from its own signals alone (the base combiner), `nothing` those of
-    a case with no signal at all (the rival of a case that has none)."""
-    out = []
-    for i, s in enumerate(scores):
-        rivals = [r for j, r in enumerate(scores) if j != i]
-        best_lexical = max((r.lexical for r in rivals), default=0.0)
-        best_dense = max((r.dense for r in rivals), default=0.0)
-        best_base = max((b for j, b in enumerate(base) if j != i), default=nothing)
-        out.append({**own_features(s), "lexical_margin": s.lexical - best_lexical,
-                    "dense_margin": s.dense - best_dense, "top_lexical": float(s.lexical > best_lexical),
-                    "top_dense": float(s.dense > best_dense), "rival_alias": float(any(r.alias for r in rivals)),
-                    "base_margin": base[i] - best_base, "top_base": float(base[i] > best_base)})
-    return out
+    """`feature_matrix` as one mapping per case (for fitting and explaining)."""
+    matrix = feature_matrix(own_matrix(scores), np.asarray(base, dtype=float), nothing)
+    return [dict(zip(FEATURES, (float(v) for v in row), strict=True)) for row in matrix]
 
 
 class CaseModel:
@@ -136,21 +155,25 @@ class CaseModel:
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}
         self._forces = [_force_pattern([kinds[u] for u in c.units if u in kinds]) for c in self.cases]
-        self._ceiling = _dense_ceiling(combiner)
+        self._base_weights, self._weights = _weights(base, OWN), _weights(combiner, FEATURES)
+        self._bound_weights, self._bound_bias, self._floor = _dense_bound(combiner)
 
     def sparse_scores(self, passages: Sequence[Passage], aliases: Mapping[str, set[str]],
                       named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
         """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
         full = " ".join(p.text for p in passages)
         lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        both = self.lexical.scores_many([full, lead])
+        vectors = self.lexical.tfidf.transform([full, lead])
+        both = self.lexical.scores_of(vectors)
         lexical, leads = self._best(both[0]), self._best(both[1])
-        content = self._best(self.content.scores_many([full])[0])
+        content = self._best(self.content.scores_of(vectors[0])[0])
         named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
         folded, item_years = fold(full), years(full)
-        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i],
-                          year_compatibility(item_years, self.years[i]), self._names(i, aliases.get(case.id, ())),
-                          mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded),
+        compatible = [year_compatibility(item_years, y) for y in self.years]
+        # A day and month is the case's only if the item's years do not rule the case's year out.
+        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i], compatible[i],
+                          self._names(i, aliases.get(case.id, ())),
+                          compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded),
                           bool(self._units[i] & named_units), _found(self._forces[i], folded))
                 for i, case in enumerate(self.cases)]
 
@@ -176,15 +199,25 @@ class CaseModel:
                       key=lambda s: s.probability, reverse=True)
 
     def probabilities(self, scores: Sequence[CaseScore]) -> list[float]:
-        base = [self.base.logit(own_features(s)) for s in scores]
-        return [self.combiner.probability(f) for f in features(scores, base, self.base.bias)]
+        return [float(p) for p in self._probabilities(own_matrix(scores))]
+
+    def _probabilities(self, own: np.ndarray) -> np.ndarray:
+        base = own @ self._base_weights + self.base.bias
+        final = feature_matrix(own, base, self.base.bias) @ self._weights + self.combiner.bias
+        return 1.0 / (1.0 + np.exp(-final))
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:
-        """Could some case reach the threshold if its dense similarity were the best a linked case had in
-        the fit data (its rivals keeping none)? If not, embedding cannot change the decision."""
-        for i, score in enumerate(scores):
-            hoped = [*scores[:i], replace(score, dense=self._ceiling), *scores[i + 1:]]
-            if self.probabilities(hoped)[i] >= self.combiner.threshold:
+        """Could some case reach the threshold if its dense similarity were as high as its sparse signals
+        let it plausibly be (`dense_bound` of the fitted file), its rivals' what an unrelated case usually
+        gets? If not, embedding cannot change the decision."""
+        own = own_matrix(scores)
+        hoped_dense = own @ self._bound_weights + self._bound_bias
+        typical = own.copy()
+        typical[:, OWN.index("dense")] = self._floor
+        for i in range(len(scores)):
+            hoped = typical.copy()
+            hoped[i, OWN.index("dense")] = max(hoped_dense[i], self._floor)
+            if self._probabilities(hoped)[i] >= self.combiner.threshold:
                 return True
         return False
 
@@ -194,10 +227,25 @@ class CaseModel:
         return not any(p >= self.combiner.threshold for p in self.probabilities(scores))
 
 
-def _dense_ceiling(combiner: Combiner) -> float:
-    """The largest dense similarity of a linked case in the fit data (kept in the fitted file's meta)."""
-    ceiling = combiner.meta.get("dense_ceiling", 1.0)
-    return float(ceiling) if isinstance(ceiling, int | float) else 1.0
+def _weights(combiner: Combiner, names: Sequence[str]) -> np.ndarray:
+    """The combiner's weights in `names` order; a feature it does not know is an error (a stale file)."""
+    known = dict(zip(combiner.features, combiner.weights, strict=True))
+    missing = [n for n in names if n not in known]
+    if missing or len(known) != len(names):
+        raise ModelError(f"the fitted case combiner does not match this version's features "
+                         f"({', '.join(missing) or 'extra features'}); run `monitor fit`")
+    return np.array([known[n] for n in names])
+
+
+def _dense_bound(combiner: Combiner) -> tuple[np.ndarray, float, float]:
+    """The fitted file's `dense_bound` as weights over OWN (0 on the dense column), bias (the line's plus its
+    margin) and the floor; without one, every case may reach a similarity of 1 (everything is embedded)."""
+    bound = combiner.meta.get("dense_bound")
+    if not isinstance(bound, Mapping):
+        return np.zeros(len(OWN)), 1.0, 0.0
+    weights = bound["weights"]
+    vector = np.array([float(weights.get(n, 0.0)) if n != "dense" else 0.0 for n in OWN])
+    return vector, float(bound["bias"]) + float(bound["margin"]), float(bound["floor"])
 
 
 def _force_pattern(kinds: Sequence[str]) -> re.Pattern[str]:

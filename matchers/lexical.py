@@ -73,9 +73,11 @@ class Tfidf:
         tokens = [terms(t) for t in texts]
         matrix = sparse.csr_matrix(self.vectorizer.transform(tokens))
         unseen = np.array([self._unseen_mass(t) for t in tokens])
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel() + unseen)
+        rows = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=len(texts)) + unseen)
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+        matrix.data /= norms[rows]
+        return matrix
 
     def _unseen_mass(self, tokens: list[str]) -> float:
         counts: dict[str, int] = {}
@@ -109,7 +111,11 @@ class LexicalIndex:
         """[text, document] cosines."""
         if not texts:
             return np.zeros((0, self.matrix.shape[0]))
-        return np.asarray((self.tfidf.transform(texts) @ self._transposed).todense())
+        return self.scores_of(self.tfidf.transform(texts))
+
+    def scores_of(self, vectors: sparse.csr_matrix) -> np.ndarray:
+        """[row, document] cosines of rows already made by this index's `tfidf`."""
+        return np.asarray((vectors @ self._transposed).todense())
 
     def shared_terms(self, text: str, index: int, limit: int = 6) -> list[str]:
         """The terms that weigh most in the match of `text` with document `index` (for evidence)."""

@@ -65,6 +65,12 @@ class Linker:
                     for s in watchlist.statements]
         self._claims = LexicalIndex(self.cases.lexical.tfidf, [s.text for s in watchlist.statements], identity)
 
+    def warm_up(self) -> None:
+        """Embed the watchlist's texts now rather than with the first item that needs them."""
+        if self.encoder is not None and self.watchlist.cases:
+            self._case_similarity(np.zeros((0, self.encoder.encode([""]).shape[1]), dtype=np.float32))
+            self.encoder.encode([s.text for s in self.watchlist.statements])
+
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
 

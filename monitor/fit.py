@@ -135,10 +135,21 @@ def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
     return fit(rows.features, x, y, groups=np.asarray(rows.groups), meta=meta)
 
 
-def dense_ceiling(rows: Rows) -> float:
-    """The largest dense similarity of a linked case: the best an item could reach by embedding."""
+def dense_bound(rows: Rows) -> dict[str, object]:
+    """How high the dense similarity of a case can plausibly be given its sparse signals: a least-squares
+    line from the sparse signals to the dense one, plus the 99th percentile of how far linked cases rose
+    above it. The prefilter embeds an item only when some case, at that bound, could link
+    (`CaseModel.worth_embedding`); an item that shares nothing with a case does not get a high bound."""
     x, y = np.asarray(rows.x, dtype=float), np.asarray(rows.y)
-    return round(float(x[y == 1, rows.features.index("dense")].max()), 4)
+    column = rows.features.index("dense")
+    sparse = np.delete(x, column, axis=1)
+    design = np.column_stack([sparse, np.ones(len(x))])
+    solution, *_ = np.linalg.lstsq(design, x[:, column], rcond=None)
+    above = x[y == 1, column] - design[y == 1] @ solution
+    names = [f for f in rows.features if f != "dense"]
+    return {"weights": {n: round(float(w), 6) for n, w in zip(names, solution[:-1], strict=True)},
+            "bias": round(float(solution[-1]), 6), "margin": round(float(np.percentile(above, 99)), 4),
+            "floor": round(float(np.median(x[y == 0, column])), 4)}
 
 
 # One step per decision: fitted from the data and the combiners of the steps before (by name).
@@ -157,7 +168,7 @@ def fit_cases(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Comb
     held_out = out_of_fold_probabilities(x, y, groups=groups).clip(1e-6, 1 - 1e-6)
     logits = np.log(held_out / (1 - held_out))
     cases = fit_rows(found.rows([float(v) for v in logits], base.bias),
-                     {**meta, "decision": "cases", "dense_ceiling": dense_ceiling(own)})
+                     {**meta, "decision": "cases", "dense_bound": dense_bound(own)})
     return {"case_base": base, "cases": cases}
 
 
