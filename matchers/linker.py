@@ -23,7 +23,6 @@ from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
-from .lexical import LexicalIndex, terms
 from .fitted import Models
 from .result import Allegation, Assessment, Evidence, Link
 from .text import Passage, fold, passages
@@ -60,10 +59,7 @@ class Linker:
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
-        identity = [{t for c in s.cases if c in watchlist.case_by_id
-                     for text in stmts.identity_texts(watchlist.case_by_id[c]) for t in terms(text)}
-                    for s in watchlist.statements]
-        self._claims = LexicalIndex(self.cases.lexical.tfidf, [s.text for s in watchlist.statements], identity)
+
 
     def warm_up(self) -> None:
         """Embed the watchlist's texts now rather than with the first item that needs them."""
@@ -204,20 +200,16 @@ class Linker:
     def _statement_signals(self, prepared: _Prepared, vectors: np.ndarray | None,
                            linked: Sequence[CaseScore]) -> list[stmts.Signals]:
         """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
-        probability = {s.case: s.probability for s in linked}
+        cases = {s.case for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
-        lexical = self._claims.scores_many([p.text for p in window]).max(axis=0) if window and self.statements \
-            else np.zeros(len(self.statements))
         denial = any(alleg.is_denial(fold(p.text)) for p in window)
         out = []
-        for n, found in enumerate(self.statements):
+        for found in self.statements:
             tied = set(found.statement.cases)
-            if tied and not tied & probability.keys():
+            if tied and not tied & cases:
                 continue
             hits = stmts.concept_hits(found, window if tied else prepared.passages)
-            case_probability = max((probability[c] for c in tied & probability.keys()), default=0.0)
-            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors),
-                                     case_probability, float(lexical[n]), denial))
+            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors), denial))
         return out
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,

@@ -118,38 +118,27 @@ class Signals:
     found: StatementProfile
     hits: tuple[ConceptHit, ...]
     dense: DenseMatch | None
-    case_probability: float  # the best probability of the statement's linked cases (0 when untied)
-    lexical: float = 0.0  # best TF-IDF cosine of a passage with the statement, less its cases' identity words
     denial: bool = False  # some passage on the case is an official denial (a talking point is often one)
 
 
-# The features of the statement combiner, in the order of the fitted file.
-FEATURES = ("concepts", "claim_share", "counter", "addressed", "tied", "dense", "dense_relative",
-            "dense_margin", "dense_top", "has_dense", "allegation", "denial", "case_probability", "lexical",
-            "lexical_margin", "denial_nearby")
+# The features of the statement combiner, in the order of the fitted file. (More signals were tried on
+# the tune sets, e.g. the share of claim concepts hit, TF-IDF with the statement, the allegation; with so
+# few labelled statements they added noise, not out-of-fold F1. The allegation still decides the stance.)
+FEATURES = ("addressed", "counter", "dense_relative", "dense_top", "denial_nearby")
+DENSE = ("dense_relative", "dense_top")
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
-    """The combiner's features of each statement in play; `dense_margin` is the statement's relative
-    similarity over the best rival statement of the same cases (an item bears on one claim, not all)."""
+    """The combiner's features of each statement in play. `dense_top`: no other statement of the same cases
+    is closer to the item (an item on a case bears on one of its claims, not on every one)."""
     out = []
     for s in signals:
-        concepts_hit = {c for h in s.hits for c, _ in h.terms}
-        claim = s.found.claim
         relative = s.dense.relative if s.dense else 0.0
         rivals = [r.dense.relative for r in signals
                   if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
-        margin = relative - max(rivals) if s.dense and rivals else 0.0
-        lexical_rivals = [r.lexical for r in signals if r is not s and r.found.statement.cases == s.found.statement.cases]
         out.append({
-            "concepts": float(len(concepts_hit)),
-            "claim_share": len(concepts_hit & claim) / len(claim) if claim else 0.0,
-            "counter": float(any(h.counter for h in s.hits)), "addressed": float(addressed(s.found, s.hits)),
-            "tied": float(bool(s.found.statement.cases)), "dense": s.dense.plain if s.dense else 0.0,
-            "dense_relative": relative, "dense_margin": margin, "dense_top": float(s.dense is not None and margin >= 0),
-            "has_dense": float(s.dense is not None), "allegation": float(allegation is not None),
-            "denial": float(any(h.denial for h in s.hits)), "case_probability": s.case_probability,
-            "lexical": s.lexical, "lexical_margin": s.lexical - max(lexical_rivals, default=0.0),
+            "addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
+            "dense_relative": relative, "dense_top": float(s.dense is not None and relative >= max(rivals, default=relative)),
             "denial_nearby": float(s.denial),
         })
     return out
@@ -167,8 +156,15 @@ def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Alle
 
 
 def decide(signals: Sequence[Signals], allegation: Allegation | None, combiner: Combiner) -> list[Link]:
-    """A Link for every statement whose probability reaches the combiner's threshold."""
-    probabilities = [combiner.probability(f) for f in features(signals, allegation)]
+    """A Link for every statement whose probability reaches the combiner's threshold. Without embeddings
+    (no encoder) the dense features take their mean in the fit data: unknown, not absent."""
+    means = combiner.meta.get("means", {})
+    assert isinstance(means, Mapping)
+    rows = features(signals, allegation)
+    for s, row in zip(signals, rows, strict=True):
+        if s.dense is None:
+            row.update({f: float(means.get(f, 0.0)) for f in DENSE})
+    probabilities = [combiner.probability(f) for f in rows]
     return [link(s, p, allegation) for s, p in zip(signals, probabilities, strict=True)
             if p >= combiner.threshold]
 

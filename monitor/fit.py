@@ -132,7 +132,8 @@ def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
     if not rows.y or len(set(rows.y)) < 2:
         raise ConfigError(f"{meta.get('decision')}: the labelled sets give no positive and negative rows to fit")
     x, y = np.asarray(rows.x, dtype=float), np.asarray(rows.y)
-    return fit(rows.features, x, y, groups=np.asarray(rows.groups), meta=meta)
+    means = {f: round(float(v), 4) for f, v in zip(rows.features, x.mean(axis=0), strict=True)}
+    return fit(rows.features, x, y, groups=np.asarray(rows.groups), meta={**meta, "means": means})
 
 
 def dense_bound(rows: Rows) -> dict[str, object]:

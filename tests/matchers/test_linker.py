@@ -81,7 +81,7 @@ def test_without_encoder_the_sparse_signals_still_link(watchlist: Watchlist):
 
 def test_background_items_lower_the_weight_of_their_words(watchlist: Watchlist):
     text = "Warehouse fire in the State of Mexico"
-    plain = Linker(watchlist).cases.sparse_scores([], set())
+    plain = Linker(watchlist).cases.sparse_scores([], {})
     assert plain  # one score per case even for an empty item
     seen = ["warehouse fire news"] * 50
     before = Linker(watchlist).cases.lexical.scores(text)
