@@ -173,7 +173,8 @@ class CaseModel:
         # A day and month is the case's only if the item's years do not rule the case's year out.
         return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i], compatible[i],
                           self._names(i, aliases.get(case.id, ())),
-                          compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded),
+                          compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]),
+                          _found(self.places[i], folded),
                           bool(self._units[i] & named_units), _found(self._forces[i], folded))
                 for i, case in enumerate(self.cases)]
 

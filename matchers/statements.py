@@ -136,11 +136,9 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
         relative = s.dense.relative if s.dense else 0.0
         rivals = [r.dense.relative for r in signals
                   if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
-        out.append({
-            "addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
-            "dense_relative": relative, "dense_top": float(s.dense is not None and relative >= max(rivals, default=relative)),
-            "denial_nearby": float(s.denial),
-        })
+        closest = s.dense is not None and relative >= max(rivals, default=relative)
+        out.append({"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
+                    "dense_relative": relative, "dense_top": float(closest), "denial_nearby": float(s.denial)})
     return out
 
 
