@@ -30,7 +30,8 @@ from .vocabulary import FORCE, force_words_for
 
 LEAD_SENTENCES = 3
 # The signals of one case (the base combiner's features) ...
-OWN = ("lexical", "lead", "names", "content", "dense", "year", "alias", "day", "place", "unit_named", "force")
+OWN = ("lexical", "lead", "names", "content", "passage", "dense", "year", "alias", "day", "place", "unit_named",
+       "force")
 # ... and the case combiner's: those, plus how the case stands against the item's other cases.
 FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
             "base_margin", "top_base")
@@ -76,6 +77,7 @@ class CaseScore:
     lead: float
     names: float
     content: float  # lexical less the case's place words: what the item shares with the case beyond the town
+    passage: float  # the best lexical score of one passage: a long report may speak of the case in one place
     year: int
     alias: bool  # named by an alias that is more than its place ("masacre de Allende", not "Allende")
     day: bool  # the case's day and month, in an item whose years do not rule out the case's
@@ -92,7 +94,7 @@ def own_features(s: CaseScore) -> dict[str, float]:
 
 
 def _own_row(s: CaseScore) -> list[float]:
-    return [s.lexical, s.lead, s.names, s.content, s.dense, float(s.year), float(s.alias), float(s.day),
+    return [s.lexical, s.lead, s.names, s.content, s.passage, s.dense, float(s.year), float(s.alias), float(s.day),
             float(s.place), float(s.unit_named), float(s.force)]
 
 
@@ -163,15 +165,16 @@ class CaseModel:
         """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
         full = " ".join(p.text for p in passages)
         lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        vectors = self.lexical.tfidf.transform([full, lead])
-        both = self.lexical.scores_of(vectors)
-        lexical, leads = self._best(both[0]), self._best(both[1])
+        vectors = self.lexical.tfidf.transform([full, lead, *(p.text for p in passages)])
+        scores = self.lexical.scores_of(vectors)
+        lexical, leads = self._best(scores[0]), self._best(scores[1])
+        passage = self._best(scores[2:].max(axis=0)) if len(passages) else [0.0] * len(self.cases)
         content = self._best(self.content.scores_of(vectors[0])[0])
         named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
         folded, item_years = fold(full), years(full)
         compatible = [year_compatibility(item_years, y) for y in self.years]
         # A day and month is the case's only if the item's years do not rule the case's year out.
-        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i], compatible[i],
+        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i], passage[i], compatible[i],
                           self._names(i, aliases.get(case.id, ())),
                           compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]),
                           _found(self.places[i], folded),

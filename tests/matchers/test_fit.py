@@ -46,8 +46,8 @@ def test_ecbplus_topics_split_by_parity():
 
 
 def test_case_rows_take_rival_margins_from_the_base_log_odds():
-    a = cases.CaseScore("a", 0.5, 0.5, 0.2, 0.4, 1, True, False, True)
-    b = cases.CaseScore("b", 0.1, 0.0, 0.0, 0.1, 0, False, False, False)
+    a = cases.CaseScore("a", 0.5, 0.5, 0.2, 0.4, 0.6, 1, True, False, True)
+    b = cases.CaseScore("b", 0.1, 0.0, 0.0, 0.1, 0.1, 0, False, False, False)
     data = CaseData([("s/i1", [a, b], {"a"})])
     rows = data.rows([2.0, -1.0], nothing=-5.0)
     values = [dict(zip(rows.features, x, strict=True)) for x in rows.x]
@@ -59,11 +59,12 @@ def test_case_rows_take_rival_margins_from_the_base_log_odds():
 
 
 def test_dense_bound_rises_with_the_sparse_signals():
-    rows = CaseData([(f"s/{i}", [cases.CaseScore("a", lex, lex, 0.0, lex, 0, False, False, False,
+    rows = CaseData([(f"s/{i}", [cases.CaseScore("a", lex, lex, 0.0, lex, lex, 0, False, False, False,
                                                  dense=0.2 + lex)], {"a"} if lex > 0.3 else set())
                      for i, lex in enumerate(np.linspace(0, 0.6, 13))]).own_rows()
     bound = dense_bound(rows)
-    assert bound["weights"]["lexical"] + bound["weights"]["lead"] + bound["weights"]["content"] > 0.5
+    weights = bound["weights"]
+    assert weights["lexical"] + weights["lead"] + weights["content"] + weights["passage"] > 0.5
     assert abs(bound["margin"]) < 1e-6  # dense is exactly linear in the signals here
 
 

@@ -105,7 +105,8 @@ def test_prefilter_embeds_an_on_topic_spanish_item_and_skips_unrelated_news(watc
 
 def test_items_only_dense_could_link_get_fewer_passages_embedded(watchlist: Watchlist):
     linker = Linker(watchlist, KeywordEncoder())
-    body = " ".join(f"Witness {n} said soldiers executed people who had surrendered in a warehouse." for n in range(40))
-    weak = linker._prepare(item("Soldiers executed people in a warehouse", body))
+    body = " ".join(f"Witness {n} said troops shot men who had surrendered in a warehouse." for n in range(40))
+    weak = linker._prepare(item("Troops shot men in a warehouse", body))
+    assert linker.cases.needs_dense(weak.sparse) and linker.cases.worth_embedding(weak.sparse)
     named = linker._prepare(item("Tlatlaya warehouse", body))
     assert 0 < len(weak.embed) <= MAX_EMBEDDED_WEAK < len(named.embed) <= MAX_EMBEDDED
