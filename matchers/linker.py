@@ -279,7 +279,8 @@ def _through_case(unit: str, previous: Link | None, case: Link) -> Link:
 def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Sequence[Link],
            at_risk: Sequence[str]) -> tuple[str, ...]:
     notes = [f"case {s.case}: p={s.probability:.2f} from lexical {s.lexical:.2f} lead {s.lead:.2f} "
-             f"names {s.names:.2f} dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
+             f"names {s.names:.2f} beyond the place {s.content:.2f} best passage {s.passage:.2f} "
+             f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
              f"years {s.year:+d} unit named {s.unit_named}" for s in linked] or ["no case reached the threshold"]
     notes.append(f"allegation: {', '.join(allegation.types)}" if allegation else "no allegation")
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"

@@ -5,8 +5,14 @@
 
 Rows are grouped by item for cross-validation, so the threshold each file carries comes from
 out-of-fold predictions. Features say nothing of particular cases or units (see matchers/cases.py and
-matchers/statements.py), so a fitted file serves any watchlist. A further decision (e.g. allegations)
-is one more `Step` in `STEPS`.
+matchers/statements.py), so a fitted file serves any watchlist.
+
+A further decision is one more `Step` in `STEPS` and one more name in `matchers.fitted.NAMES` (a field
+of `Models`). For the allegation model, with `fit_allegation(rows) -> Combiner` from matchers/:
+
+    def fit_allegations(data, encoder, done, meta):
+        rows = [(to_item(r), r["expect"]) for d in data for r in d.rows if "allegation" in r["expect"]]
+        return {"allegation": fit_allegation(rows)}
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 from matchers import cases as case_features
 from matchers import statements as statement_features
 from matchers.cases import CaseScore
-from matchers.combiner import Combiner, fit, out_of_fold_probabilities
+from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabilities
 from matchers.embeddings import TextEncoder
 from matchers.fitted import NAMES, Models
 from matchers.linker import Linker
@@ -131,9 +137,19 @@ def statement_rows(data: Sequence[Loaded], encoder: TextEncoder, base: Combiner,
 def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
     if not rows.y or len(set(rows.y)) < 2:
         raise ConfigError(f"{meta.get('decision')}: the labelled sets give no positive and negative rows to fit")
-    x, y = np.asarray(rows.x, dtype=float), np.asarray(rows.y)
+    x, y, groups = np.asarray(rows.x, dtype=float), np.asarray(rows.y), np.asarray(rows.groups)
     means = {f: round(float(v), 4) for f, v in zip(rows.features, x.mean(axis=0), strict=True)}
-    return fit(rows.features, x, y, groups=np.asarray(rows.groups), meta={**meta, "means": means})
+    c = regularization(x, y, groups)
+    return fit(rows.features, x, y, groups=groups, c=c, meta={**meta, "means": means, "C_grid": list(C_GRID)})
+
+
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+
+
+def regularization(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
+    """The inverse regularization strength with the best out-of-fold F1 (ties: the stronger one)."""
+    scored = [(best_threshold(out_of_fold_probabilities(x, y, groups=groups, c=c), y)[1], -c) for c in C_GRID]
+    return -max(scored)[1]
 
 
 def dense_bound(rows: Rows) -> dict[str, object]:
