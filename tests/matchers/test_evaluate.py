@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from monitor.evaluate import by_language, predict, read_jsonl, run_eval, score, score_rows
+from monitor.evaluate import by_language, known_sets, predict, read_jsonl, run_eval, score, score_rows
 
 from .conftest import EVAL
 
@@ -55,3 +55,10 @@ def test_score_matches_the_shared_script(tmp_path, dev_predictions, encoder):
     ours = score(EVAL / "dev.jsonl", predictions)
     theirs = json.loads(shared.stdout)
     assert {k: v for k, v in ours.items() if k != "errors"} == theirs
+
+
+def test_known_sets_are_the_project_folders_the_shared_dev_set_and_both_ecbplus_halves():
+    names = [s.name for s in known_sets()]
+    assert {"mx2", "latam", "world", "ca"} <= set(names)
+    assert names[-3:] == ["shared-dev", "ecbplus-odd", "ecbplus-even"]
+    assert all(s.watchlist.exists() and s.items.exists() for s in known_sets())
