@@ -24,9 +24,9 @@ from pathlib import Path
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
-from matchers.text import sentences
-from monitor.models import Item
-from monitor.watchlist import load_watchlist
+from matchers.passages import sentences
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.item import Item
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 

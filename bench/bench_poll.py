@@ -20,10 +20,10 @@ import feedparser
 import httpx
 
 from monitor.app import linker_factory
-from monitor.feeds import Feed
+from monitor.config.feeds import Feed
+from monitor.config.watchlist import load_watchlist
 from monitor.pipeline import Pipeline
-from monitor.store import Store
-from monitor.watchlist import load_watchlist
+from monitor.store.database import Store
 from notifiers.console import ConsoleNotifier
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Unit, Watchlist
+from monitor.domain.text import fold, strip_accents
+from monitor.domain.watchlist import Case, Unit, Watchlist
 
-from .text import fold, strip_accents
+from .lexicon import read_data
 
 
 @dataclass(frozen=True)
@@ -42,24 +43,12 @@ class AliasHit:
     end: int
 
 
-# English unit words and their Spanish equivalents (Spanish puts the noun first:
-# "Infantry Battalion" -> "Batallón de Infantería", "Military Zone" -> "Zona Militar").
-_NOUNS_ES = {
-    "battalion": "batallon", "zone": "zona", "brigade": "brigada", "regiment": "regimiento",
-    "region": "region", "company": "compania", "division": "division", "squadron": "escuadron",
-    "group": "grupo", "corps": "cuerpo", "base": "base", "sector": "sector", "command": "comando",
-    "unit": "unidad", "fleet": "flota", "wing": "ala", "detachment": "destacamento",
-}
-_MODIFIERS_ES = {
-    "infantry": "de infanteria", "military": "militar", "naval": "naval", "cavalry": "de caballeria",
-    "motorized": "motorizado", "airborne": "aerotransportado", "parachute": "de fusileros paracaidistas",
-    "marine": "de infanteria de marina", "police": "de policia", "artillery": "de artilleria",
-    "engineers": "de ingenieros", "engineer": "de ingenieros", "air": "aerea", "special": "especial",
-    "forces": "de fuerzas", "mechanized": "mecanizado", "military police": "de policia militar",
-}
-# Nouns specific enough that "102nd Battalion" names the unit without its modifier; "22nd Zone" does not.
-_SPECIFIC_NOUNS = {"battalion", "brigade", "regiment", "squadron", "division", "batallon", "brigada",
-                   "regimiento", "escuadron"}
+# English unit words and their Spanish equivalents, and the nouns that name a unit without their modifier
+# ("102nd Battalion" does, "22nd Zone" does not): lexicon/unit_names.yaml.
+_UNIT_NAMES = read_data("unit_names.yaml")
+_NOUNS_ES: dict[str, str] = _UNIT_NAMES["nouns"]
+_MODIFIERS_ES: dict[str, str] = _UNIT_NAMES["modifiers"]
+_SPECIFIC_NOUNS = frozenset(_UNIT_NAMES["specific_nouns"])
 _ORDINAL_NAME = re.compile(r"^\s*(\d{1,4})(?:st|nd|rd|th|[°º]|/?[oa]\.?)?\s+(.+?)\s*$", re.IGNORECASE)
 
 

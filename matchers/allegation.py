@@ -1,171 +1,265 @@
-"""Allegation detection: does a sentence report abuse by security forces, and of which kind?
+"""Allegation detection: does an item report abuse by security forces, and of which kind?
 
-Term lists in English and Spanish find the violation; sentence-level logic then discards what is not
-an allegation: official denials and positions ("found no evidence that the army took part", "la
-institución respeta los derechos humanos"), security forces named only as victims ("two soldiers were
-killed in an ambush"), killings framed as a firefight with no sign of abuse, and crimes with no
-security force as actor (cartel violence). Some terms are state abuse by definition ("enforced
-disappearance", "extrajudicial execution") and need no named actor.
+Each sentence is read against the lexicon (`lexicon/<language>/violations.yaml`, `cues.yaml`,
+`forces.yaml`): violation terms by kind (lemmas, so inflections match), and the context that decides
+whether they accuse anyone — official denials, security forces as victims ("two soldiers were killed"),
+killings framed as a firefight with no sign the dead were defenceless, a criminal group as the actor, a
+force that only arrests, finds or reports. Some terms are state abuse by definition ("enforced
+disappearance", "ejecución extrajudicial") and need no named actor.
+
+The item-level decision combines those cues with the dense model's similarity to allegation prototypes
+(`lexicon/prototypes.yaml`, only for passages the linker embeds anyway) in a fitted logistic combiner
+(`models/allegation.json`, see `allegation_fit.py`); without the file, the lexicon rule decides.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from .result import Allegation, Evidence
-from .text import Passage, fold
-from .vocabulary import FORCE
+import numpy as np
 
-_W = r"(?:\w+\s+){0,4}?"  # up to four words in between
-VIOLATIONS: dict[str, str] = {
-    "killing": (
-        r"extra-?judicial(?:ly)?|summar(?:y|ily) execut\w*|execut(?:ed|ions?|ing)|massacres?|"
-        r"killings?|killed|kill(?:s|ing)? (?:him|her|them|civilians?|people|students?)|murder(?:ed|s)?|"
-        r"shot (?:dead|and killed|them|him|her|after)|gunned down|slain|"
-        r"ejecuci(?:on|ones)|ejecutad[oa]s?|ejecutaron|ejecutar|masacres?|matanzas?|mataron|matar(?:on)?|"
-        r"asesin(?:aron|ados?|adas?|ato|atos|ar)|privad[oa]s? de la vida|privar(?:on)? de la vida|"
-        r"priv(?:o|aron) de la vida|homicidios?"
-    ),
-    "disappearance": (
-        r"(?:enforced|forced|involuntary) disappearances?|disappeared|went missing|missing (?:students?|"
-        r"people|persons|men|women|youths?)|remain missing|whereabouts (?:are |remain )?unknown|"
-        rf"hand(?:ed|ing)? {_W}(?:over )?to (?:a |the )?(?:gang|cartel|criminal)|"
-        rf"deliver(?:ed|ing)? {_W}to (?:a |the )?(?:gang|cartel|criminal)|"
-        r"desaparici(?:on|ones) forzadas?|desaparecid[oa]s?|desaparecieron|desaparecer|"
-        r"paradero desconocido|entregad[oa]s? a (?:un |una |el |la )?(?:grupo|cartel|banda|delincuen)|"
-        rf"entregaron {_W}a (?:un |una |el |la )?(?:grupo|cartel|banda|delincuen)"
-    ),
-    "torture": (
-        r"tortur\w*|ill-?treat\w*|mistreat\w*|beaten|beat (?:him|her|them|up)|beatings?|"
-        r"electric shocks?|electrocut\w*|waterboard\w*|asphyxiat\w*|suffocat\w*|"
-        r"golpe(?:s|ad[oa]s?|aron|arlos|arlo)|descargas? electricas?|toques electricos|asfixi\w*|"
-        r"bolsas? de plastico|malos tratos|tratos crueles|maltrat\w*"
-    ),
-    "sexual violence": (
-        r"rap(?:e|ed|es|ing)|sexual(?:ly)? (?:abuse[ds]?|assault(?:ed|s)?|violence|torture)|"
-        r"violaci(?:on|ones) (?:sexual|tumultuaria)|violad[oa]s|violaron a|abusos? sexual(?:es)?|"
-        r"violencia sexual|agresi(?:on|ones) sexual(?:es)?|tortura sexual"
-    ),
-    "arbitrary detention": (
-        r"arbitrar(?:y|ily) (?:detention|arrests?|detained|arrested)|illegal(?:ly)? (?:detention|detained)|"
-        r"held incommunicado|incommunicado|without (?:a )?warrant|"
-        r"detenci(?:on|ones) arbitrarias?|detenid[oa]s? arbitrariamente|incomunicad[oa]s?|"
-        r"detenci(?:on|ones) ilegal(?:es)?|sin orden de (?:aprehension|cateo)|arraigo"
-    ),
-    "scene tampering": (
-        r"(?:altered|tampered with|manipulated|staged) (?:the |one of the |a )?(?:crime )?scenes?|"
-        r"scenes? (?:was|were|had been) (?:altered|tampered|manipulated|staged)|"
-        rf"(?:planted|placed|put) {_W}(?:weapons|guns|rifles|arms|evidence)|"
-        r"moved (?:the )?bodies|fabricated evidence|cover(?:ed)?[- ]up|"
-        r"alteraci(?:on|ones) de (?:la |las )?escenas?|alteraron (?:la |una de las |las )?escenas?|"
-        r"escenas? (?:fue|fueron) (?:alterada|manipulada|modificada)s?|"
-        r"sembr(?:aron|ado|ada|adas|ados)(?: \w+)? armas|armas sembradas|movieron (?:los )?cuerpos|"
-        r"fabricaron pruebas|manipul(?:aron|acion de) (?:la escena|pruebas|evidencias)"
-    ),
-    "attack on civilians": (
-        r"opened fire on|fired on|shot at|attack(?:ed|s)? (?:on |against )?(?:the )?"
-        r"(?:students?|civilians?|protesters|demonstrators|buses|unarmed|families|residents)|"
-        r"assault(?:ed)? (?:on )?(?:the )?(?:students?|civilians?|protesters)|"
-        r"dispar(?:aron|ar|o) (?:contra|a)|abrieron fuego|atac(?:aron|ar|o) (?:a )?(?:los |las )?"
-        r"(?:estudiantes|normalistas|civiles|manifestantes|autobuses|pobladores)|"
-        r"agresi(?:on|ones) (?:contra|a) (?:los |las )?(?:estudiantes|normalistas|civiles|manifestantes)|"
-        r"ataques? (?:contra|a) (?:los |las )?(?:estudiantes|normalistas|civiles|manifestantes)|"
-        r"the attack|el ataque|la agresion"
-    ),
-}
-_VIOLATION = {kind: re.compile(rf"\b(?:{terms})\b") for kind, terms in VIOLATIONS.items()}
-_ANY_VIOLATION = re.compile(r"\b(?:" + "|".join(VIOLATIONS.values()) + r")\b")  # most sentences have none
+from monitor.domain.assessment import Allegation, Evidence
 
-# State abuse by definition: the sentence needs no named security force.
-_INTRINSIC = re.compile(
-    r"\b(?:extra-?judicial\w*|enforced disappearances?|forced disappearances?|desaparicion(?:es)? forzadas?|"
-    r"ejecuci(?:on|ones) extrajudicial(?:es)?|arbitrar\w+ (?:detention|detained)|detencion(?:es)? arbitrarias?)\b"
-)
-# Official denials and positions: the sentence restates the institution's side, it accuses no one.
-_DENIAL = re.compile(
-    r"\b(?:no evidence|found no|denied|denies|deny|dismissed (?:the )?(?:allegations|claims|reports)|"
-    r"rejected (?:the )?(?:allegations|accusations|claims)|"
-    r"(?:was|were|had) not (?:involved|present|asked|requested)|did not take part|took no part|had no role|"
-    r"respects? (?:for )?human rights|no (?:hay|existen|encontro|encontraron) (?:pruebas|evidencias?|indicios)|"
-    r"sin pruebas|nego|negaron|niega|niegan|descart(?:o|aron|a)|rechaz(?:o|aron|a) (?:las )?(?:acusaciones|"
-    r"senalamientos)|no particip(?:o|aron)|respeta (?:los|irrestrictamente los) derechos humanos)\b"
-)
-# Security forces as victims, not actors: "two soldiers were killed", "emboscada contra militares".
-_VICTIM = re.compile(
-    rf"\b(?:(?:\w+\s+){{0,2}}(?:{FORCE}))\s+(?:were|was|have been|had been|fueron|resultaron|murieron)?\s*"
-    r"(?:killed|wounded|injured|ambushed|attacked|murdered|asesinad[oa]s|muert[oa]s|herid[oa]s|emboscad[oa]s)\b"
-    rf"|\b(?:ambush|attack|emboscada|ataque|agresion)\s+(?:on|against|contra|a)\s+(?:\w+\s+){{0,2}}(?:{FORCE})\b"
-)
-# A killing explained as a firefight, with nothing that says the dead were defenceless.
-_FIREFIGHT = re.compile(r"\b(?:firefights?|shoot-?outs?|clash(?:es)?|gun ?battles?|enfrentamientos?|"
-                        r"balaceras?|abatid[oa]s|abatieron)\b")
-_DEFENCELESS = re.compile(r"\b(?:unarmed|surrender\w*|given up|hands (?:up|raised)|execut\w*|civilians?|"
-                          r"desarmad[oa]s|rendid[oa]s|se habian rendido|manos en alto|ejecut\w*|civiles)\b")
-_CRIMINAL_ACTOR = re.compile(r"\b(?:gunmen|gang members|cartel|hitmen|criminal groups?|sicarios|"
-                             r"hombres armados|grupo criminal|delincuentes|narcos?)\b")
-_FORCE_RE = re.compile(rf"\b(?:{FORCE})\b")
+from .combiner import Combiner
+from .embeddings import TextEncoder
+from .lexicon import Hit, Rendered, read_data, render, vocabulary
+from .passages import Passage
+
+VIOLATIONS, CUES, FORCES, ROLES = (vocabulary(n) for n in ("violations", "cues", "forces", "roles"))
+KINDS = VIOLATIONS.names
+FORCE_KINDS = ("military", "police", "security forces")  # `forces.yaml` entries that are forces (not unit nouns)
+TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
+MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
+FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
+            "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
+            "embedded")
 
 
 @dataclass(frozen=True)
 class SentenceFinding:
-    """Violation kinds found in one passage, and whether the passage accuses security forces."""
+    """Violation kinds found in one passage, and the context that says whether it accuses security forces."""
 
     passage: Passage
     kinds: tuple[str, ...]
     terms: tuple[str, ...]
     denial: bool
-    accuses_force: bool  # a security force is the actor (named in the sentence, not as victim)
+    accuses_force: bool  # a security force is the actor (not the victim, not the one who arrests or reports)
     intrinsic: bool  # a term that is state abuse by definition
     matched: tuple[tuple[str, str], ...] = ()  # (kind, words) per violation term, for evidence
+    victim: bool = False  # a security force is named as the victim
+    firefight: bool = False  # a killing told as combat, with nothing that says the dead were defenceless
+    criminal: bool = False  # a criminal group acts first; the force (if any) only reports
+    reported: bool = False  # attributed to witnesses, rights bodies, courts
+    official: bool = False  # the institution speaks
+
+    @property
+    def accusing(self) -> bool:
+        """The lexicon rule alone: a violation, not denied, not combat, with a force (or a state-abuse term)."""
+        return not self.denial and not self.firefight and (self.accuses_force or self.intrinsic)
 
 
-def is_denial(folded: str) -> bool:
-    """The folded sentence states an official denial or position ("was not involved", "no hay pruebas")."""
-    return _DENIAL.search(folded) is not None
+def is_denial(text: str) -> bool:
+    """The sentence states an official denial or position ("was not involved", "no hay pruebas")."""
+    return bool(CUES.find(render(text), ("denial",)))
 
 
-def violation_terms(folded: str) -> list[tuple[str, str]]:
-    """(kind, matched words) for every violation term in folded text."""
-    if not _ANY_VIOLATION.search(folded):
-        return []
-    return [(kind, m.group(0)) for kind, regex in _VIOLATION.items() for m in regex.finditer(folded)]
+def violation_terms(text: str) -> list[tuple[str, str]]:
+    """(kind, matched words) for every violation term in a text."""
+    return [(h.entry.name, h.words) for h in VIOLATIONS.find(render(text))]
 
 
 def examine(passage: Passage) -> SentenceFinding | None:
     """The violation terms of one passage with the context that decides whether they accuse anyone."""
-    folded = fold(passage.text)
-    found = violation_terms(folded)
-    if not found:
+    rendered = render(passage.text)
+    hits = VIOLATIONS.find(rendered)
+    if not hits:
         return None
+    found = tuple(dict.fromkeys((h.entry.name, h.words) for h in hits))
     kinds = tuple(dict.fromkeys(k for k, _ in found))
-    terms = tuple(dict.fromkeys(t for _, t in found))
-    if kinds == ("killing",) and _FIREFIGHT.search(folded) and not _DEFENCELESS.search(folded):
-        return None
-    actors = _VICTIM.sub(" ", folded)
-    accuses = _FORCE_RE.search(actors) is not None
-    if accuses and _CRIMINAL_ACTOR.search(folded) and not _FORCE_RE.search(_CRIMINAL_ACTOR.split(folded)[0]):
-        # "Gunmen killed nine, police said": the criminal group acts first, the force only reports.
-        accuses = False
-    return SentenceFinding(passage, kinds, terms, is_denial(folded), accuses,
-                           _INTRINSIC.search(folded) is not None, tuple(dict.fromkeys(found)))
+    cues: dict[str, Hit] = {}
+    for cue in CUES.find(rendered):
+        cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
+    victims = CUES.find(rendered, ("victim",))
+    actors = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims) and not _bystander(rendered, f)]
+    # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
+    # the force let them act (complicity), the force is the one accused of it
+    criminal = ("criminal" in cues and "complicity" not in kinds
+                and not any(_before(a, cues["criminal"]) for a in actors))
+    firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and "defenceless" not in cues
+    intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
+    return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
+                           bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
+                           "reported" in cues, "official" in cues)
+
+
+def _inside(hit: Hit, spans: Sequence[Hit]) -> bool:
+    return any(s.language == hit.language and s.start <= hit.start and hit.end <= s.end for s in spans)
+
+
+def _before(a: Hit, b: Hit) -> bool:
+    return a.language == b.language and a.start < b.start
+
+
+def _bystander(rendered: Rendered, force: Hit) -> bool:
+    """The force's next words make it the one who arrests someone accused, investigates, finds or reports."""
+    if force.language == "re":
+        return False
+    return touched_role(rendered.rest(force.language, force.end))
+
+
+def touched_role(after: str) -> bool:
+    """Do the words after a force's name give it a role that is not abuse? Arresting counts only when
+    someone else is named as the accused ("arrested a mayor accused of..."); a complicity term
+    afterwards ("guarding the road, watched the attack without intervening") makes it an actor again."""
+    after = _past_relative_clause(after)
+    roles = {h.entry.name for h in ROLES.leading(after)} & set(TOUCHED_ROLES)
+    if not roles or VIOLATIONS.find(render(after), ("complicity",)):
+        return False
+    if roles == {"arrest"}:
+        return bool(ROLES.find(render(after), ("accusation",)))
+    return True
+
+
+def _past_relative_clause(after: str) -> str:
+    """", who were guarding the road, opened fire" -> "opened fire": the clause describes the force; what
+    it did comes after it."""
+    head, comma, rest = after.lstrip().partition(",")
+    if head or not comma:
+        return after
+    clause, comma, rest = rest.partition(",")
+    if comma and "relative" in {h.entry.name for h in ROLES.leading(clause, words=0)}:
+        return rest
+    return after
 
 
 def findings(passages: Sequence[Passage]) -> list[SentenceFinding]:
     return [f for f in map(examine, passages) if f is not None]
 
 
+# -- the dense second signal -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DenseCue:
+    """The embedded passage closest to an allegation prototype."""
+
+    passage: Passage
+    kind: str
+    similarity: float  # best cosine with a prototype of an allegation kind
+    margin: float  # that minus its best cosine with a non-allegation prototype ("none")
+
+
+class Prototypes:
+    """Allegation-type prototype sentences (EN and ES, `lexicon/prototypes.yaml`), embedded once."""
+
+    def __init__(self, encoder: TextEncoder) -> None:
+        data = read_data("prototypes.yaml")["prototypes"]
+        self.encoder = encoder
+        self.labels = [kind for kind, texts in data.items() for _ in texts]
+        self.texts = [t for texts in data.values() for t in texts]
+        self._matrix: np.ndarray | None = None
+
+    def best(self, passages: Sequence[Passage], vectors: np.ndarray | None) -> DenseCue | None:
+        if vectors is None or not len(vectors) or not passages:
+            return None
+        if self._matrix is None:
+            self._matrix = self.encoder.encode(self.texts)
+        sims = vectors @ self._matrix.T
+        negative = np.array([label == "none" for label in self.labels])
+        pos = np.where(negative, -1.0, sims)
+        neg = np.where(negative, sims, -1.0).max(axis=1)
+        best_col = pos.argmax(axis=1)
+        best_pos = pos.max(axis=1)
+        margin = best_pos - neg
+        row = int(margin.argmax())
+        return DenseCue(passages[row], self.labels[int(best_col[row])], float(best_pos.max()), float(margin[row]))
+
+
+# -- the item's decision ---------------------------------------------------------------------------
+
+
+def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None) -> dict[str, float]:
+    """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts).
+    Counts and source cues are taken over the sentences that carry an allegation by the lexicon rule, so a
+    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent."""
+    live = [f for f in found if not f.denial]
+    support = _supporting(found, about_case, strict=True)
+    kinds = {k for f in support for k in f.kinds}
+    return {
+        "rule": float(bool(support)),
+        "force_actor": float(any(f.accuses_force for f in support)),
+        "intrinsic": float(any(f.intrinsic for f in live)),
+        "about_case": float(about_case),
+        "kinds": float(min(len(kinds), 3)),
+        "sentences": float(min(len(support), 5)),
+        "denial": len(found) and sum(f.denial for f in found) / len(found) or 0.0,
+        # forces only as victims, or a criminal group as the only actor, in the whole item
+        "victim": float(any(f.victim for f in found) and not any(f.accuses_force for f in live)),
+        "firefight": float(bool(found) and all(f.firefight for f in found)),
+        "criminal": float(any(f.criminal for f in found) and not any(f.accuses_force for f in live)),
+        "reported": float(any(f.reported for f in support)),
+        "official": float(any(f.official for f in found)),
+        "complicity": float("complicity" in kinds),
+        "prototype": dense.similarity if dense else 0.0,
+        "prototype_margin": dense.margin if dense else 0.0,
+        "embedded": float(dense is not None),
+    }
+
+
+class Detector:
+    """Decides an item's allegation from its sentence findings (and, when given, its embedded passages)."""
+
+    def __init__(self, encoder: TextEncoder | None = None, model: Combiner | None | Path = MODEL) -> None:
+        self.prototypes = Prototypes(encoder) if encoder is not None else None
+        if isinstance(model, Path):
+            model = Combiner.load(model) if model.exists() else None
+        self.model = model
+
+    def dense(self, embedded: Sequence[Passage], vectors: np.ndarray | None) -> DenseCue | None:
+        return self.prototypes.best(embedded, vectors) if self.prototypes is not None else None
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        if self.model is None:
+            return values["rule"]
+        return self.model.probability(values)
+
+    def allegation(self, found: Sequence[SentenceFinding], about_case: bool, naming: Collection[Passage] = (),
+                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None) -> Allegation | None:
+        """The item's allegation, or None. `about_case`: it is linked to a tracked case, whose units are the
+        security forces the violation terms refer to even when a sentence does not name them. `naming`: the
+        passages that name an implicated unit or a linked case; their findings are the best evidence.
+        `embedded`/`vectors`: the passages the linker embedded, for the prototype signal."""
+        dense = self.dense(embedded, vectors)
+        values = cues(found, about_case, dense)
+        p = self.probability(values)
+        if p < (self.model.threshold if self.model is not None else 0.5):
+            return None
+        chosen = _supporting(found, about_case)
+        if chosen:
+            kinds = tuple(dict.fromkeys(k for f in chosen for k in f.kinds))
+            return Allegation(kinds, evidence(chosen, naming), round(p, 3))
+        if dense is None:
+            return None
+        return Allegation((dense.kind,), (Evidence("dense", dense.passage.text, f"close to a {dense.kind} prototype",
+                                                   round(dense.similarity, 3), dense.passage.page),), round(p, 3))
+
+
+def _supporting(found: Sequence[SentenceFinding], about_case: bool, strict: bool = False) -> list[SentenceFinding]:
+    """The findings that carry the allegation: accusing ones (a linked case supplies the actor), else,
+    unless `strict`, any not denied and not combat (the combiner decided on other cues)."""
+    accusing = [f for f in found if f.accusing or (about_case and not f.denial and not f.firefight)]
+    return accusing if strict or accusing else [f for f in found if not f.denial and not f.firefight]
+
+
+DETECTOR = Detector()
+
+
 def allegation(found: Sequence[SentenceFinding], about_case: bool,
                naming: Collection[Passage] = ()) -> Allegation | None:
-    """The item's allegation, or None. `about_case`: it is linked to a tracked case, whose units are the
-    security forces the violation terms refer to even when a sentence does not name them. `naming`: the
-    passages that name an implicated unit or a linked case; their findings are the best evidence."""
-    accusing = [f for f in found if not f.denial and (f.accuses_force or f.intrinsic or about_case)]
-    if not accusing:
-        return None
-    kinds = tuple(dict.fromkeys(k for f in accusing for k in f.kinds))
-    return Allegation(kinds, evidence(accusing, naming))
+    """The item's allegation from the lexicon cues alone (no dense signal), with the bundled model."""
+    return DETECTOR.allegation(found, about_case, naming)
 
 
 def evidence(accusing: Sequence[SentenceFinding], naming: Collection[Passage]) -> tuple[Evidence, ...]:

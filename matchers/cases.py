@@ -18,14 +18,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from monitor.errors import ModelError
-from monitor.watchlist import Case, Watchlist
+from monitor.domain.errors import ModelError
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Case, Watchlist
 
 from .combiner import Combiner
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import LexicalIndex, Tfidf, terms
+from .passages import Passage, sentences
 from .places import place_pattern
-from .text import Passage, fold, sentences
 from .vocabulary import FORCE, force_words_for
 
 LEAD_SENTENCES = 3

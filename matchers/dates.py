@@ -11,14 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from .text import fold
+from monitor.domain.months import MONTHS
+from monitor.domain.text import fold
 
-_MONTHS = (
-    ("january", "enero"), ("february", "febrero"), ("march", "marzo"), ("april", "abril"),
-    ("may", "mayo"), ("june", "junio"), ("july", "julio"), ("august", "agosto"),
-    ("september", "septiembre|setiembre"), ("october", "octubre"), ("november", "noviembre"),
-    ("december", "diciembre"),
-)
 _YEAR = re.compile(r"(?<![\d.,/-])(19[5-9]\d|20[0-4]\d)(?![\d.,/]\d)")
 
 
@@ -29,7 +24,8 @@ def years(text: str) -> set[int]:
 
 def day_pattern(date: dt.date) -> re.Pattern[str]:
     """Matches the month and day of `date` in folded EN/ES text: "June 30", "30 June", "30 de junio"."""
-    en, es = _MONTHS[date.month - 1]
+    month = MONTHS[date.month - 1]
+    en, es = month.english, "|".join(month.spanish)
     day = rf"0?{date.day}(?:st|nd|rd|th)?"
     return re.compile(rf"\b(?:(?:{en})\.?\s+{day}\b|{day}\s+(?:of\s+)?(?:{en})\b|{day}\s+de\s+(?:{es})\b)")
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from monitor.errors import ModelError
+from monitor.domain.errors import ModelError
 
 BUNDLED = "bundled:all-MiniLM-L6-v2"
 

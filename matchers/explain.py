@@ -3,9 +3,8 @@ signals, scores and passages (and report pages) that made it."""
 
 from __future__ import annotations
 
-from monitor.watchlist import Watchlist
-
-from .result import Assessment, Evidence, Link
+from monitor.domain.assessment import Assessment, Evidence, Link
+from monitor.domain.watchlist import Watchlist
 
 _PASSAGE_WIDTH = 160
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.errors import ModelError
+from monitor.domain.errors import ModelError
 
 from .combiner import Combiner
 

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .text import words
+from monitor.domain.text import words
 
 # Function words of English and Spanish: they say nothing about which case a story is about.
 _FUNCTION_WORDS = """

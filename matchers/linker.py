@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monitor.models import Item
-from monitor.watchlist import Watchlist
+from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
+from monitor.domain.item import Item
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 from . import allegation as alleg
 from . import statements as stmts
@@ -24,8 +26,7 @@ from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
 from .fitted import Models
-from .result import Allegation, Assessment, Evidence, Link
-from .text import Passage, fold, passages
+from .passages import Passage, passages
 from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
@@ -59,6 +60,7 @@ class Linker:
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
+        self.allegations = alleg.Detector(encoder)
 
 
     def warm_up(self) -> None:
@@ -91,7 +93,7 @@ class Linker:
         out = []
         for i, p in enumerate(prepared):
             linked = self.cases.decide(self._case_scores(p, vectors.get(i)))
-            allegation = self._allegation(p, linked)
+            allegation = self._allegation(p, linked, vectors.get(i))
             out.append((self._statement_signals(p, vectors.get(i), linked), allegation))
         return out
 
@@ -148,17 +150,21 @@ class Linker:
             return with_dense(prepared.sparse, self._case_similarity(vectors))
         return list(prepared.sparse)
 
-    def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore]) -> Allegation | None:
-        allegation = alleg.allegation(prepared.findings, about_case=bool(linked))
+    def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore],
+                    vectors: np.ndarray | None) -> Allegation | None:
+        embedded = [prepared.passages[i] for i in prepared.embed]
+        allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
+                                                 vectors=vectors)
         if allegation is None:
             return None
         units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
         naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
-        return alleg.allegation(prepared.findings, about_case=bool(linked), naming=naming)
+        return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
+                                           embedded=embedded, vectors=vectors)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))
-        allegation = self._allegation(prepared, linked)
+        allegation = self._allegation(prepared, linked, vectors)
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
@@ -282,7 +288,8 @@ def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Se
              f"names {s.names:.2f} beyond the place {s.content:.2f} best passage {s.passage:.2f} "
              f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
              f"years {s.year:+d} unit named {s.unit_named}" for s in linked] or ["no case reached the threshold"]
-    notes.append(f"allegation: {', '.join(allegation.types)}" if allegation else "no allegation")
+    notes.append(f"allegation: {', '.join(allegation.types)} (p={allegation.probability})" if allegation
+                 else "no allegation")
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"
                  for u in units)
     if at_risk:

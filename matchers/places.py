@@ -9,19 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Unit
+from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
-from .vocabulary import force_words_for
+from .vocabulary import based_words, force_words_for
 
-# "based in", "stationed at", "con sede en", "destacamentados en", "adscritos al cuartel de"...
-_BASED = (
-    r"(?:based|stationed|garrisoned|headquartered|posted|deployed|quartered)\s+(?:in|at|near|out of)|"
-    r"from\s+the\s+(?:base|barracks|garrison)\s+(?:in|at|of)|"
-    r"(?:con\s+sede|destacamentad[oa]s?|acantonad[oa]s?|acuartelad[oa]s?|adscrit[oa]s?|"
-    r"asignad[oa]s?|desplegad[oa]s?|estacionad[oa]s?|apostad[oa]s?)\s+en(?:\s+el\s+cuartel\s+de)?|"
-    r"del\s+(?:cuartel|batallon|destacamento)\s+de"
-)
+# "based in", "stationed at", "con sede en", "destacamentados en"...: lexicon/<lang>/places.yaml
+_BASED = based_words()
 
 
 @dataclass(frozen=True)

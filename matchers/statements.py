@@ -24,13 +24,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from monitor.watchlist import Case, Statement
+from monitor.domain.assessment import Allegation, Evidence, Link
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Case, Statement
 
 from .allegation import is_denial
 from .combiner import Combiner
 from .concepts import concept_terms, concepts, counters
-from .result import Allegation, Evidence, Link
-from .text import Passage, fold, sentences
+from .passages import Passage, sentences
 
 MAX_EVIDENCE = 3
 

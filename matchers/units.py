@@ -4,27 +4,18 @@ implicates (accuses), as opposed to naming them as the arresting force, a victim
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monitor.watchlist import Watchlist
+from monitor.domain.assessment import Evidence, Signal
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 from .aliases import AliasHit
-from .allegation import SentenceFinding
+from .allegation import CUES, SentenceFinding, touched_role
+from .lexicon import WORD, render
+from .passages import Passage
 from .places import AreaPattern, area_patterns
-from .result import Evidence, Signal
-from .text import Passage, fold
-
-_ARREST = re.compile(r"^\W*(?:\w+\s+){0,3}?(?:arrested|detained|captured|apprehended|caught|arrest|"
-                     r"detuvo|detuvieron|capturo|capturaron|aprehendio|aprehendieron|arresto|arrestaron)\b")
-_ACCUSATION = re.compile(r"\b(?:accused of|charged with|suspected of|wanted (?:for|in)|for allegedly|"
-                         r"acusad[oa]s? de|senalad[oa]s? (?:de|como)|presunt[oa]s? responsables?|"
-                         r"por su (?:presunta )?participacion|prosecutors accuse|accuse[sd]? (?:him|her|them))\b")
-_VICTIM_AFTER = re.compile(r"^\W*(?:were|was|had been|fueron|resultaron)?\s*(?:killed|wounded|injured|"
-                           r"ambushed|attacked|asesinad[oa]s|muert[oa]s|herid[oa]s|emboscad[oa]s|atacad[oa]s)\b")
-_VICTIM_BEFORE = re.compile(r"\b(?:ambush|attack|emboscada|ataque|agresion)\s+(?:on|against|contra|a)\s+"
-                            r"(?:the\s+|la\s+|el\s+|los\s+)?(?:\w+\s+){0,3}$")
 
 
 @dataclass(frozen=True)
@@ -56,16 +47,30 @@ def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMenti
 
 
 def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
-    """Does this sentence accuse the mentioned unit? It must report a violation (not deny one), and the
-    unit must not be the arresting force of someone accused, nor the victim."""
+    """Does this sentence accuse the mentioned unit? It must report a violation (an official denial
+    implicates nobody), and the unit must not be its victim, nor the force that arrests someone accused,
+    investigates, rescues, guards or reports (`lexicon/*/roles.yaml`). A unit accused of complicity or
+    omission ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
     folded = fold(mention.passage.text)
-    before, after = folded[: mention.start], folded[mention.end:]
-    if _VICTIM_AFTER.search(after) or _VICTIM_BEFORE.search(before):
+    first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
+    if _victim_at(mention.passage.text, first, last):
         return False
-    arresting = _ARREST.search(after) is not None
-    return not (arresting and _ACCUSATION.search(after))
+    # read what follows with its accents (lemmas need them) when folding kept the offsets
+    text = mention.passage.text
+    return not touched_role(text[mention.end:] if len(text) == len(folded) else folded[mention.end:])
+
+
+def _victim_at(text: str, first: int, last: int) -> bool:
+    """Is a victim cue ("... were killed", "ambush on ...") about the words first..last of the text?"""
+    rendered = render(text)
+    for hit in CUES.find(rendered, ("victim",)):
+        tokens = rendered.folded if hit.language == "re" else rendered.tokens[hit.language]
+        start, end = len(tokens[: hit.start].split()), len(tokens[: hit.end].split())
+        if start < max(last, first + 1) and first < end:
+            return True
+    return False
 
 
 def unit_evidence(mention: UnitMention) -> Evidence:

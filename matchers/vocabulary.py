@@ -1,36 +1,32 @@
-"""Word lists shared by the signals: security-force wording in English and Spanish.
+"""Security-force and base wording for the place signal, built from the lexicon (`lexicon/*/forces.yaml`).
 
-Kept in one place so the area rule, the allegation detector and the implication logic agree on
-what counts as "soldiers" or "police".
+The area rule ("soldiers based in Iguala") runs regexes on folded text, so here the lexicon's force terms
+become plain alternations with optional plurals; the allegation detector reads the same entries through
+lemmas (`allegation.py`).
 """
 
 from __future__ import annotations
 
-import re
+from .aliases import phrase
+from .lexicon import vocabulary
 
-# Folded, regex alternations; plural and feminine forms included where Spanish inflects.
-MILITARY = (
-    r"soldiers?|troops?|army|military|militar(?:y|es)|armed forces|servicemen|marines?|navy|naval|"
-    r"sailors?|guardsmen|national guard|soldad(?:o|a|os|as)|tropas?|ejercito|castrense(?:s)?|"
-    r"elementos(?: castrenses| militares)?|marinos?|marina|guardia nacional|fuerzas armadas|"
-    r"sedena|semar"
-)
-POLICE = (
-    r"police(?: officers?|men|women)?|policemen|policewomen|officers?|cops?|(?:federal|police|security) agents?|"
-    r"polic(?:ia|ias)|agentes?|uniformados?|patrulleros?|gendarmes?|elementos policiacos|"
-    r"elementos de (?:la )?policia"
-)
-FORCE = rf"{MILITARY}|{POLICE}|security forces?|fuerzas de seguridad|fuerzas federales|federal forces"
-
-MILITARY_KINDS = ("battalion", "zone", "brigade", "regiment", "division", "army", "military", "navy",
-                  "marine", "squadron", "company", "corps", "region", "guard")
-
-_FORCE = re.compile(rf"\b(?:{FORCE})\b")
+_FORCES = vocabulary("forces")
 
 
-def mentions_force(folded: str) -> bool:
-    """True when folded text names security forces (soldiers, police, militares, policías...)."""
-    return _FORCE.search(folded) is not None
+def _alternation(name: str, vocabulary_name: str = "forces", plurals: bool = True) -> str:
+    terms = [t for e in vocabulary(vocabulary_name).entries if e.name == name for t in e.flags.get("terms_plain", ())]
+    return "|".join(dict.fromkeys(phrase(t, plurals=plurals) for t in sorted(terms, key=len, reverse=True)))
+
+
+MILITARY = _alternation("military")
+POLICE = _alternation("police")
+FORCE = "|".join((MILITARY, POLICE, _alternation("security forces")))
+MILITARY_KINDS = tuple(k for e in _FORCES.entries if e.name == "military" for k in e.flags.get("unit_kinds", ()))
+
+
+def based_words() -> str:
+    """The wording that places a force at a base ("based in", "con sede en"), as one alternation."""
+    return _alternation("based", "places", plurals=False)
 
 
 def force_words_for(kind: str) -> str:

@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from matchers.result import Assessment, Evidence
-from monitor.models import Item
-from monitor.watchlist import Watchlist
-from notifiers.messages import Alert, UnitLine
+from monitor.domain.assessment import Assessment, Evidence
+from monitor.domain.item import Item
+from monitor.domain.messages import Alert, UnitLine
+from monitor.domain.watchlist import Watchlist
 
 
 def unit_line(watchlist: Watchlist, unit_id: str) -> UnitLine:
@@ -54,16 +54,8 @@ def build_alert(item: Item, assessment: Assessment, watchlist: Watchlist) -> Ale
         passage=evidence.passage if evidence else "",
         page=evidence.page if evidence else None,
         statements=statement_lines(assessment, watchlist),
+        language=item.language,
     )
-
-
-def thread_key(assessment: Assessment) -> str:
-    """Alerts about the same case (or, with no case, the same accused unit) share a Slack thread."""
-    if assessment.cases:
-        return "case:" + max(assessment.cases, key=lambda c: c.score).id
-    if assessment.implicated:
-        return "unit:" + assessment.implicated[0]
-    return ""
 
 
 def to_payload(alert: Alert) -> dict[str, Any]:

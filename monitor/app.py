@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TextIO
 
-from monitor.settings import Settings
-from monitor.store import Store
-from monitor.watchlist import Watchlist, load_watchlist
+from monitor.config.settings import Settings
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import Store
 from notifiers.base import Notifier
 
 if TYPE_CHECKING:
@@ -61,10 +62,10 @@ class App:
         watchlist = load_watchlist(settings.watchlist_path)
         return cls(settings, Store(settings.db), watchlist)
 
-    def pipeline(self, notifier: Notifier | None = None) -> Pipeline:
+    def pipeline(self, notifier: Notifier | None = None, linker: Callable[[], Linker] | None = None) -> Pipeline:
         from monitor.pipeline import Pipeline
 
         return Pipeline(store=self.store, watchlist=self.watchlist,
-                        linker=linker_factory(self.watchlist, self.settings.model),
+                        linker=linker or linker_factory(self.watchlist, self.settings.model),
                         notifier=notifier or make_notifier(self.settings),
                         clock=utc_now, reliefweb_appname=self.settings.reliefweb_appname)

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.errors import ConfigError, MonitorError
-from monitor.settings import Settings, load_settings
+from monitor.domain.errors import ConfigError, MonitorError
+
+if TYPE_CHECKING:  # pydantic-settings loads in ~0.1 s: only the commands that read settings pay for it
+    from monitor.config.settings import Settings
 
 
 class _Group(click.Group):
@@ -32,6 +33,8 @@ class _Group(click.Group):
 
 
 def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str | None = None) -> Settings:
+    from monitor.config.settings import load_settings
+
     settings = load_settings()
     overrides: dict[str, Any] = {}
     if feeds is not None:
@@ -40,7 +43,7 @@ def _settings(feeds: Path | None = None, watchlist: Path | None = None, db: str 
         overrides["watchlist_path"] = watchlist
     if db is not None:
         overrides["db"] = db
-    return replace(settings, **overrides)
+    return settings.model_copy(update=overrides)
 
 
 _feeds_opt = click.option("--feeds", "feeds", type=click.Path(path_type=Path), default=None,
@@ -66,8 +69,8 @@ def main(verbose: bool) -> None:
 def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
-    from monitor.report import print_cycle
+    from monitor.cli_output import print_cycle
+    from monitor.config.feeds import load_feeds
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -85,8 +88,8 @@ def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None)
 def run(feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     """Run the scheduler in the foreground (feeds at their intervals, the digest daily) until SIGINT/SIGTERM."""
     from monitor.app import App
-    from monitor.feeds import load_feeds
-    from monitor.scheduler import run_forever
+    from monitor.config.feeds import load_feeds
+    from monitor.daemon import run_forever
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
@@ -117,42 +120,115 @@ def feeds() -> None:
 
 
 @feeds.command("add")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("--name", default=None, help="Unique name (default: made from the URL).")
-@click.option("--kind", type=click.Choice(["rss", "reliefweb", "html"]), default="rss", show_default=True)
+@click.option("--kind", type=click.Choice(["rss", "reliefweb", "html", "gdelt", "sitemap"]), default="rss",
+              show_default=True, help="rss: the URL or the feeds its page offers (discovery); others as given.")
 @click.option("--interval", default=None, help="Poll interval like 15m or 1h (default 15m).")
+@click.option("--all", "add_all", is_flag=True, help="Add every feed the page offers, not only the best.")
+@click.option("--query", default=None, help="kind gdelt: the GDELT DOC 2.0 query (URL: the API endpoint).")
+@click.option("--gdelt-from-watchlist", "gdelt", is_flag=True,
+              help="Add GDELT news-search feeds whose queries are the watchlist's case and unit aliases.")
+@click.option("--gdelt-filter", default="sourcecountry:mexico", show_default=True,
+              help="Added to each GDELT query (e.g. 'sourcelang:spanish').")
 @_feeds_opt
-def feeds_add(url: str, name: str | None, kind: str, interval: str | None, feeds: Path | None) -> None:
-    """Append a feed to feeds.yaml, keeping its comments and layout."""
-    from monitor.feeds_edit import add_feed
+@_watchlist_opt
+def feeds_add(url: str | None, name: str | None, kind: str, interval: str | None, add_all: bool, query: str | None,
+              gdelt: bool, gdelt_filter: str, feeds: Path | None, watchlist: Path | None) -> None:
+    """Add a feed to feeds.yaml, keeping its comments and layout.
+
+    Given a site's page (kind rss), finds its feeds (<link rel=alternate>, then /feed, /rss, ...),
+    shows them and adds the best one; on a page with no feed, suggests kind: html selectors.
+    """
+    from monitor.config.feeds_edit import add_feeds
+    from monitor.feeds_add import AddOptions, add_gdelt_from_watchlist, discover_and_add
+
+    settings = _settings(feeds, watchlist)
+    path = settings.feeds_path
+    if gdelt:
+        from monitor.config.watchlist import load_watchlist
+
+        if url:
+            raise click.UsageError("--gdelt-from-watchlist takes no URL")
+        added = add_gdelt_from_watchlist(path, load_watchlist(settings.watchlist_path), suffix=gdelt_filter,
+                                         interval=interval)
+        if not added:
+            click.echo("the watchlist's GDELT queries are all in feeds.yaml already")
+    elif not url:
+        raise click.UsageError("give a URL (or --gdelt-from-watchlist)")
+    elif kind == "rss":
+        added = discover_and_add(path, url, AddOptions(name, interval, add_all), click.echo)
+    else:
+        if (kind == "gdelt") != bool(query):
+            raise click.UsageError("--query goes with --kind gdelt, and kind gdelt needs --query")
+        entry = {"url": url, "kind": kind, "name": name, "interval": interval, "query": query}
+        added = add_feeds(path, [{k: v for k, v in entry.items() if v}], strict_names=bool(name))
+    for feed in added:
+        detail = f", query {feed.query!r}" if feed.query else ""
+        click.echo(f"added {feed.name} ({feed.kind}, every {feed.interval}{detail}) to {path}")
+
+
+@feeds.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tag", default=None, help="A tag added to every imported feed (folders become tags too).")
+@_feeds_opt
+def feeds_import(opml: Path, tag: str | None, feeds: Path | None) -> None:
+    """Add every subscription of an OPML file (Feedly, Inoreader, Miniflux, Thunderbird exports)."""
+    from monitor.config.opml import import_opml
+    from notifiers.escape import terminal
 
     path = _settings(feeds).feeds_path
-    feed = add_feed(path, url, name=name, kind=kind, interval=interval)
-    click.echo(f"added {feed.name} ({feed.kind}, every {feed.interval}) to {path}")
+    report = import_opml(path, opml, tag=tag)
+    for line in report.skipped:
+        click.echo(f"  skipped {terminal(line)}")
+    click.echo(f"imported {len(report.added)} feeds into {path}; {len(report.skipped)} skipped")
+
+
+@feeds.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the OPML here (default: standard output).")
+@_feeds_opt
+def feeds_export(out: Path | None, feeds: Path | None) -> None:
+    """Write the rss feeds as OPML 2.0, one folder per first tag, for any feed reader to import."""
+    from monitor.config.feeds import load_feeds
+    from monitor.config.opml import export_opml
+
+    text, left_out = export_opml(load_feeds(_settings(feeds).feeds_path))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+    click.echo(f"{left_out} feeds of other kinds (html, reliefweb, gdelt, sitemap) left out", err=True)
 
 
 @feeds.command("list")
 @_feeds_opt
 @_db_opt
 def feeds_list(feeds: Path | None, db: str | None) -> None:
-    """List feeds with their health: last success, last error, error count, next poll."""
-    from monitor.feed_health import read_feed_states
-    from monitor.feeds import load_feeds
-    from monitor.report import print_feed_list
+    """List feeds with their health (last success, next poll, errors) and the languages of their stored items."""
+    from monitor.cli_output import print_feed_list
+    from monitor.config.feeds import load_feeds
+    from monitor.store.health import read_feed_states, read_language_counts
 
     settings = _settings(feeds, None, db)
-    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db))
+    print_feed_list(load_feeds(settings.feeds_path), read_feed_states(settings.db),
+                    languages=read_language_counts(settings.db))
 
 
 @feeds.command("check")
 @_feeds_opt
 def feeds_check(feeds: Path | None) -> None:
     """Fetch and parse every feed once (nothing stored) and say what each returned."""
-    from monitor.feeds import load_feeds
-    from monitor.report import check_feeds
+    import asyncio
+
+    from monitor.cli_output import print_check
+    from monitor.config.feeds import load_feeds
+    from monitor.pipeline import open_fetcher
+    from monitor.sources.check import check_feeds
 
     settings = _settings(feeds)
-    check_feeds(load_feeds(settings.feeds_path), settings.reliefweb_appname)
+    feed_list = load_feeds(settings.feeds_path)
+    print_check(feed_list, asyncio.run(check_feeds(open_fetcher, feed_list, settings.reliefweb_appname)))
 
 
 @main.command()
@@ -165,8 +241,8 @@ def match(text: str | None, file: Path | None, title: str, watchlist: Path | Non
     """Link one text to the watchlist and print the decision with its evidence."""
     from matchers.explain import format_assessment
     from monitor.app import linker_factory
-    from monitor.models import Item
-    from monitor.watchlist import load_watchlist
+    from monitor.config.watchlist import load_watchlist
+    from monitor.domain.item import Item
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both")
@@ -187,7 +263,138 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
     from matchers.embeddings import Encoder
     from monitor.evaluate import run_eval
 
-    click.echo(run_eval(watchlist, items, predictions, Encoder.load(load_settings().model)))
+    click.echo(run_eval(watchlist, items, predictions, Encoder.load(_settings().model)))
+
+
+@main.command()
+@click.argument("unit_id")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD, UTC).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write it here (default: standard output).")
+@_watchlist_opt
+@_db_opt
+def dossier(unit_id: str, since: dt.datetime | None, until: dt.datetime | None, fmt: str, out: Path | None,
+            watchlist: Path | None, db: str | None) -> None:
+    """Every stored item that implicates or touches a unit or any unit under it, by case then date."""
+    from monitor.app import App, utc_now
+    from monitor.domain.errors import NotFoundError
+    from monitor.dossier.cli import write_dossier
+
+    app = App.open(_settings(None, watchlist, db))
+    try:
+        write_dossier(app.store, app.watchlist, unit_id, now=utc_now(), fmt=fmt, out=out,
+                      since=since.date() if since else None, until=until.date() if until else None)
+    except NotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="UNIT_ID") from exc
+    if out is not None:
+        click.echo(f"dossier {unit_id}: written to {out}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback needs MONITOR_WEB_TOKEN.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@_watchlist_opt
+@_db_opt
+def serve(host: str, port: int, watchlist: Path | None, db: str | None) -> None:
+    """Serve the web console (dossiers, cases, items, feed health, search) over the store."""
+    from monitor.app import App, utc_now
+    from monitor.web.serve import check_exposure, serve_console
+
+    settings = _settings(None, watchlist, db)
+    check_exposure(host, settings.web_token)  # before opening anything
+    app = App.open(settings)
+    serve_console(app.store, app.watchlist, settings, host=host, port=port, clock=utc_now)
+
+
+@main.command()
+@click.argument("alert_id", type=int)
+@click.argument("verdict", type=click.Choice(["credible", "not-this-unit", "duplicate", "not-an-allegation"]))
+@click.option("--note", default="", help="Why, in a sentence (shown in Slack and the digest).")
+@click.option("--by", default=None, help="Who reviewed it (default: $USER).")
+@_db_opt
+def review(alert_id: int, verdict: str, note: str, by: str | None, db: str | None) -> None:
+    """Record a verdict on an alert; the last verdict wins, earlier ones are kept as history."""
+    import getpass
+
+    from monitor.app import utc_now
+    from monitor.domain.review import as_verdict
+    from monitor.review.slack import show_on_slack
+    from monitor.store.database import Store
+
+    settings = _settings(db=db)
+    store = Store(settings.db)
+    chosen = as_verdict(verdict)
+    assert chosen is not None  # click.Choice checked it
+    recorded = store.add_review(alert_id, chosen, by=by or getpass.getuser(), now=utc_now(), note=note)
+    history = len(store.reviews(alert_id))
+    click.echo(f"alert {alert_id}: {recorded.label} by {recorded.by}"
+               + (f" (verdict {history}; the earlier ones are kept)" if history > 1 else ""))
+    shown = show_on_slack(settings, store, recorded)
+    if shown:
+        click.echo(shown)
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only items fetched on or after this day (YYYY-MM-DD, in TZ); default: every stored item.")
+@_watchlist_opt
+@_db_opt
+def relink(since: dt.datetime | None, watchlist: Path | None, db: str | None) -> None:
+    """Link stored items again against the current watchlist; report items that now implicate a supported
+    unit, once, as one "from the archive" message per unit."""
+    from monitor.app import App, linker_factory, make_notifier, utc_now
+    from monitor.outbox import deliver_pending
+    from monitor.review.relink import WATCHLIST_KEY, fingerprint
+    from monitor.review.relink import relink as relink_items
+
+    settings = _settings(None, watchlist, db)
+    app = App.open(settings)
+    start = dt.datetime.combine(since.date(), dt.time(0), tzinfo=settings.zone) if since else None
+    report = relink_items(app.store, app.watchlist, linker_factory(app.watchlist, settings.model), now=utc_now(),
+                          since=start)
+    if start is None:  # every item was linked with this watchlist: `monitor run` need not do it again
+        app.store.set_meta(WATCHLIST_KEY, fingerprint(settings.watchlist_path))
+    delivery = deliver_pending(app.store, make_notifier(settings), utc_now)
+    click.echo(f"relinked {report.items} items ({report.changed} changed); {report.reported} newly implicate a "
+               f"supported unit: {len(report.messages)} archive messages queued; {delivery.sent} messages sent")
+    if delivery.fatal:
+        raise MonitorError(f"delivery stopped, messages kept queued: {delivery.fatal}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The JSONL file to write (the `monitor eval --items` format).")
+@_db_opt
+def labels(out: Path, db: str | None) -> None:
+    """Export reviewed items as labelled items for `monitor eval` (expected cases, units, alert from the verdicts)."""
+    from monitor.review.labels import write_labels
+    from monitor.store.database import Store
+
+    written, left_out = write_labels(Store(_settings(db=db).db), out)
+    click.echo(f"{written} labelled items written to {out}"
+               + (f" ({left_out} duplicates left out: they say nothing about the links)" if left_out else ""))
+
+
+@main.group("db")
+def db_group() -> None:
+    """The database's schema (Alembic migrations shipped with monitor)."""
+
+
+@db_group.command("upgrade")
+@_db_opt
+def db_upgrade(db: str | None) -> None:
+    """Upgrade the database to this version's schema, keeping every row (every start does this too)."""
+    from monitor.store.database import Store
+    from monitor.store.migrate import current_revision
+
+    store = Store(_settings(db=db).db)
+    revision = current_revision(store.engine)
+    if store.migrated:
+        click.echo(f"upgraded to schema revision {revision} (applied: {', '.join(store.migrated)})")
+    else:
+        click.echo(f"already at schema revision {revision}")
 
 
 @main.command()
@@ -198,10 +405,9 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
 @click.option("--topics", type=click.Choice(["odd", "even"]), default="odd", show_default=True,
               help="Which ECB+ topics to fit on (keep the other half for validation).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for cases.json and statements.json (default: the package's matchers/models).")
+              help="Folder for the fitted files (default: the package's matchers/models).")
 def fit(folders: tuple[Path, ...], ecbplus: Path | None, topics: str, out: Path | None) -> None:
     """Fit the linker's combiners on labelled sets and write them (with how they were fitted)."""
-
     from matchers.embeddings import Encoder
     from matchers.fitted import MODELS
     from monitor.evaluate import LabelledSet
@@ -213,8 +419,8 @@ def fit(folders: tuple[Path, ...], ecbplus: Path | None, topics: str, out: Path 
     if not sets:
         raise click.UsageError("give at least one --data folder or --ecbplus")
     target = out or MODELS
-    models = fit_models(sets, Encoder.load(load_settings().model), target, dt.datetime.now(dt.UTC).date())
-    click.echo(f"{summary(models)}\nwritten to {target}")
+    combiners = fit_models(sets, Encoder.load(_settings().model), target, dt.datetime.now(dt.UTC).date())
+    click.echo(f"{summary(combiners)}\nwritten to {target}")
 
 
 @main.command()

@@ -7,20 +7,19 @@ go to the console; a second cycle shows conditional requests storing nothing; th
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import shlex
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from monitor.app import App
+from monitor.cli_output import print_cycle
+from monitor.config.feeds import load_feeds
+from monitor.config.settings import Settings, load_settings
 from monitor.digests import run_digest
-from monitor.feeds import load_feeds
-from monitor.loopback import StaticServer
-from monitor.report import print_cycle
-from monitor.settings import Settings, load_settings
+from monitor.loopback import Loopback, Page
 
 DATA = Path(__file__).parent / "demo_data"
 WATCHLIST = Path(__file__).resolve().parent.parent / "watchlist.yaml"
@@ -49,10 +48,15 @@ feeds:
 """
 
 
-def _page(filename: str) -> bytes | Callable[[str], bytes]:
+def sample_pages() -> dict[str, Page]:
+    """The bundled sample feeds and documents by URL path, for `Loopback.serve_pages`."""
+    return {path: _page(name) for path, name in PAGES.items()}
+
+
+def _page(filename: str) -> Page:
     data = (DATA / filename).read_bytes()
     if filename.endswith(".pdf"):
-        return lambda base: data
+        return data
     return lambda base: data.replace(b"{{BASE}}", base.encode())
 
 
@@ -61,15 +65,15 @@ def run_demo(out: Path, stream: TextIO | None = None) -> None:
     if out.exists():
         shutil.rmtree(out)  # a demo starts from nothing, so every run shows the same story
     out.mkdir(parents=True)
-    pages = {path: _page(name) for path, name in PAGES.items()}
-    with StaticServer(pages) as server:
+    with Loopback() as server:
+        server.serve_pages(sample_pages())
         feeds_path = out / "feeds.yaml"
-        feeds_path.write_text(FEEDS.format(base=server.url), encoding="utf-8")
+        feeds_path.write_text(FEEDS.format(base=server.base), encoding="utf-8")
         settings = _demo_settings(load_settings(dotenv=None), out, feeds_path)
         app = App.open(settings)
         feeds = load_feeds(feeds_path)
         pipeline = app.pipeline()
-        print(f"demo: {len(feeds)} sample feeds served at {server.url}; alerts print below.\n", file=stream)
+        print(f"demo: {len(feeds)} sample feeds served at {server.base}; alerts print below.\n", file=stream)
         print_cycle(pipeline.poll(feeds), stream)
         print("\ndemo: second cycle (conditional requests; nothing new should be stored):", file=stream)
         second = pipeline.poll(feeds)
@@ -79,10 +83,17 @@ def run_demo(out: Path, stream: TextIO | None = None) -> None:
     day = dt.datetime.now(settings.zone).date()
     run_digest(app, day, send=False, out=out / f"digest-{day.isoformat()}.html", stream=stream)
     app.store.close()
+    print(f"\ndemo: browse the demo's store in the web console:\n  {serve_command(settings)}", file=stream)
+
+
+def serve_command(settings: Settings) -> str:
+    """The `monitor serve` command line that opens this store with this watchlist (shell-quoted)."""
+    return shlex.join(["monitor", "serve", "--db", settings.db, "--watchlist", str(settings.watchlist_path)])
 
 
 def _demo_settings(base: Settings, out: Path, feeds_path: Path) -> Settings:
     # No credentials, whatever the environment says: the demo must never post or e-mail for real.
-    return dataclasses.replace(
-        base, db=f"sqlite:///{out / 'monitor.db'}", slack_token=None, slack_channel=None, smtp_host=None,
-        digest_dir=out, feeds_path=feeds_path, watchlist_path=WATCHLIST)
+    return base.model_copy(update={
+        "db": f"sqlite:///{(out / 'monitor.db').resolve()}", "slack_token": None, "slack_channel": None,
+        "smtp_host": None,
+        "digest_dir": out, "feeds_path": feeds_path, "watchlist_path": WATCHLIST})

@@ -11,17 +11,18 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from matchers.result import Assessment
 from monitor.alerts import best_evidence, statement_lines
 from monitor.app import App, utc_now
-from monitor.errors import ConfigError
-from monitor.models import FeedState
-from monitor.settings import Settings
-from monitor.store import Store, StoredItem
-from monitor.watchlist import Watchlist
+from monitor.config.settings import Settings
+from monitor.domain.assessment import Assessment
+from monitor.domain.errors import ConfigError
+from monitor.domain.item import FeedState
+from monitor.domain.messages import Digest, DigestEntry, DigestGroup, FeedHealth
+from monitor.domain.review import Review
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import Store, StoredItem
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email
-from notifiers.messages import Digest, DigestEntry, DigestGroup, FeedHealth
 
 
 def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -38,12 +39,18 @@ def build_digest(store: Store, watchlist: Watchlist, day: dt.date, zone: ZoneInf
     firsts = [s for s in store.items_fetched_between(start, end) if s.story_id == s.id and s.id in assessments]
     copies = store.copies_of(s.id for s in firsts)
     alerted = store.alerted_item_ids(s.id for s in firsts)
+    verdicts = store.verdicts(s.id for s in firsts)
+    dismissed: list[DigestEntry] = []
     by_case: dict[str, list[DigestEntry]] = defaultdict(list)
     by_unit: dict[str, list[DigestEntry]] = defaultdict(list)
     by_statement: dict[str, list[DigestEntry]] = defaultdict(list)
     for s in firsts:
         assessment = assessments[s.id]
-        entry = _entry(s, assessment, watchlist, s.id in alerted, copies.get(s.id, []))
+        review = verdicts.get(s.id)
+        entry = _entry(s, assessment, watchlist, s.id in alerted, copies.get(s.id, []), review)
+        if review is not None and review.dismissed:  # out of the main list, into the short section
+            dismissed.append(entry)
+            continue
         for case in assessment.cases:
             by_case[case.id].append(entry)
         if not assessment.cases:
@@ -58,18 +65,21 @@ def build_digest(store: Store, watchlist: Watchlist, day: dt.date, zone: ZoneInf
         statements=_groups(by_statement, lambda i: "Talking point: " + watchlist.statement_by_id[i].text),
         unhealthy_feeds=tuple(FeedHealth(f.name, f.error_count, f.last_error, f.last_success)
                               for f in feed_states if f.error_count > 0),
+        dismissed=tuple(dismissed),
     )
 
 
 def _entry(s: StoredItem, assessment: Assessment, watchlist: Watchlist, alerted: bool,
-           copies: list[StoredItem]) -> DigestEntry:
+           copies: list[StoredItem], review: Review | None = None) -> DigestEntry:
     evidence = best_evidence(assessment)
     return DigestEntry(
         headline=s.item.title or s.item.url, url=s.item.url, source=s.item.source or s.item.feed,
         published=s.item.published, passage=evidence.passage if evidence else "",
         page=evidence.page if evidence else None, allegation=assessment.allegation is not None,
         alerted=alerted, statements=statement_lines(assessment, watchlist),
-        also_reported_by=tuple(dict.fromkeys(c.item.source or c.item.feed for c in copies)))
+        also_reported_by=tuple(dict.fromkeys(c.item.source or c.item.feed for c in copies)),
+        verdict=review.label if review else "", verdict_by=review.by if review else "",
+        verdict_note=review.note if review else "")
 
 
 def _groups(entries: dict[str, list[DigestEntry]], title: Callable[[str], str]) -> tuple[DigestGroup, ...]:

@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 from matchers.embeddings import TextEncoder
 from matchers.linker import Linker
-from matchers.result import Assessment
-from monitor.models import Item
-from monitor.watchlist import load_watchlist
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.assessment import Assessment
+from monitor.domain.item import Item
 
 LABELS = ("cases", "units", "statements", "allegation", "alert")
 PROJECT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from monitor.errors import FetchError, FetchHTTPError
+from monitor.domain.errors import FetchError, FetchHTTPError
 
 MiB = 1024 * 1024
 DEFAULT_USER_AGENT = "monitor/0.1 (+human-rights media monitoring; feed reader)"

@@ -7,12 +7,9 @@ Rows are grouped by item for cross-validation, so the threshold each file carrie
 out-of-fold predictions. Features say nothing of particular cases or units (see matchers/cases.py and
 matchers/statements.py), so a fitted file serves any watchlist.
 
-A further decision is one more `Step` in `STEPS` and one more name in `matchers.fitted.NAMES` (a field
-of `Models`). For the allegation model, with `fit_allegation(rows) -> Combiner` from matchers/:
-
-    def fit_allegations(data, encoder, done, meta):
-        rows = [(to_item(r), r["expect"]) for d in data for r in d.rows if "allegation" in r["expect"]]
-        return {"allegation": fit_allegation(rows)}
+A further decision is one more `Step` in `STEPS`: the allegation combiner (matchers/allegation_fit.py)
+is fitted last, on cues read by a linker that uses the new case combiners, and written beside them as
+allegation.json (the allegation detector loads it from there).
 """
 
 from __future__ import annotations
@@ -30,11 +27,12 @@ from matchers import statements as statement_features
 from matchers.cases import CaseScore
 from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabilities
 from matchers.embeddings import TextEncoder
-from matchers.fitted import NAMES, Models
+from matchers.fitted import Models
 from matchers.linker import Linker
-from monitor.errors import ConfigError
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.errors import ConfigError
+from monitor.domain.watchlist import Watchlist
 from monitor.evaluate import LabelledSet, to_item
-from monitor.watchlist import Watchlist, load_watchlist
 
 
 @dataclass(frozen=True)
@@ -195,26 +193,50 @@ def fit_statements(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str,
     return {"statements": fit_rows(rows, {**meta, "decision": "statements"})}
 
 
-STEPS: tuple[Step, ...] = (fit_cases, fit_statements)
+def fit_allegations(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Combiner],
+                    meta: dict[str, object]) -> dict[str, Combiner]:
+    """The allegation combiner of matchers/allegation_fit.py on the sets that label allegations."""
+    from matchers.allegation_fit import allegation_rows, fit_allegation
+
+    models = Models(done["case_base"], done["cases"], done["statements"])
+    rows, sets = [], []
+    for labelled in data:
+        items = [r for r in labelled.rows if "allegation" in r["expect"]]
+        if items:
+            rows += allegation_rows(Linker(labelled.watchlist, encoder, models=models), items, f"{labelled.name}/")
+            sets.append(labelled.name)
+    if not rows:
+        return {}
+    return {"allegation": fit_allegation(rows, c=regularization(*_allegation_matrix(rows)),
+                                         meta={**meta, "decision": "allegation", "sets": sets})}
 
 
-def fit_models(sets: Sequence[LabelledSet], encoder: TextEncoder, out: Path, today: dt.date) -> Models:
-    """Fit every step on `sets`, write the files into `out`, return the models."""
+def _allegation_matrix(rows: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from matchers.allegation_fit import matrix
+
+    return matrix(rows)
+
+
+STEPS: tuple[Step, ...] = (fit_cases, fit_statements, fit_allegations)
+
+
+def fit_models(sets: Sequence[LabelledSet], encoder: TextEncoder, out: Path, today: dt.date) -> dict[str, Combiner]:
+    """Fit every step on `sets`, write the files into `out`, return the combiners by name."""
     data = load_sets(sets)
     meta: dict[str, object] = {"data": [f"{s.name} ({len(d.rows)} items)" for s, d in zip(sets, data, strict=True)],
                                "fitted": today.isoformat()}
     done: dict[str, Combiner] = {}
     for step in STEPS:
         done.update(step(data, encoder, done, meta))
-    models = Models(**done)
-    models.save(out)
-    return models
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for name, combiner in done.items():
+        combiner.save(Path(out) / f"{name}.json")
+    return done
 
 
-def summary(models: Models) -> str:
+def summary(combiners: dict[str, Combiner]) -> str:
     lines = []
-    for name in NAMES:
-        combiner: Combiner = getattr(models, name)
+    for name, combiner in combiners.items():
         info = combiner.meta
         lines.append(f"{name:11s} rows={info.get('rows')} positives={info.get('positives')} "
                      f"out-of-fold F1={info.get('out_of_fold_f1')} threshold={combiner.threshold:.3f}")

@@ -1,10 +1,17 @@
 """One poll cycle, the only place that knows the order of the stages:
 
-feeds -> fetch (conditional) -> parse -> new? -> enrich (full text, report PDFs) -> story grouping
--> link -> decision + outbox row (one transaction) -> feed state saved -> notifier -> marked sent.
+feeds -> fetch (conditional) -> parse -> new? -> enrich (full text, report PDFs) -> link -> story
+grouping -> decide -> decision + outbox row (one transaction) -> feed state saved -> outbox -> sent.
 
 Feed state (ETag, Last-Modified) is saved only after that feed's items are stored: a crash in
 between means the next poll fetches the items again instead of getting a 304 and losing them.
+
+One bad item fails its feed, never the cycle. The new items are linked in one batch (one embedding
+pass); only when that raises, feed by feed and then item by item, and an item the linker raises on
+is recorded once as unreadable. Each feed's items are saved in a savepoint of the cycle's
+transaction: a feed that fails is undone alone, saved again item by item (an item that still
+cannot be saved is recorded as unreadable), and marked failed (error counted, backoff); the other
+feeds' items stand.
 """
 
 from __future__ import annotations
@@ -13,30 +20,31 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from monitor.alerts import build_alert, thread_key, to_payload
-from monitor.deliver import DeliveryReport, deliver_pending
-from monitor.errors import FetchError, FetchHTTPError
-from monitor.feeds import Feed
+from monitor.alerts import to_payload
+from monitor.backoff import is_due, next_poll
+from monitor.config.feeds import Feed
+from monitor.decide import NEW_STORY, THREAD_WINDOW, Story, decide
+from monitor.domain.assessment import Assessment
+from monitor.domain.errors import FetchError, FetchHTTPError
+from monitor.domain.item import FeedState, Item
+from monitor.domain.watchlist import Watchlist
 from monitor.fetch import Fetcher, FetchResult, Validators, make_client
-from monitor.models import FeedState, Item
-from monitor.schedule import is_due, next_poll
-from monitor.sources import Enriched, FeedRead, enrich, read_feed
-from monitor.store import Store
+from monitor.outbox import DeliveryReport, deliver_pending
+from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
+from monitor.store.database import Batch, Store, database_failed
 from monitor.stories import StoryIndex
-from monitor.watchlist import Watchlist
 from notifiers.base import Notifier
 
 if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the factory
     from matchers.linker import Linker
-    from matchers.result import Assessment
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
 MAX_CONCURRENCY = 64  # requests in flight across all feeds
@@ -72,6 +80,37 @@ class CycleReport:
         return tuple(o for o in self.feeds if o.error)
 
 
+Linked = Assessment | Exception  # an assessment, or what the linker raised on the item
+
+
+@dataclass(frozen=True)
+class ItemStored:
+    """What became of one new item in the store."""
+
+    stored: bool = True
+    linked: bool = False
+    alerted: bool = False
+    error: str = ""  # why the item fails its feed this cycle (unreadable, or not saved at all)
+
+
+@dataclass(frozen=True)
+class FeedStored:
+    """What became of one feed's new items: counts, and the error that fails the feed this cycle."""
+
+    stored: int = 0
+    linked: int = 0
+    alerts: int = 0
+    error: str = ""
+
+    @classmethod
+    def of(cls, items: Sequence[ItemStored]) -> FeedStored:
+        errors = [i.error for i in items if i.error]
+        error = errors[0] if errors else ""
+        if len(errors) > 1:
+            error += f" (and {len(errors) - 1} more)"
+        return cls(sum(i.stored for i in items), sum(i.linked for i in items), sum(i.alerted for i in items), error)
+
+
 @dataclass
 class Pipeline:
     """Everything a cycle needs, passed in: the store, the linker (loaded lazily), notifier, clock."""
@@ -103,14 +142,15 @@ class Pipeline:
             by_feed = {f.name: read for f, read in zip(due, reads, strict=True)}
             fresh = self.store.unseen(i for read in reads if isinstance(read, FeedRead) for i in read.items)
             feed_of = {f.name: f for f in due}
-            enriched = await asyncio.gather(*(enrich(fetcher, feed_of[i.feed], i) for i in fresh))
-        stored, linked, alerts = self._store([e.item for e in enriched])
+            enriched = await asyncio.gather(*(_enrich(fetcher, feed_of[i.feed], i) for i in fresh))
+        stored = self._store([e.item for e in enriched])
         problems = _problems_by_feed(enriched)
-        new = Counter(i.feed for i in fresh)
-        recorded = [self._record(f, _state(states, f), by_feed[f.name], new[f.name], problems.get(f.name, ()))
-                    for f in due]
+        recorded = [self._record(f, _state(states, f), by_feed[f.name], stored.get(f.name, FeedStored()),
+                                 problems.get(f.name, ())) for f in due]
         self.store.save_feed_states(state for _, state in recorded)
-        return CycleReport(tuple(outcome for outcome, _ in recorded), stored, linked, alerts)
+        totals = list(stored.values())
+        return CycleReport(tuple(outcome for outcome, _ in recorded), sum(t.stored for t in totals),
+                           sum(t.linked for t in totals), sum(t.alerts for t in totals))
 
     async def _read(self, fetcher: Fetcher, feed: Feed, state: FeedState) -> FeedRead | FetchError:
         try:
@@ -120,64 +160,198 @@ class Pipeline:
             return exc
         except Exception as exc:  # a bug in one source must not stop the others; it is logged and counted
             log.exception("feed %s: unexpected error", feed.name)
-            return FetchError("internal", f"{type(exc).__name__}: {exc}")
+            return FetchError("internal", _why(exc))
 
-    def _store(self, items: list[Item]) -> tuple[int, int, int]:
+    def _store(self, items: list[Item]) -> dict[str, FeedStored]:
         if not items:
-            return 0, 0, 0
-        assessments = self.linker().assess_many(items)
+            return {}
+        linked = self._link(items)
+        if not any(isinstance(result, Assessment) for _, result in linked):
+            return _not_linked(linked)  # no sign the linker works at all: blame no item
         try:
-            return self._save(items, assessments)
+            return self._save(linked)
         except BaseException:
-            self._stories = None  # it may hold stories the rolled-back transaction never stored
+            self._stories = None  # the batch rolled back: the index may hold stories it never stored
             raise
 
-    def _save(self, items: list[Item], assessments: list[Assessment]) -> tuple[int, int, int]:
+    def _link(self, items: list[Item]) -> list[tuple[Item, Linked]]:
+        """Each item with its assessment, or with the exception the linker raised on it: all in one
+        batch (one embedding pass); only when that raises, feed by feed, then item by item."""
+        linker = self.linker()  # a linker that cannot be built fails the cycle: no item is to blame
+        try:
+            return list(zip(items, linker.assess_many(items), strict=True))
+        except Exception as exc:
+            log.warning("linking %d items failed (%s); linking feed by feed to find the item", len(items), _why(exc))
+        return [pair for group in _by_feed(items, lambda i: i).values() for pair in _link_feed(linker, group)]
+
+    def _save(self, linked: list[tuple[Item, Linked]]) -> dict[str, FeedStored]:
         """One transaction for the cycle: every decision with its outbox row, or (after a crash) none;
         then the feeds' validators are not saved either, and the items come again next cycle."""
         now, stories = self.clock(), self._story_index()
-        linked = alerts = 0
         with self.store.batch() as batch:
-            for item, assessment in zip(items, assessments, strict=True):
-                signature = stories.signature(f"{item.title}\n{item.summary}")
-                story_key = stories.match_signature(signature)
-                story_id = int(story_key) if story_key else None
-                # A syndicated copy of a story that already alerted joins it (digest: "also reported by").
-                alert = assessment.alert and not (story_id and batch.story_has_alert(story_id))
-                payload = to_payload(build_alert(item, assessment, self.watchlist)) if alert else None
-                item_id = batch.save_item(item, assessment, fetched_at=now, story_id=story_id,
-                                          signature=signature, alert=payload, thread_key=thread_key(assessment))
-                if story_id is None:
-                    stories.add_signature(str(item_id), signature)
-                linked += assessment.linked
-                alerts += bool(payload)
-        return len(items), linked, alerts
+            writer = _Writer(batch, stories, self.watchlist, now)
+            return {feed: writer.feed(pairs) for feed, pairs in _by_feed(linked, lambda pair: pair[0]).items()}
 
     def _story_index(self) -> StoryIndex:
         if self._stories is None:
-            self._stories = StoryIndex()
+            self._stories, unreadable = StoryIndex(), 0
             for story_id, signature in self.store.story_signatures(self.clock() - STORY_WINDOW):
-                self._stories.add_signature(str(story_id), signature)
+                try:
+                    self._stories.add_signature(str(story_id), signature)
+                except ValueError:  # an older signature format: that story alone collects no copies
+                    unreadable += 1
+            if unreadable:
+                log.warning("%d stored story signatures are in an older format; their later copies will "
+                            "count as new stories", unreadable)
         return self._stories
 
-    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, new: int,
+    def _record(self, feed: Feed, state: FeedState, read: FeedRead | FetchError, stored: FeedStored,
                 problems: tuple[str, ...]) -> tuple[FeedOutcome, FeedState]:
         """What the cycle says of one feed, and its next state (validators, health, next poll)."""
         now = self.clock()
-        if isinstance(read, FetchError):
+        if isinstance(read, FetchError) or stored.error:
+            # The old validators are kept: the next poll fetches the feed whole and `unseen` sorts it out.
+            error = str(read) if isinstance(read, FetchError) else stored.error
             errors = state.error_count + 1
-            failed = replace(state, last_attempt=now, last_error=str(read), error_count=errors,
+            retry_after = read_retry_after(read) if isinstance(read, FetchError) else None
+            failed = replace(state, last_attempt=now, last_error=error, error_count=errors,
+                             items_seen=state.items_seen + stored.stored,
                              next_poll=next_poll(now, feed.interval, error_count=errors, jitter=self.rng.random(),
-                                                 retry_after=read_retry_after(read)))
-            return FeedOutcome(feed.name, error=str(read)), failed
+                                                 retry_after=retry_after))
+            return FeedOutcome(feed.name, new_items=stored.stored, error=error, problems=problems), failed
         result: FetchResult = read.result
         polled = replace(
             state, etag=result.validators.etag or state.etag,
             last_modified=result.validators.last_modified or state.last_modified,
-            last_success=now, last_attempt=now, last_error="", error_count=0, items_seen=state.items_seen + new,
+            last_success=now, last_attempt=now, last_error="", error_count=0,
+            items_seen=state.items_seen + stored.stored,
             next_poll=next_poll(now, feed.interval, error_count=0, jitter=self.rng.random(),
                                 retry_after=result.retry_after, max_age=result.max_age))
-        return FeedOutcome(feed.name, new_items=new, not_modified=result.not_modified, problems=problems), polled
+        outcome = FeedOutcome(feed.name, new_items=stored.stored, not_modified=result.not_modified, problems=problems)
+        return outcome, polled
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """Writes a cycle's items into its open batch, one savepoint per feed, the story index kept in step.
+
+    A feed whose items cannot all be saved is undone alone and saved again item by item: an item
+    that still fails is recorded as unreadable instead, one stored meanwhile by another poll is
+    skipped. The other feeds' items stand. When the database itself fails, no item is blamed: the
+    error goes up and the whole batch rolls back.
+    """
+
+    batch: Batch
+    stories: StoryIndex
+    watchlist: Watchlist
+    now: dt.datetime
+
+    def feed(self, pairs: list[tuple[Item, Linked]]) -> FeedStored:
+        try:
+            with self._attempt() as added:
+                saved = [self._item(added, item, result) for item, result in pairs]
+        except Exception as exc:
+            if database_failed(exc):  # not this feed's fault: the cycle fails, the items come again
+                raise
+            log.warning("feed %s: saving its items failed (%s); saving them one by one", pairs[0][0].feed, _why(exc))
+            saved = [self._alone(item, result) for item, result in pairs]
+        return FeedStored.of(saved)
+
+    def _alone(self, item: Item, result: Linked) -> ItemStored:
+        try:
+            with self._attempt() as added:
+                return self._item(added, item, result)
+        except Exception as exc:
+            if database_failed(exc):
+                raise
+            if self.batch.is_stored(item):  # a concurrent poll stored it meanwhile: nothing is lost
+                log.info("feed %s: item %r was stored meanwhile by another poll", item.feed, item.guid)
+                return ItemStored(stored=False)
+            if isinstance(result, Exception):  # not even its unreadable record: it comes again next poll
+                log.error("feed %s: item %r could not be saved", item.feed, item.guid, exc_info=exc)
+                return ItemStored(stored=False, error=f"item {item.guid!r} could not be saved: {_why(exc)}")
+            log.error("feed %s: item %r could not be saved; recording it as unreadable", item.feed, item.guid,
+                      exc_info=exc)
+            return self._alone(item, exc)
+
+    def _item(self, added: list[str], item: Item, result: Linked) -> ItemStored:
+        if isinstance(result, Exception):
+            # Kept once, with no links and a note, so `unseen` never hands it to the linker again.
+            self.batch.save_item(item, Assessment(notes=(f"unreadable: {_why(result)}",)), fetched_at=self.now)
+            return ItemStored(error=f"unreadable item {item.guid!r}: {_why(result)}")
+        signature = self.stories.signature(f"{item.title}\n{item.summary}")
+        key = self.stories.match_signature(signature)
+        story = NEW_STORY if key is None else Story(int(key), alerted=self.batch.story_has_alert(int(key)))
+        threads = self.batch.thread_roots(self.now - THREAD_WINDOW) if result.alert else ()
+        decision = decide(item, result, self.watchlist, now=self.now, story=story, threads=threads)
+        payload = to_payload(decision.alert) if decision.alert else None
+        item_id = self.batch.save_item(item, result, fetched_at=self.now, story_id=decision.story_id,
+                                       signature=signature, alert=payload, thread_key=decision.thread_key,
+                                       thread_of=decision.thread_of)
+        if decision.story_id is None:
+            self.stories.add_signature(str(item_id), signature)
+            added.append(str(item_id))
+        return ItemStored(linked=result.linked, alerted=payload is not None)
+
+    @contextmanager
+    def _attempt(self) -> Iterator[list[str]]:
+        """A savepoint; the stories indexed under it (their keys go in the list yielded) are
+        forgotten again when it is undone."""
+        added: list[str] = []
+        try:
+            with self.batch.savepoint():
+                yield added
+        except BaseException:
+            for key in added:
+                self.stories.remove(key)
+            raise
+
+
+def _link_feed(linker: Linker, items: list[Item]) -> list[tuple[Item, Linked]]:
+    if len(items) > 1:
+        try:
+            return list(zip(items, linker.assess_many(items), strict=True))
+        except Exception as exc:
+            log.warning("feed %s: linking its %d items failed (%s); linking them one by one", items[0].feed,
+                        len(items), _why(exc))
+    return [(item, _link_one(linker, item)) for item in items]
+
+
+def _link_one(linker: Linker, item: Item) -> Linked:
+    try:
+        return linker.assess(item)
+    except Exception as exc:  # a linker bug on odd text: this item is recorded unreadable, not retried
+        log.exception("feed %s: the linker cannot read item %r", item.feed, item.guid)
+        return exc
+
+
+async def _enrich(fetcher: Fetcher, feed: Feed, item: Item) -> Enriched:
+    try:
+        return await enrich(fetcher, feed, item)
+    except Exception as exc:  # a bug reading one document: the item is kept without its longer text
+        log.exception("feed %s: item %r: reading its documents failed", feed.name, item.guid)
+        return Enriched(item, (FetchError("internal", _why(exc)),))
+
+
+def _not_linked(linked: list[tuple[Item, Linked]]) -> dict[str, FeedStored]:
+    """Not one item could be linked: the linker itself is broken (no model, out of memory), not the
+    items. None is recorded as unreadable; their feeds fail and back off, and the items come again."""
+    first = next(result for _, result in linked if isinstance(result, Exception))
+    error = f"not linked, kept for the next poll: {_why(first)}"
+    return {feed: FeedStored(error=error) for feed in _by_feed(linked, lambda pair: pair[0])}
+
+
+def _by_feed(values: Iterable[T], item: Callable[[T], Item]) -> dict[str, list[T]]:
+    out: dict[str, list[T]] = {}
+    for value in values:
+        out.setdefault(item(value).feed, []).append(value)
+    return out
+
+
+def _why(exc: BaseException) -> str:
+    """One line naming the error (SQLAlchemy appends the SQL statement on further lines)."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}"
 
 
 def _problems_by_feed(enriched: Sequence[Enriched]) -> dict[str, tuple[str, ...]]:

@@ -11,12 +11,10 @@ index at start-up (`add_signature`) without re-reading old items.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from matchers.text import fold
+from monitor.domain.text import words
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -25,14 +23,6 @@ SCHEME = "affine32"  # pinned: signatures of different schemes cannot be compare
 # Stored signatures start with this tag (format 1: affine32, seed 1, little-endian uint64 values),
 # so a change of scheme or width is refused instead of silently matching nothing.
 _FORMAT = b"mh1:"
-_WORD = re.compile(r"\w+")
-
-
-def words(text: str) -> list[str]:
-    """Casefolded words with accents stripped: 'Ejército' and 'ejercito' are one word."""
-    return _WORD.findall(fold(text))
-
-
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     """Overlapping runs of `size` words (the words themselves for texts shorter than that)."""
     tokens = words(text)
@@ -66,6 +56,11 @@ class StoryIndex:
         minhash = self._minhash(text)
         if minhash is not None:
             self._insert(key, minhash)
+
+    def remove(self, key: str) -> None:
+        """Forget story `key` (a no-op for a key never indexed)."""
+        if self._hashes.pop(key, None) is not None:
+            self._lsh.remove(key)
 
     def signature(self, text: str) -> bytes:
         """The MinHash of `text` as bytes to store (b"" for a text with no words)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from notifiers.messages import Alert
+from monitor.domain.messages import Alert, ArchiveNotice
 
 
 class Notifier(Protocol):
@@ -21,4 +21,12 @@ class Notifier(Protocol):
         self, alert_id: int, oldest: float | None = None, *, thread_ts: str | None = None
     ) -> str | None:
         """The id of an already delivered message for `alert_id`, or None if none can be found."""
+        ...
+
+    def send_archive(self, notice: ArchiveNotice) -> str:
+        """Deliver one "from the archive" message; same errors and return value as `send`."""
+        ...
+
+    def find_archive_posted(self, notice_id: int, oldest: float | None = None) -> str | None:
+        """The id of an already delivered archive message `notice_id`, or None."""
         ...

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from monitor.domain.messages import Alert, ArchiveNotice, UnitLine
 from notifiers.escape import one_line, plain, safe_url, terminal
-from notifiers.messages import Alert, UnitLine
 
 RULE = "=" * 72
 
@@ -27,6 +27,27 @@ class ConsoleNotifier:
     ) -> str | None:
         """Always None: what was printed cannot be read back, so a restart prints again."""
         return None
+
+    def send_archive(self, notice: ArchiveNotice) -> str:
+        """Print the "from the archive" message: the unit, then each stored item that now implicates it."""
+        self._stream.write("\n".join(archive_lines(notice)) + "\n")
+        self._stream.flush()
+        return f"console-archive-{notice.id}"
+
+    def find_archive_posted(self, notice_id: int, oldest: float | None = None) -> str | None:
+        return None
+
+
+def archive_lines(notice: ArchiveNotice) -> list[str]:
+    lines = [RULE, "FROM THE ARCHIVE: " + one_line(notice.unit.name, 300), _unit(notice.unit)]
+    for entry in notice.entries:
+        when = entry.published.isoformat(sep=" ", timespec="minutes") if entry.published else "date unknown"
+        href = safe_url(entry.url)
+        lines.append("* " + one_line(f"{entry.headline or entry.url} ({entry.source}, {when})", 500))
+        lines.append("  Link: " + (href if href else "(withheld: not a plain http(s) URL)"))
+        lines.extend("  | " + line for line in plain(entry.passage, 800).strip().splitlines() if line.strip())
+    lines.append(RULE)
+    return [terminal(line) for line in lines]
 
 
 def alert_lines(alert: Alert) -> list[str]:
@@ -51,7 +72,8 @@ def alert_lines(alert: Alert) -> list[str]:
 def _byline(alert: Alert) -> str:
     when = alert.published.isoformat(sep=" ", timespec="minutes") if alert.published else "date unknown"
     kinds = f" | allegation: {', '.join(alert.allegation_types)}" if alert.allegation_types else ""
-    return one_line(f"{alert.source} | {when}{kinds}", 500)
+    language = f" | {alert.language}" if alert.language else ""
+    return one_line(f"{alert.source} | {when}{language}{kinds}", 500)
 
 
 def _unit(unit: UnitLine) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import jinja2
 
+from monitor.domain.messages import Digest
 from notifiers.escape import one_line, plain, safe_url
-from notifiers.messages import Digest
 
 TEMPLATES = "templates"
 
@@ -50,6 +50,8 @@ def _summary(digest: Digest) -> str:
     alerted = sum(1 for e in entries.values() if e.alerted)
     allegations = sum(1 for e in entries.values() if e.allegation)
     parts = [_count(len(entries), "item"), _count(allegations, "allegation"), _count(alerted, "alert")]
+    if digest.dismissed:
+        parts.append(f"{len(digest.dismissed)} dismissed")
     return ", ".join(parts)
 
 

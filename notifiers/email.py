@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.errors import ConfigError, DeliveryError, FatalDeliveryError
 from notifiers.digest import RenderedDigest
 
 log = logging.getLogger(__name__)

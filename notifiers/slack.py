@@ -35,14 +35,16 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
-from notifiers.blocks import Block, alert_blocks, fallback_text
-from notifiers.messages import Alert
+from monitor.domain.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.messages import Alert, ArchiveNotice
+from monitor.domain.review import Review
+from notifiers.blocks import Block, alert_blocks, archive_blocks, archive_text, fallback_text, note_modal
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 EVENT_TYPE = "monitor_alert"
+ARCHIVE_EVENT_TYPE = "monitor_archive"  # event_payload {"archive_id": N}
 HISTORY_PAGE_SIZE = 200
 MAX_HISTORY_PAGES = 50  # 10,000 messages: far more than a channel gets between a crash and a restart
 
@@ -109,14 +111,46 @@ class SlackNotifier:
 
     def send(self, alert: Alert) -> str:
         """Post `alert` (as a reply when it has a `thread_ts`) and return the new message's `ts`."""
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.id}}
+        return self._post(f"alert {alert.id}", self.text(alert), self.blocks(alert), metadata, alert.thread_ts)
+
+    def send_archive(self, notice: ArchiveNotice) -> str:
+        """Post one "from the archive" message (never threaded) and return its `ts`."""
+        metadata = {"event_type": ARCHIVE_EVENT_TYPE, "event_payload": {"archive_id": notice.id}}
+        return self._post(f"archive message {notice.id}", archive_text(notice), archive_blocks(notice), metadata)
+
+    def find_archive_posted(self, notice_id: int, oldest: float | None = None) -> str | None:
+        for message in self._messages(oldest, None):
+            if _payload_id(message, ARCHIVE_EVENT_TYPE, "archive_id") == str(notice_id):
+                ts = message.get("ts")
+                return ts if isinstance(ts, str) else None
+        return None
+
+    def update_alert(self, alert: Alert, ts: str, review: Review) -> None:
+        """Show the verdict on the posted alert (chat.update), keeping the buttons to change it."""
+        self._call(
+            "update the alert",
+            lambda: self._client.chat_update(
+                channel=self._channel, ts=ts, text=self.text(alert), blocks=alert_blocks(alert, review),
+                link_names=False, parse="none",
+            ),
+        )
+
+    def open_note_modal(self, trigger_id: str, alert_id: int, ts: str) -> None:
+        """Open the modal that takes a verdict with a note (views.open, within the click's 3 s trigger)."""
+        view = note_modal(alert_id, self._channel, ts)
+        self._call("open the note form", lambda: self._client.views_open(trigger_id=trigger_id, view=view))
+
+    def _post(self, what: str, text: str, blocks: list[Block], metadata: dict[str, Any],
+              thread_ts: str | None = None) -> str:
         response = self._call(
-            "post the alert",
+            f"post the {what.split()[0]}",
             lambda: self._client.chat_postMessage(
                 channel=self._channel,
-                text=self.text(alert),
-                blocks=self.blocks(alert),
-                thread_ts=alert.thread_ts,
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.id}},
+                text=text,
+                blocks=blocks,
+                thread_ts=thread_ts,
+                metadata=metadata,
                 unfurl_links=False,
                 unfurl_media=False,
                 link_names=False,
@@ -125,7 +159,7 @@ class SlackNotifier:
         )
         ts = response.get("ts")
         if not isinstance(ts, str):
-            raise DeliveryError(f"Slack accepted alert {alert.id} but returned no message ts")
+            raise DeliveryError(f"Slack accepted {what} but returned no message ts")
         return ts
 
     def find_posted(
@@ -179,11 +213,15 @@ class SlackNotifier:
 
 
 def _alert_id_of(message: dict[str, Any]) -> str | None:
+    return _payload_id(message, EVENT_TYPE, "alert_id")
+
+
+def _payload_id(message: dict[str, Any], event_type: str, key: str) -> str | None:
     metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != EVENT_TYPE:
+    if metadata.get("event_type") != event_type:
         return None
-    alert_id = (metadata.get("event_payload") or {}).get("alert_id")
-    return None if alert_id is None else str(alert_id)
+    value = (metadata.get("event_payload") or {}).get(key)
+    return None if value is None else str(value)
 
 
 def _api_error(what: str, channel: str, error: SlackApiError) -> DeliveryError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import trafilatura
 
-from monitor.sources.text import squash
+from monitor.sources.markup import squash
 
 
 def article_text(html: bytes, url: str) -> str | None:

@@ -7,27 +7,18 @@ import email.utils
 import re
 
 from bs4 import Tag
+from dateutil import parser as dateutil_parser
 from soupsieve import SelectorSyntaxError
 
 from monitor.canonical import canonical_url
-from monitor.errors import FetchError
-from monitor.feeds import Feed, Select
+from monitor.config.feeds import Feed, Select
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item
+from monitor.domain.months import MONTH_NUMBER
 from monitor.fetch import FetchResult
-from monitor.models import Item
+from monitor.sources.markup import html_soup, plain_text, text_key
 from monitor.sources.rss import is_pdf
-from monitor.sources.text import html_soup, plain_text, text_key
 
-try:  # python-dateutil comes with trafilatura/htmldate; without it we still read ISO and RFC dates
-    from dateutil import parser as _dateutil
-except ImportError:  # pragma: no cover
-    _dateutil = None
-
-_MONTHS = {name: number for number, names in enumerate((
-    ("enero", "january", "jan", "ene"), ("febrero", "february", "feb"), ("marzo", "march", "mar"),
-    ("abril", "april", "apr", "abr"), ("mayo", "may"), ("junio", "june", "jun"), ("julio", "july", "jul"),
-    ("agosto", "august", "aug", "ago"), ("septiembre", "setiembre", "september", "sep", "sept"),
-    ("octubre", "october", "oct"), ("noviembre", "november", "nov"), ("diciembre", "december", "dec", "dic"),
-), start=1) for name in names}
 # "12 de mayo de 2024", "12 mayo 2024", "May 12, 2024"
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+(?:de\s+)?([a-zA-Z]+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})")
 _MONTH_DAY_YEAR = re.compile(r"([a-zA-Z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
@@ -115,20 +106,18 @@ def _month_name(text: str) -> dt.datetime | None:
         month, day, year = match.group(1), match.group(2), match.group(3)
     else:
         return None
-    if month not in _MONTHS:
+    if month not in MONTH_NUMBER:
         return None
     try:
-        return dt.datetime(int(year), _MONTHS[month], int(day))
+        return dt.datetime(int(year), MONTH_NUMBER[month], int(day))
     except ValueError:
         return None
 
 
 def _dateutil_parse(text: str) -> dt.datetime | None:
-    if _dateutil is None:
-        return None
     try:
         # ignoretz: an unknown zone name ("CST") would only warn; the day is what matters.
-        parsed: dt.datetime = _dateutil.parse(text, ignoretz=True)
+        parsed: dt.datetime = dateutil_parser.parse(text, ignoretz=True)
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed

@@ -10,9 +10,9 @@ import zlib
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 
-from monitor.errors import FetchError
-from monitor.models import Page
-from monitor.sources.text import squash
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Page
+from monitor.sources.markup import squash
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.canonical import canonical_url
-from monitor.errors import FetchError
-from monitor.feeds import Feed
+from monitor.config.feeds import Feed
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item
 from monitor.fetch import FetchResult
-from monitor.models import Item
+from monitor.sources.markup import plain_text
 from monitor.sources.rss import is_pdf, language_code
-from monitor.sources.text import plain_text
 
 # Markdown that would otherwise reach the matchers as noise: [text](url), images, emphasis, headings.
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")

@@ -11,11 +11,11 @@ from typing import Any
 import feedparser
 
 from monitor.canonical import canonical_url
-from monitor.errors import FetchError
-from monitor.feeds import Feed
+from monitor.config.feeds import Feed
+from monitor.domain.errors import FetchError
+from monitor.domain.item import Item
 from monitor.fetch import FetchResult
-from monitor.models import Item
-from monitor.sources.text import plain_text, text_key
+from monitor.sources.markup import plain_text, text_key
 from monitor.sources.xmlguard import check_entities
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ import re
 
 from feedparser.encodings import convert_to_utf8
 
-from monitor.errors import FetchError
+from monitor.domain.errors import FetchError
 
 _DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # name, then the rest of the declaration with quoted parts kept whole (a '>' may sit inside quotes)

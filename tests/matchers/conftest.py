@@ -1,27 +1,19 @@
-"""Shared fixtures: the bundled model is loaded once per test session."""
+"""Fixtures for the matcher tests: the eval watchlist and a linker on the session's one `encoder`."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
-from monitor.watchlist import Watchlist, load_watchlist
-
-# shared/ sits beside the work tree (here and in CI's fresh clone).
-EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
-
-
-@pytest.fixture(scope="session")
-def encoder() -> Encoder:
-    return Encoder.load()
+from monitor.config.watchlist import load_watchlist
+from monitor.domain.watchlist import Watchlist
+from tests.shared import shared_path
 
 
 @pytest.fixture(scope="session")
 def watchlist() -> Watchlist:
-    return load_watchlist(EVAL / "watchlist.yaml")
+    return load_watchlist(shared_path("eval", "watchlist.yaml"))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 import pytest
 
 from matchers.aliases import AliasIndex
-from monitor.watchlist import Unit, Watchlist
+from monitor.domain.watchlist import Unit, Watchlist
 
 BATTALION = Unit(id="bi-102", name="102nd Infantry Battalion", kind="battalion")
 ZONE = Unit(id="zm-22", name="22nd Military Zone", kind="military zone")

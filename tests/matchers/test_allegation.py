@@ -1,8 +1,8 @@
 import pytest
 
 from matchers.allegation import allegation, examine, findings
-from matchers.text import Passage
-from monitor.models import Item, Page
+from matchers.passages import Passage
+from monitor.domain.item import Item, Page
 
 
 def kinds(text: str, about_case: bool = False) -> tuple[str, ...]:
@@ -77,3 +77,43 @@ def test_evidence_detail_names_kind_and_term():
     found = allegation(findings([Passage("Troops beat them and planted weapons in their car.")]), False)
     assert found is not None
     assert found.evidence[0].detail == "torture: beat them; scene tampering: planted weapons"
+
+
+def test_the_bundled_allegation_model_loads_with_every_cue():
+    from matchers.allegation import DETECTOR, FEATURES, MODEL
+    from matchers.combiner import Combiner
+
+    model = Combiner.load(MODEL)
+    assert model.features == FEATURES and 0 < model.threshold < 1
+    assert DETECTOR.model is not None and DETECTOR.model.features == FEATURES
+
+
+def test_complicity_in_spanish_implicates_the_unit_that_watched(linker):
+    found = linker.assess(Item("t", "c1", "", "Informe sobre Iguala",
+                               "Soldados del 27 Batallón de Infantería vieron el ataque contra los normalistas sin "
+                               "intervenir y dejaron pasar a los agresores."))
+    assert found.allegation is not None and "complicity" in found.allegation.types
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+def test_taken_away_without_the_word_disappearance_alerts(linker):
+    found = linker.assess(Item("t", "d1", "", "Denuncia en Guerrero",
+                               "Familiares dicen que elementos de la Policía Federal se los llevaron en una patrulla "
+                               "y no se ha vuelto a saber de ellos."))
+    assert found.allegation is not None and "disappearance" in found.allegation.types
+    assert "pf" in found.implicated and found.alert
+
+
+def test_an_official_denial_implicates_nobody(linker):
+    found = linker.assess(Item("t", "n1", "", "Army statement",
+                               "The Army denied that soldiers of the 27th Infantry Battalion took part in any abuse "
+                               "and said the institution respects human rights."))
+    assert found.implicated == () and not found.alert
+
+
+def test_a_force_that_rescues_is_touched_not_implicated(linker):
+    for text in ("Federal Police officers rescued twelve migrants kidnapped by a cartel in Puebla.",
+                 "La Policía Federal rescató en Puebla a doce migrantes que un cártel mantenía secuestrados."):
+        found = linker.assess(Item("t", "r1", "", "Rescate", text))
+        assert {u.id: u.implicated for u in found.units} == {"pf": False}
+        assert not found.alert

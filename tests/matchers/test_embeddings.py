@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from matchers.embeddings import Encoder
-from monitor.errors import ModelError
+from monitor.domain.errors import ModelError
 
 
 def test_importing_the_linker_does_not_import_torch():

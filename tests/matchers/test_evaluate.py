@@ -7,8 +7,9 @@ import sys
 import pytest
 
 from monitor.evaluate import by_language, known_sets, predict, read_jsonl, run_eval, score, score_rows
+from tests.shared import shared_path
 
-from .conftest import EVAL
+EVAL = shared_path("eval")
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 from matchers.explain import format_assessment
-from monitor.models import Item
+from monitor.domain.item import Item
 
 
 def test_rendering_shows_decision_links_and_evidence(linker, watchlist):

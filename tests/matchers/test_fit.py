@@ -12,9 +12,9 @@ from matchers import cases
 from matchers.fitted import Models
 from matchers.linker import Linker
 from monitor.cli import main
+from monitor.config.watchlist import load_watchlist
 from monitor.evaluate import LabelledSet, predict
 from monitor.fit import CaseData, dense_bound, neutral
-from monitor.watchlist import load_watchlist
 
 TINY = Path(__file__).parent.parent / "fixtures" / "labelled" / "rioverde"
 

@@ -9,11 +9,11 @@ import pytest
 
 from matchers import cases, statements
 from matchers.combiner import Combiner
-from matchers.fitted import MODELS, Models
+from matchers.fitted import MODELS, NAMES, Models
 from matchers.linker import Linker
-from monitor.errors import ModelError
-from monitor.models import Item
-from monitor.watchlist import Case, Watchlist
+from monitor.domain.errors import ModelError
+from monitor.domain.item import Item
+from monitor.domain.watchlist import Case, Watchlist
 
 NEW_CASE = Case(
     id="san-fernando-2010", name="San Fernando massacre", date=dt.date(2010, 8, 24),
@@ -66,5 +66,6 @@ def test_a_case_added_to_the_watchlist_links_without_a_refit(watchlist: Watchlis
 
 def test_models_load_from_a_folder_of_ones_own(tmp_path: Path):
     Models.load().save(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in MODELS.glob("*.json"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.json" for n in NAMES)
+    assert {f"{n}.json" for n in NAMES} <= {p.name for p in MODELS.glob("*.json")}
     assert Models.load(tmp_path) == Models.load()

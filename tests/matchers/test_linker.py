@@ -10,9 +10,9 @@ from matchers import cases
 from matchers.combiner import Combiner
 from matchers.fitted import Models
 from matchers.linker import MAX_EMBEDDED, MAX_EMBEDDED_WEAK, Linker
-from matchers.text import fold
-from monitor.models import Item, Page
-from monitor.watchlist import Watchlist
+from monitor.domain.item import Item, Page
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Watchlist
 
 KEYWORDS = ("warehouse", "bodega", "surrender", "students", "buses", "floods", "market")
 

@@ -11,9 +11,10 @@ from matchers.combiner import Combiner
 from matchers.concepts import concepts
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
-from matchers.text import Passage, fold
-from monitor.models import Item
-from monitor.watchlist import Case, Statement, Watchlist
+from matchers.passages import Passage
+from monitor.domain.item import Item
+from monitor.domain.text import fold
+from monitor.domain.watchlist import Case, Statement, Watchlist
 
 CASE = Case(id="c1", name="Río Verde killings", place="Río Verde, Durango", aliases=("Río Verde",),
             description=("Soldiers killed nine men at a ranch in Río Verde. The army said there was a firefight; "

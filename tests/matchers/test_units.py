@@ -1,7 +1,7 @@
 """Place/areas, touched vs implicated, chain-of-command roll-up (real linker on the eval watchlist)."""
 
 from matchers.linker import Linker
-from monitor.models import Item
+from monitor.domain.item import Item
 
 
 def assess(linker: Linker, title: str, text: str = ""):

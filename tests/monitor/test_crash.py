@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from monitor.demo import FEEDS, PAGES, WATCHLIST, _page
-from monitor.loopback import StaticServer
+from monitor.demo import FEEDS, WATCHLIST, sample_pages
+from monitor.loopback import Loopback
 from tests.servers.slack import FakeSlackServer
 
 
 @pytest.fixture
 def wire_feed(tmp_path: Path) -> Iterator[Path]:
-    pages = {path: _page(name) for path, name in PAGES.items()}
-    with StaticServer(pages) as server:
+    with Loopback() as server:
+        server.serve_pages(sample_pages())
         feeds = tmp_path / "feeds.yaml"
-        wire_only = [line for line in FEEDS.format(base=server.url).splitlines() if "wire-demo" in line]
+        wire_only = [line for line in FEEDS.format(base=server.base).splitlines() if "wire-demo" in line]
         feeds.write_text("feeds:\n" + "\n".join(wire_only) + "\n", encoding="utf-8")
         yield feeds
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from matchers.result import Assessment, Evidence, Link
 from monitor.cli import main
 from monitor.demo import WATCHLIST
-from monitor.models import Item
-from monitor.store import Store
+from monitor.domain.assessment import Assessment, Evidence, Link
+from monitor.domain.item import Item
+from monitor.store.database import Store
 from tests.servers.smtp import FakeSmtpServer
 
 DAY = dt.date(2026, 11, 23)

@@ -15,12 +15,12 @@ import pytest
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from monitor.app import App
-from monitor.demo import FEEDS, PAGES, WATCHLIST, _page
+from monitor.config.feeds import load_feeds
+from monitor.config.settings import Settings
+from monitor.demo import FEEDS, WATCHLIST, sample_pages
 from monitor.digests import build_digest, send_digest_once
-from monitor.feeds import load_feeds
-from monitor.loopback import StaticServer
+from monitor.loopback import Loopback
 from monitor.pipeline import Pipeline
-from monitor.settings import Settings
 from notifiers.email import SmtpSettings
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer
@@ -30,16 +30,16 @@ NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def feed_server() -> Iterator[StaticServer]:
-    pages = {path: _page(name) for path, name in PAGES.items()}
-    with StaticServer(pages) as server:
+def feed_server() -> Iterator[Loopback]:
+    with Loopback() as server:
+        server.serve_pages(sample_pages())
         yield server
 
 
 @pytest.fixture
-def app(tmp_path: Path, feed_server: StaticServer) -> Iterator[App]:
+def app(tmp_path: Path, feed_server: Loopback) -> Iterator[App]:
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(FEEDS.format(base=feed_server.url), encoding="utf-8")
+    feeds.write_text(FEEDS.format(base=feed_server.base), encoding="utf-8")
     settings = Settings(db=f"sqlite:///{tmp_path / 'm.db'}", feeds_path=feeds, watchlist_path=WATCHLIST)
     application = App.open(settings)
     yield application
@@ -57,9 +57,9 @@ def headlines(slack: FakeSlackServer) -> list[str]:
 
 
 def test_first_cycle_alerts_once_per_story_and_threads_by_case(
-        app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = load_feeds(app.settings.feeds_path)
-    report = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    report = pipeline(app, slack_server, encoder).poll(feeds)
 
     assert report.failed_feeds == ()
     posts = slack_server.messages
@@ -79,52 +79,52 @@ def test_first_cycle_alerts_once_per_story_and_threads_by_case(
 
 
 def test_second_cycle_is_all_304_and_stores_nothing(
-        app: App, slack_server: FakeSlackServer, feed_server: StaticServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, encoder: Encoder) -> None:
     feeds = load_feeds(app.settings.feeds_path)
-    cycle = pipeline(app, slack_server, bundled_encoder)
+    cycle = pipeline(app, slack_server, encoder)
     cycle.poll(feeds)
-    posts, requests_before = len(slack_server.messages), feed_server.requests
+    posts, requests_before = len(slack_server.messages), len(feed_server.requests)
     again = cycle.poll(feeds)
     assert again.stored == 0 and again.alerts == 0
     assert all(o.not_modified for o in again.feeds)
-    assert feed_server.not_modified == feed_server.requests - requests_before == len(feeds)
+    assert feed_server.statuses[requests_before:] == [304] * len(feeds)
     assert len(slack_server.messages) == posts
 
 
 def test_a_failing_feed_does_not_stop_the_others(
-        app: App, slack_server: FakeSlackServer, feed_server: StaticServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, feed_server: Loopback, encoder: Encoder) -> None:
     good = load_feeds(app.settings.feeds_path)
-    broken = good[0].model_copy(update={"name": "gone", "url": feed_server.url + "/missing.xml"})
+    broken = good[0].model_copy(update={"name": "gone", "url": feed_server.url("/missing.xml")})
     refused = good[0].model_copy(update={"name": "refused", "url": "http://127.0.0.1:9/feed.xml"})
-    report = pipeline(app, slack_server, bundled_encoder).poll([broken, refused, *good])
+    report = pipeline(app, slack_server, encoder).poll([broken, refused, *good])
     assert {o.feed for o in report.failed_feeds} == {"gone", "refused"}
     assert report.stored > 0 and slack_server.messages
     state = app.store.feed_states()["gone"]
     assert state.error_count == 1 and "404" in state.last_error and state.next_poll is not None
 
 
-def test_rate_limited_twice_then_one_post(app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+def test_rate_limited_twice_then_one_post(app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = [f for f in load_feeds(app.settings.feeds_path) if f.name == "wire-demo"]
     slack_server.fail_next(2, status=429, retry_after=0, method="chat.postMessage")
-    report = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    report = pipeline(app, slack_server, encoder).poll(feeds)
     assert report.delivery.sent == len(slack_server.messages) == report.alerts >= 1
     assert len(slack_server.calls("chat.postMessage")) == report.alerts + 2
 
 
 def test_bad_channel_keeps_alerts_queued_then_delivers(
-        app: App, slack_server: FakeSlackServer, bundled_encoder: Encoder) -> None:
+        app: App, slack_server: FakeSlackServer, encoder: Encoder) -> None:
     feeds = [f for f in load_feeds(app.settings.feeds_path) if f.name == "wire-demo"]
     slack_server.error_next("channel_not_found", method="chat.postMessage")
-    first = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    first = pipeline(app, slack_server, encoder).poll(feeds)
     assert "channel" in first.delivery.fatal and slack_server.messages == []
     assert len(app.store.pending_alerts()) == first.alerts >= 1
-    second = pipeline(app, slack_server, bundled_encoder).poll(feeds)
+    second = pipeline(app, slack_server, encoder).poll(feeds)
     assert second.delivery.sent == first.alerts == len(slack_server.messages)
 
 
 def test_digest_groups_links_and_goes_out_once(
-        app: App, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, bundled_encoder: Encoder) -> None:
-    pipeline(app, slack_server, bundled_encoder).poll(load_feeds(app.settings.feeds_path))
+        app: App, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, encoder: Encoder) -> None:
+    pipeline(app, slack_server, encoder).poll(load_feeds(app.settings.feeds_path))
     digest = build_digest(app.store, app.watchlist, NOW.date(), app.settings.zone, app.store.feed_states().values())
     titles = [g.title for g in digest.groups]
     assert "Case: Tlatlaya killings" in titles and "Case: Ayotzinapa disappearance" in titles

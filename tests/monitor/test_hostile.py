@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
+from monitor.config.feeds import Feed
+from monitor.config.watchlist import load_watchlist
 from monitor.digests import build_digest, send_digest_once
-from monitor.feeds import Feed
-from monitor.loopback import StaticServer
+from monitor.loopback import Loopback
 from monitor.pipeline import Pipeline
-from monitor.store import Store
-from monitor.watchlist import load_watchlist
+from monitor.store.database import Store
 from notifiers.email import SmtpSettings
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import FakeSlackServer
@@ -33,13 +33,14 @@ FEED = f"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_hostile_feed_text_is_neutralised_in_slack_and_email(
-        tmp_path: Path, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, bundled_encoder: Encoder) -> None:
+        tmp_path: Path, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, encoder: Encoder) -> None:
     watchlist = load_watchlist(ROOT / "watchlist.yaml")
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     notifier = SlackNotifier(make_client(slack_server.token, slack_server.url, sleep=lambda _s: None), "C1")
-    linker = functools.cache(lambda: Linker(watchlist, encoder=bundled_encoder))
-    with StaticServer({"/feed.xml": FEED}) as server:
-        feed = Feed(name="hostile", url=server.url + "/feed.xml")
+    linker = functools.cache(lambda: Linker(watchlist, encoder=encoder))
+    with Loopback() as server:
+        server.serve_pages({"/feed.xml": FEED})
+        feed = Feed(name="hostile", url=server.url("/feed.xml"))
         Pipeline(store=store, watchlist=watchlist, linker=linker, notifier=notifier, clock=lambda: NOW).poll([feed])
 
     [post] = slack_server.messages

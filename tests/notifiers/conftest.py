@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from notifiers.messages import Alert, UnitLine
+from monitor.domain.messages import Alert, UnitLine
 from tests.servers.slack import slack_server
 from tests.servers.smtp import smtp_server
 

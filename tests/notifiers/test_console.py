@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import io
 
+from monitor.domain.messages import Alert
 from notifiers.base import Notifier
 from notifiers.console import ConsoleNotifier
-from notifiers.messages import Alert
 
 
 def test_prints_a_readable_alert(alert: Alert) -> None:

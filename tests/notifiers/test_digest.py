@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from monitor.domain.messages import Digest, DigestEntry, DigestGroup, FeedHealth
 from notifiers.digest import render_digest
-from notifiers.messages import Digest, DigestEntry, DigestGroup, FeedHealth
 
 ENTRY = DigestEntry(
     headline="Army accused over Tlatlaya killings",

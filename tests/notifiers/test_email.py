@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.messages import Digest
 from notifiers.digest import RenderedDigest, render_digest
 from notifiers.email import SmtpSettings, build_message, send_email
-from notifiers.messages import Digest
 from tests.servers.smtp import FakeSmtpServer, self_signed
 
 RENDERED = RenderedDigest(

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from monitor.errors import ConfigError, DeliveryError, FatalDeliveryError
-from notifiers.messages import Alert, UnitLine
+from monitor.domain.errors import ConfigError, DeliveryError, FatalDeliveryError
+from monitor.domain.messages import Alert, UnitLine
 from notifiers.slack import SlackNotifier, make_client
 from tests.servers.slack import DEFAULT_CHANNEL, FakeSlackServer
 

@@ -1,8 +1,9 @@
 """A real HTTP server on loopback that speaks enough of the Slack Web API for the real WebClient.
 
-Methods: chat.postMessage, conversations.history, conversations.replies, auth.test. It checks the
-bearer token, enforces Slack's Block Kit size limits (so an oversized alert fails here as it would
-in Slack), stores what was posted, and can be scripted to misbehave:
+Methods: chat.postMessage, chat.update, conversations.history, conversations.replies, auth.test,
+views.open, and apps.connections.open (with the app token: it returns `socket_url`, set it to a
+FakeSocketModeServer's URL). It checks the bearer token, enforces Slack's Block Kit size limits (so
+an oversized alert fails here as it would in Slack), stores what was posted, and can be scripted to misbehave:
 
     server.fail_next(2, status=429, retry_after=0)   # rate limited twice
     server.fail_next(1, status=500)
@@ -26,6 +27,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-test-token"
+TEAM_ID = "T0TEST"
 BOT_USER = "U0MONITOR"
 BOT_ID = "B0MONITOR"
 DEFAULT_CHANNEL = "C0ALERTS"
@@ -57,6 +60,7 @@ class _State:
     token: str
     channels: frozenset[str] | None
     clock: Callable[[], float]
+    socket_url: str = ""
     messages: list[Args] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
@@ -87,6 +91,23 @@ class FakeSlackServer:
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._httpd.server_port}/api/"
         self.token = token
+        self.app_token = APP_TOKEN
+
+    @property
+    def socket_url(self) -> str:
+        return self._state.socket_url
+
+    @socket_url.setter
+    def socket_url(self, url: str) -> None:
+        """The ws:// URL apps.connections.open hands out."""
+        self._state.socket_url = url
+
+    def wait_for_calls(self, method: str, count: int, timeout: float = 10.0) -> bool:
+        """Block until `count` requests of `method` arrived; False on timeout."""
+        with self._state.changed:
+            return self._state.changed.wait_for(
+                lambda: sum(r.method == method for r in self._state.requests) >= count, timeout
+            )
 
     @property
     def messages(self) -> list[Args]:
@@ -177,9 +198,11 @@ class _Handler(BaseHTTPRequestHandler):
         with state.changed:
             state.requests.append(RecordedRequest(method, dict(self.headers.items()), body, args))
             fault = _take_fault(state, method)
+            state.changed.notify_all()
         if fault is not None and fault.error is None:
             return self._fail(fault)
-        error = fault.error if fault is not None else _auth_error(state, self.headers.get("Authorization"))
+        authorization = self.headers.get("Authorization")
+        error = fault.error if fault is not None else _auth_error(state, authorization, method)
         if error is not None:
             return self._reply({"ok": False, "error": error})
         handler = _METHODS.get(method)
@@ -212,7 +235,7 @@ def _parse_args(path: str, content_type: str, body: bytes) -> Args:
         args.update(json.loads(body or b"{}"))
     elif body:
         form = dict(parse_qsl(body.decode()))
-        for key in ("blocks", "metadata", "attachments"):  # form bodies carry these as JSON text
+        for key in ("blocks", "metadata", "attachments", "view"):  # form bodies carry these as JSON text
             if isinstance(form.get(key), str):
                 form[key] = json.loads(form[key])
         args.update(form)
@@ -227,10 +250,12 @@ def _take_fault(state: _State, method: str) -> _Fault | None:
     return None
 
 
-def _auth_error(state: _State, authorization: str | None) -> str | None:
+def _auth_error(state: _State, authorization: str | None, method: str) -> str | None:
     if not authorization:
         return "not_authed"
-    return None if authorization == f"Bearer {state.token}" else "invalid_auth"
+    # Socket Mode URLs are issued to the app-level token (xapp-) only, as in Slack.
+    token = APP_TOKEN if method == "apps.connections.open" else state.token
+    return None if authorization == f"Bearer {token}" else "invalid_auth"
 
 
 def _truthy(value: Any) -> bool:
@@ -340,14 +365,42 @@ def _auth_test(state: _State, args: Args) -> Args:
         "url": "https://monitor-test.slack.com/",
         "team": "Test",
         "user": "monitor",
-        "team_id": "T0TEST",
+        "team_id": TEAM_ID,
         "user_id": BOT_USER,
         "bot_id": BOT_ID,
     }
 
 
+def _update(state: _State, args: Args) -> Args:
+    channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
+    problem = _block_problem(args.get("blocks") or [])
+    if problem:
+        return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+    with state.changed:
+        message = next((m for m in state.messages if m["channel"] == channel and m["ts"] == ts), None)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.update(text=args.get("text", ""), blocks=args.get("blocks") or [], edited=True)
+    return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+
+
+def _connections_open(state: _State, args: Args) -> Args:
+    return {"ok": True, "url": state.socket_url} if state.socket_url else {"ok": False, "error": "internal_error"}
+
+
+def _views_open(state: _State, args: Args) -> Args:
+    if not args.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    view = args.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    return {"ok": True, "view": {"id": "V0NOTE", **(view or {})}}
+
+
 _METHODS: dict[str, Callable[[_State, Args], Args]] = {
     "chat.postMessage": _post_message,
+    "chat.update": _update,
+    "apps.connections.open": _connections_open,
+    "views.open": _views_open,
     "conversations.history": _history,
     "conversations.replies": _replies,
     "auth.test": _auth_test,

@@ -1,0 +1,1 @@
+"""Configuration: YAML files and environment settings loaded once into frozen, validated objects."""

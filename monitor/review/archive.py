@@ -1,0 +1,43 @@
+"""The "from the archive" message: one per unit, listing the stored items that now implicate it.
+
+Its outbox row keeps it as JSON (`notice_payload`), read back by the outbox (`notice_from_payload`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from monitor.alerts import best_evidence, unit_line
+from monitor.domain.assessment import Assessment
+from monitor.domain.messages import ArchiveEntry, ArchiveNotice, UnitLine
+from monitor.domain.watchlist import Watchlist
+from monitor.store.database import StoredItem
+
+
+def archive_entry(stored: StoredItem, assessment: Assessment) -> ArchiveEntry:
+    item, evidence = stored.item, best_evidence(assessment)
+    return ArchiveEntry(item_id=stored.id, headline=item.title or item.url, url=item.url,
+                        source=item.source or item.feed, published=item.published,
+                        passage=evidence.passage if evidence else "", page=evidence.page if evidence else None)
+
+
+def notice_payload(watchlist: Watchlist, unit_id: str, entries: Iterable[ArchiveEntry],
+                   allegation_types: Iterable[str] = ()) -> dict[str, Any]:
+    unit = unit_line(watchlist, unit_id)
+    return {
+        "unit": {"id": unit.id, "name": unit.name, "supported": unit.supported, "chain": list(unit.chain)},
+        "entries": [{"item_id": e.item_id, "headline": e.headline, "url": e.url, "source": e.source,
+                     "published": e.published.isoformat() if e.published else None, "passage": e.passage,
+                     "page": e.page} for e in entries],
+        "allegation_types": sorted(set(allegation_types)),
+    }
+
+
+def notice_from_payload(notice_id: int, payload: dict[str, Any]) -> ArchiveNotice:
+    unit = payload["unit"]
+    entries = tuple(ArchiveEntry(**{**e, "published": dt.datetime.fromisoformat(e["published"])
+                                    if e.get("published") else None}) for e in payload["entries"])
+    return ArchiveNotice(id=notice_id, unit=UnitLine(unit["id"], unit["name"], unit["supported"], tuple(unit["chain"])),
+                         entries=entries, allegation_types=tuple(payload.get("allegation_types", ())))

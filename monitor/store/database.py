@@ -1,0 +1,539 @@
+"""Storage: feed state, items (kept once), links with evidence, the alert outbox, digests.
+
+The `Store` is the only module that speaks SQL. Each public method is one transaction, so a crash
+leaves either all of a step or none of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+
+from monitor.decide import ThreadRoot
+from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
+from monitor.domain.errors import MonitorError
+from monitor.domain.item import FeedState, Item, Page
+from monitor.domain.review import Review, Verdict, as_verdict
+from monitor.store import migrate, schema
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    id: int
+    item: Item
+    story_id: int
+    fetched_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    item_id: int
+    thread_of: int | None
+    thread_ts: str | None  # the thread root's Slack ts, once the root is sent
+    payload: dict[str, Any]
+    attempts: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert as stored: its item, the message payload and, once sent, the Slack message's ts."""
+
+    id: int
+    item_id: int
+    payload: dict[str, Any]
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """A stored item linked again: its new assessment, replacing the old one and its links."""
+
+    item_id: int
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class NewArchiveMessage:
+    """A "from the archive" message to queue for one unit, and the items it reports."""
+
+    unit_id: str
+    payload: dict[str, Any]
+    item_ids: tuple[int, ...]
+
+
+class UnknownAlert(MonitorError):
+    """No alert has this id."""
+
+
+# The two outbox tables: alerts, and the "from the archive" messages. Both have the same delivery columns.
+Outbox = Literal["alerts", "archive_messages"]
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    day: dt.date
+    status: str
+    message_id: str
+    attempts: int
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
+        self.migrated: list[str] = migrate.upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def feed_states(self) -> dict[str, FeedState]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.feeds)).mappings()
+            return {row["name"]: FeedState(**row) for row in rows}
+
+    def save_feed_states(self, states: Iterable[FeedState]) -> None:
+        """Insert or update many feeds' state in one transaction (a cycle may poll a thousand feeds)."""
+        rows = [dataclasses.asdict(s) for s in states]
+        if not rows:
+            return
+        feeds = schema.feeds
+        with self.engine.begin() as conn:
+            known = set(conn.execute(select(feeds.c.name).where(feeds.c.name.in_([r["name"] for r in rows]))).scalars())
+            old = [{**r, "key": r["name"]} for r in rows if r["name"] in known]
+            if old:
+                conn.execute(update(feeds).where(feeds.c.name == bindparam("key")), old)
+            new = [r for r in rows if r["name"] not in known]
+            if new:
+                conn.execute(insert(feeds), new)
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def unseen(self, candidates: Iterable[Item]) -> list[Item]:
+        """The items not stored yet: a new GUID for their feed and a canonical URL never seen."""
+        out: list[Item] = []
+        seen_guids: set[tuple[str, str]] = set()
+        seen_urls: set[str] = set()
+        with self.engine.connect() as conn:
+            for item in candidates:
+                key = (item.feed, item.guid)
+                if key in seen_guids or (item.url and item.url in seen_urls):
+                    continue
+                if not _is_stored(conn, item):
+                    out.append(item)
+                seen_guids.add(key)
+                if item.url:
+                    seen_urls.add(item.url)
+        return out
+
+    def story_signatures(self, since: dt.datetime) -> Iterator[tuple[int, bytes]]:
+        """(story id, signature) of the first copies fetched since `since`, to rebuild the story index."""
+        query = select(schema.items.c.story_id, schema.items.c.signature).where(
+            schema.items.c.fetched_at >= since, schema.items.c.signature.is_not(None),
+            schema.items.c.story_id == schema.items.c.id)
+        with self.engine.connect() as conn:
+            yield from ((row[0], row[1]) for row in conn.execute(query))
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for many items: all of them, their links and outbox rows, or none.
+
+        Parts of it can be undone on their own with `Batch.savepoint`.
+        """
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # pysqlite opens its transaction only before the first write, so a SAVEPOINT taken
+                # earlier would become the outermost transaction and its RELEASE would commit.
+                # IMMEDIATE also takes the write lock now (waiting busy_timeout for it) rather than
+                # failing on a stale read snapshot at the first write.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield Batch(conn)
+
+    def save_item(self, item: Item, assessment: Assessment, **kwargs: Any) -> int:
+        """Store the item, its links and decision, and its outbox row, in ONE transaction."""
+        with self.batch() as batch:
+            return batch.save_item(item, assessment, **kwargs)
+
+
+    def items_fetched_between(self, start: dt.datetime, end: dt.datetime) -> list[StoredItem]:
+        query = (select(schema.items).where(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
+                 .order_by(schema.items.c.id))
+        with self.engine.connect() as conn:
+            return [_stored_item(row) for row in conn.execute(query).mappings()]
+
+    def copies_of(self, story_ids: Iterable[int]) -> dict[int, list[StoredItem]]:
+        """Every later copy of each story, keyed by story id."""
+        ids = list(set(story_ids))
+        items = schema.items.c
+        query = select(schema.items).where(items.story_id.in_(ids), items.story_id != items.id)
+        out: dict[int, list[StoredItem]] = {i: [] for i in ids}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.order_by(schema.items.c.id)).mappings():
+                out[row["story_id"]].append(_stored_item(row))
+        return out
+
+    def assessments_between(self, start: dt.datetime, end: dt.datetime) -> dict[int, Assessment]:
+        """The decisions on items fetched in [start, end), by item id: two queries for a whole day."""
+        fetched = and_(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
+        decisions = select(schema.assessments).join(schema.items).where(fetched)
+        links = select(schema.links).join(schema.items).where(fetched).order_by(schema.links.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(decisions).mappings().all()
+            by_item: dict[int, list[Any]] = {}
+            for link in conn.execute(links).mappings():
+                by_item.setdefault(link["item_id"], []).append(link)
+        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+
+    # -- alert outbox --------------------------------------------------------------------------
+
+    def pending_alerts(self) -> list[OutboxRow]:
+        return self.pending("alerts")
+
+    def pending(self, outbox: Outbox) -> list[OutboxRow]:
+        """The rows of `outbox` still to send, oldest first."""
+        if outbox != "alerts":
+            table = _outbox(outbox)
+            query = select(table).where(table.c.status == "pending").order_by(table.c.id)
+            with self.engine.connect() as conn:
+                return [OutboxRow(id=r["id"], item_id=0, thread_of=None, thread_ts=None, payload=r["payload"],
+                                  attempts=r["attempts"], created_at=r["created_at"])
+                        for r in conn.execute(query).mappings()]
+        root = schema.alerts.alias("root")
+        query = (select(schema.alerts, root.c.ts.label("root_ts"))
+                 .outerjoin(root, root.c.id == schema.alerts.c.thread_of)
+                 .where(schema.alerts.c.status == "pending").order_by(schema.alerts.c.id))
+        with self.engine.connect() as conn:
+            return [OutboxRow(id=r["id"], item_id=r["item_id"], thread_of=r["thread_of"], thread_ts=r["root_ts"],
+                              payload=r["payload"], attempts=r["attempts"], created_at=r["created_at"])
+                    for r in conn.execute(query).mappings()]
+
+    def mark_attempt(self, outbox: Outbox, row_id: int, now: dt.datetime) -> None:
+        """Recorded (and committed) BEFORE a send: after a crash, attempts > 0 means 'outcome unknown'."""
+        table = _outbox(outbox)
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == row_id)
+                         .values(attempts=table.c.attempts + 1, last_attempt=now))
+
+    def mark_sent(self, outbox: Outbox, row_id: int, ts: str, now: dt.datetime) -> None:
+        table = _outbox(outbox)
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == row_id)
+                         .values(status="sent", ts=ts, sent_at=now, last_error=""))
+
+    def mark_error(self, outbox: Outbox, row_id: int, error: str) -> None:
+        table = _outbox(outbox)
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == row_id).values(last_error=error[:2000]))
+
+    def alert(self, alert_id: int) -> AlertRow | None:
+        query = select(schema.alerts).where(schema.alerts.c.id == alert_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else AlertRow(row["id"], row["item_id"], row["payload"], row["ts"])
+
+    def alert_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(schema.alerts.c.id).order_by(schema.alerts.c.id)).scalars())
+
+    def alert_counts(self) -> dict[str, int]:
+        query = select(schema.alerts.c.status, func.count()).group_by(schema.alerts.c.status)
+        with self.engine.connect() as conn:
+            return {status: count for status, count in conn.execute(query)}
+
+    def alerted_item_ids(self, item_ids: Iterable[int]) -> set[int]:
+        query = select(schema.alerts.c.item_id).where(schema.alerts.c.item_id.in_(list(item_ids)))
+        with self.engine.connect() as conn:
+            return {row[0] for row in conn.execute(query)}
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def add_review(self, alert_id: int, verdict: Verdict, *, by: str, now: dt.datetime, note: str = "",
+                   via: str = "cli") -> Review:
+        """Record a verdict on an alert; earlier verdicts stay as history, the latest is the one that counts."""
+        review = Review(alert_id=alert_id, verdict=verdict, by=by, at=now, note=note, via=via)
+        with self.engine.begin() as conn:
+            if conn.execute(select(schema.alerts.c.id).where(schema.alerts.c.id == alert_id)).first() is None:
+                raise UnknownAlert(f"no alert {alert_id} in the store")
+            conn.execute(insert(schema.reviews).values(alert_id=alert_id, verdict=verdict, reviewer=by,
+                                                       reviewed_at=now, note=note, via=via))
+        return review
+
+    def reviews(self, alert_id: int) -> list[Review]:
+        """Every verdict on the alert, oldest first."""
+        query = select(schema.reviews).where(schema.reviews.c.alert_id == alert_id).order_by(schema.reviews.c.id)
+        with self.engine.connect() as conn:
+            return [r for r in map(_review, conn.execute(query).mappings()) if r is not None]
+
+    def latest_review(self, alert_id: int) -> Review | None:
+        history = self.reviews(alert_id)
+        return history[-1] if history else None
+
+    def verdicts(self, item_ids: Iterable[int]) -> dict[int, Review]:
+        """The latest review of each item's alert, by item id (items never reviewed are absent)."""
+        ids = list(item_ids)
+        latest = (select(func.max(schema.reviews.c.id)).join(schema.alerts)
+                  .where(schema.alerts.c.item_id.in_(ids)).group_by(schema.reviews.c.alert_id))
+        query = (select(schema.reviews, schema.alerts.c.item_id).join(schema.alerts)
+                 .where(schema.reviews.c.id.in_(latest)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return {row["item_id"]: review for row in rows if (review := _review(row)) is not None}
+
+    def reviewed_items(self) -> list[tuple[StoredItem, Assessment, Review]]:
+        """Every reviewed alert's item, with its current assessment and latest verdict, in alert order."""
+        with self.engine.connect() as conn:
+            item_ids = list(conn.execute(select(schema.alerts.c.item_id).join(schema.reviews).distinct()
+                                         .order_by(schema.alerts.c.item_id)).scalars())
+            items = {row["id"]: _stored_item(row)
+                     for row in conn.execute(select(schema.items).where(schema.items.c.id.in_(item_ids))).mappings()}
+        found = self.verdicts(item_ids)
+        assessed = self.assessments_of(item_ids)
+        return [(items[i], assessed.get(i, Assessment()), found[i]) for i in item_ids if i in found]
+
+    # -- relinking ------------------------------------------------------------------------------
+
+    def stored_items(self, since: dt.datetime | None = None, *, after_id: int = 0,
+                     limit: int = 200) -> list[StoredItem]:
+        """A page of stored items (fetched since `since`), by id, to relink a large archive in slices."""
+        query = select(schema.items).where(schema.items.c.id > after_id)
+        if since is not None:
+            query = query.where(schema.items.c.fetched_at >= since)
+        with self.engine.connect() as conn:
+            return [_stored_item(row) for row in conn.execute(query.order_by(schema.items.c.id).limit(limit))
+                    .mappings()]
+
+    def assessments_of(self, item_ids: Iterable[int]) -> dict[int, Assessment]:
+        ids = list(item_ids)
+        decisions = select(schema.assessments).where(schema.assessments.c.item_id.in_(ids))
+        links = select(schema.links).where(schema.links.c.item_id.in_(ids)).order_by(schema.links.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(decisions).mappings().all()
+            by_item: dict[int, list[Any]] = {}
+            for link in conn.execute(links).mappings():
+                by_item.setdefault(link["item_id"], []).append(link)
+        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+
+    def archive_reported(self, item_ids: Iterable[int]) -> set[tuple[int, str]]:
+        """The (item, unit) pairs of these items already reported "from the archive"."""
+        query = select(schema.archive_items.c.item_id, schema.archive_items.c.unit_id).where(
+            schema.archive_items.c.item_id.in_(list(item_ids)))
+        with self.engine.connect() as conn:
+            return {(row[0], row[1]) for row in conn.execute(query)}
+
+    def save_relinked(self, relinked: Iterable[Relinked], messages: Iterable[NewArchiveMessage],
+                      now: dt.datetime) -> list[int]:
+        """ONE transaction: the new assessments replace the old (links too), and the archive messages are
+        queued with the (item, unit) pairs they report; a pair reported before fails the whole batch
+        (its primary key), so nothing is ever reported twice. Returns the queued messages' ids."""
+        with self.engine.begin() as conn:
+            for r in relinked:
+                conn.execute(delete(schema.links).where(schema.links.c.item_id == r.item_id))
+                conn.execute(delete(schema.assessments).where(schema.assessments.c.item_id == r.item_id))
+                _insert_assessment(conn, r.item_id, r.assessment)
+            ids = []
+            for m in messages:
+                result = conn.execute(insert(schema.archive_messages).values(
+                    unit_id=m.unit_id, payload=m.payload, created_at=now, status="pending", attempts=0))
+                assert result.inserted_primary_key is not None
+                message_id = int(result.inserted_primary_key[0])
+                conn.execute(insert(schema.archive_items),
+                             [dict(item_id=i, unit_id=m.unit_id, message_id=message_id) for i in m.item_ids])
+                ids.append(message_id)
+        return ids
+
+    def archive_counts(self) -> dict[str, int]:
+        table = schema.archive_messages
+        with self.engine.connect() as conn:
+            return {status: count for status, count in
+                    conn.execute(select(table.c.status, func.count()).group_by(table.c.status))}
+
+    # -- named values ---------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(insert(schema.meta).values(key=key, value=value))
+
+    # -- digests -------------------------------------------------------------------------------
+
+    def digest(self, day: dt.date) -> DigestRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.digests).where(schema.digests.c.day == day)).mappings().first()
+        return None if row is None else DigestRow(row["day"], row["status"], row["message_id"], row["attempts"])
+
+    def pending_digest_days(self) -> list[dt.date]:
+        """Days whose digest was claimed but never went out (SMTP down, process stopped)."""
+        query = select(schema.digests.c.day).where(schema.digests.c.status == "pending").order_by(schema.digests.c.day)
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query)]
+
+    def claim_digest(self, day: dt.date, message_id: str, now: dt.datetime) -> DigestRow:
+        """The digest row for `day`, created pending if absent; its message id stays stable across retries."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(schema.digests.c.day).where(schema.digests.c.day == day)).first()
+            if not exists:
+                conn.execute(insert(schema.digests).values(day=day, status="pending", message_id=message_id,
+                                                           attempts=0, created_at=now))
+            conn.execute(update(schema.digests).where(schema.digests.c.day == day, schema.digests.c.status == "pending")
+                         .values(attempts=schema.digests.c.attempts + 1))
+        row = self.digest(day)
+        assert row is not None
+        return row
+
+    def mark_digest(self, day: dt.date, *, sent: bool, now: dt.datetime, error: str = "") -> None:
+        values: dict[str, Any] = {"last_error": error[:2000]}
+        if sent:
+            values.update(status="sent", sent_at=now)
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.digests).where(schema.digests.c.day == day).values(**values))
+
+
+class Batch:
+    """Writes inside one open transaction (see `Store.batch`); reads see the batch's own writes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the batch that is undone alone when it raises; the rest of the batch stands."""
+        with self._conn.begin_nested():
+            yield
+
+    def save_item(self, item: Item, assessment: Assessment, *, fetched_at: dt.datetime,
+                  story_id: int | None = None, signature: bytes | None = None,
+                  alert: dict[str, Any] | None = None, thread_key: str = "", thread_of: int | None = None) -> int:
+        """Record the item, its links and the decision made on it (`monitor.decide`): its story,
+        and the alert payload with its thread, queued in the outbox."""
+        item_id = _insert_item(self._conn, item, fetched_at, story_id, signature)
+        _insert_assessment(self._conn, item_id, assessment)
+        if alert is not None:
+            self._conn.execute(insert(schema.alerts).values(
+                item_id=item_id, thread_key=thread_key, thread_of=thread_of, payload=alert,
+                created_at=fetched_at, status="pending", attempts=0))
+        return item_id
+
+    def is_stored(self, item: Item) -> bool:
+        return _is_stored(self._conn, item)
+
+    def story_has_alert(self, story_id: int) -> bool:
+        query = (select(func.count()).select_from(schema.alerts.join(schema.items))
+                 .where(schema.items.c.story_id == story_id))
+        return bool(self._conn.execute(query).scalar())
+
+    def thread_roots(self, since: dt.datetime) -> list[ThreadRoot]:
+        """The first alerts of the threads started since `since`."""
+        alerts = schema.alerts.c
+        query = (select(alerts.thread_key, alerts.id, alerts.created_at)
+                 .where(alerts.thread_of.is_(None), alerts.thread_key != "", alerts.created_at >= since)
+                 .order_by(alerts.id))
+        return [ThreadRoot(key, alert_id, created_at) for key, alert_id, created_at in self._conn.execute(query)]
+
+
+def _outbox(name: Outbox) -> Table:
+    tables = {"alerts": schema.alerts, "archive_messages": schema.archive_messages}
+    return tables[name]
+
+
+def _review(row: Any) -> Review | None:
+    verdict = as_verdict(row["verdict"])
+    if verdict is None:  # a verdict this version does not know (a newer monitor wrote it): not shown
+        return None
+    return Review(alert_id=row["alert_id"], verdict=verdict, by=row["reviewer"], at=row["reviewed_at"],
+                  note=row["note"], via=row["via"])
+
+
+def database_failed(exc: BaseException) -> bool:
+    """True when `exc` says the database itself failed (gone, locked, full), so no item is to blame."""
+    return isinstance(exc, OperationalError)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets `monitor digest` read while `monitor run` writes; the timeout rides out short locks.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _is_stored(conn: Connection, item: Item) -> bool:
+    same_guid = and_(schema.items.c.feed == item.feed, schema.items.c.guid == item.guid)
+    condition = or_(same_guid, schema.items.c.url == item.url) if item.url else same_guid
+    return conn.execute(select(schema.items.c.id).where(condition).limit(1)).first() is not None
+
+
+def _insert_item(conn: Connection, item: Item, fetched_at: dt.datetime, story_id: int | None,
+                 signature: bytes | None) -> int:
+    result = conn.execute(insert(schema.items).values(
+        feed=item.feed, guid=item.guid, url=item.url, title=item.title, summary=item.summary,
+        source=item.source, language=item.language, published=item.published, fetched_at=fetched_at,
+        pages=[[p.number, p.text] for p in item.pages], story_id=story_id, signature=signature))
+    assert result.inserted_primary_key is not None
+    item_id = int(result.inserted_primary_key[0])
+    if story_id is None:  # the first copy of its story
+        conn.execute(update(schema.items).where(schema.items.c.id == item_id).values(story_id=item_id))
+    return item_id
+
+
+def _insert_assessment(conn: Connection, item_id: int, a: Assessment) -> None:
+    conn.execute(insert(schema.assessments).values(
+        item_id=item_id, allegation=a.allegation is not None,
+        allegation_types=list(a.allegation.types) if a.allegation else [],
+        implicated=list(a.implicated), at_risk=list(a.at_risk), alert=a.alert, notes=list(a.notes)))
+    rows = [dict(item_id=item_id, target=link.target, target_id=link.id, score=float(link.score), via=link.via,
+                 implicated=link.implicated, stance=link.stance,
+                 evidence=[dataclasses.asdict(e) for e in link.evidence])
+            for link in (*a.cases, *a.units, *a.statements)]
+    if rows:
+        conn.execute(insert(schema.links), rows)
+
+
+def _stored_item(row: Any) -> StoredItem:
+    item = Item(feed=row["feed"], guid=row["guid"], url=row["url"], title=row["title"], summary=row["summary"],
+                published=row["published"], language=row["language"], source=row["source"],
+                pages=tuple(Page(text=text, number=number) for number, text in row["pages"]))
+    return StoredItem(id=row["id"], item=item, story_id=row["story_id"], fetched_at=row["fetched_at"])
+
+
+def _assessment(row: Any, link_rows: Iterable[Any]) -> Assessment:
+    grouped: dict[str, list[Link]] = {"case": [], "unit": [], "statement": []}
+    for r in link_rows:
+        evidence = tuple(Evidence(**e) for e in r["evidence"])
+        grouped[r["target"]].append(Link(target=r["target"], id=r["target_id"], score=r["score"], evidence=evidence,
+                                         via=r["via"], implicated=r["implicated"], stance=r["stance"]))
+    allegation = Allegation(types=tuple(row["allegation_types"])) if row["allegation"] else None
+    return Assessment(cases=tuple(grouped["case"]), units=tuple(grouped["unit"]),
+                      statements=tuple(grouped["statement"]), allegation=allegation,
+                      implicated=tuple(row["implicated"]), at_risk=tuple(row["at_risk"]), alert=row["alert"],
+                      notes=tuple(row["notes"]))

@@ -1,0 +1,180 @@
+"""The database tables (SQLAlchemy Core): SQLite by default, PostgreSQL through the same code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, whatever the backend keeps."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+metadata = MetaData()
+
+feeds = Table(
+    "feeds", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_success", UTCDateTime),
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("next_poll", UTCDateTime),
+    Column("items_seen", Integer, nullable=False, default=0),
+)
+
+items = Table(
+    "items", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("feed", String(200), nullable=False),
+    Column("guid", Text, nullable=False),
+    Column("url", Text, nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("language", String(20)),
+    Column("published", UTCDateTime),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("pages", JSON, nullable=False, default=list),  # [[page number or null, text], ...]
+    # The first copy of a syndicated story; equal to id for the first copy itself.
+    Column("story_id", Integer, ForeignKey("items.id")),
+    Column("signature", LargeBinary),  # MinHash of the text, to rebuild the story index
+    UniqueConstraint("feed", "guid", name="uq_items_feed_guid"),
+)
+Index("ix_items_url", items.c.url)
+Index("ix_items_fetched_at", items.c.fetched_at)
+Index("ix_items_story", items.c.story_id)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
+    Column("allegation", Boolean, nullable=False),
+    Column("allegation_types", JSON, nullable=False, default=list),
+    Column("implicated", JSON, nullable=False, default=list),
+    Column("at_risk", JSON, nullable=False, default=list),
+    Column("alert", Boolean, nullable=False),
+    Column("notes", JSON, nullable=False, default=list),
+)
+
+links = Table(
+    "links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("target", String(20), nullable=False),  # case | unit | statement
+    Column("target_id", String(200), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("via", String(20), nullable=False, default=""),
+    Column("implicated", Boolean, nullable=False, default=False),
+    Column("stance", String(20), nullable=False, default=""),
+    Column("evidence", JSON, nullable=False, default=list),
+)
+Index("ix_links_item", links.c.item_id)
+
+# The outbox: an alert row is written in the same transaction as the decision, before any send.
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False, unique=True),
+    Column("thread_key", String(200), nullable=False),
+    Column("thread_of", Integer, ForeignKey("alerts.id")),  # the first alert of the thread
+    Column("payload", JSON, nullable=False),  # the Alert message, minus thread_ts
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("ts", String(40)),
+    Column("sent_at", UTCDateTime),
+)
+Index("ix_alerts_status", alerts.c.status)
+
+digests = Table(
+    "digests", metadata,
+    Column("day", Date, primary_key=True),
+    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("message_id", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+)
+
+# -- the review loop (migration 0002) ---------------------------------------------------------
+
+# Every verdict given on an alert; the latest (highest id) is the one that counts, the rest is history.
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("verdict", String(30), nullable=False),  # see monitor.domain.review.VERDICTS
+    Column("reviewer", String(200), nullable=False),  # a Slack user id, or the --by name
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("via", String(20), nullable=False),  # slack | cli
+)
+Index("ix_reviews_alert", reviews.c.alert_id)
+
+# The "from the archive" outbox: one message per unit that stored items newly implicate after a relink.
+archive_messages = Table(
+    "archive_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", String(200), nullable=False),
+    Column("payload", JSON, nullable=False),  # the ArchiveNotice, minus its id
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("ts", String(40)),
+    Column("sent_at", UTCDateTime),
+)
+Index("ix_archive_messages_status", archive_messages.c.status)
+
+# What was reported from the archive: the primary key makes a second report of an (item, unit) impossible.
+archive_items = Table(
+    "archive_items", metadata,
+    Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
+    Column("unit_id", String(200), primary_key=True),
+    Column("message_id", Integer, ForeignKey("archive_messages.id"), nullable=False),
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,132 @@
+"""Migrations: a first-release database upgrades itself with every row kept; the migrations equal the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import create_engine
+
+from monitor.cli import main
+from monitor.store import migrate, schema
+from monitor.store.database import Store
+
+ROOT = Path(__file__).resolve().parents[3]
+RELEASE_1 = ROOT / "tests" / "fixtures" / "release-1.monitor.db"
+OLD_TABLES = ("feeds", "items", "assessments", "links", "alerts", "digests")
+
+
+def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in OLD_TABLES}
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    path = tmp_path / "monitor.db"
+    shutil.copy(RELEASE_1, path)
+    return path
+
+
+def test_the_fixture_is_a_first_release_database(old_db: Path) -> None:
+    with sqlite3.connect(old_db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == set(OLD_TABLES)  # no alembic_version, no review tables
+    counts = {t: len(r) for t, r in rows(old_db).items()}
+    assert counts["items"] == 9 and counts["alerts"] == 4 and counts["digests"] == 1
+
+
+def test_opening_a_first_release_database_upgrades_it_and_keeps_every_row(old_db: Path) -> None:
+    before = rows(old_db)
+    store = Store(f"sqlite:///{old_db}")
+    assert store.migrated == ["0002"]  # stamped as the baseline 0001, then the review tables
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    assert rows(old_db) == before  # every item, link, alert and digest, byte for byte
+    # ... and the store reads them back as before.
+    wide = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    assert len(store.items_fetched_between(*wide)) == 9
+    assert len(store.assessments_between(*wide)) == 9
+    assert store.alert_counts() == {"sent": 4}
+    digest_day = before["digests"][0][0]
+    row = store.digest(dt.date.fromisoformat(str(digest_day)))
+    assert row is not None and row.status == "sent"
+    store.close()
+    assert Store(f"sqlite:///{old_db}").migrated == []  # the second start has nothing to do
+
+
+def test_the_review_tables_work_on_an_upgraded_database(old_db: Path) -> None:
+    store = Store(f"sqlite:///{old_db}")
+    alert_id = store.alert_ids()[0]
+    store.add_review(alert_id, "credible", by="ana", note="matches the CNDH file", via="cli",
+                     now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    review = store.latest_review(alert_id)
+    assert review is not None and review.verdict == "credible" and review.note == "matches the CNDH file"
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_uses(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with engine.begin() as conn:  # every migration from nothing, not the new-database shortcut
+        command.upgrade(migrate.alembic_config(conn), "head")
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    assert differences == []
+
+
+def test_a_database_from_a_newer_monitor_is_refused_with_a_clear_message(old_db: Path) -> None:
+    Store(f"sqlite:///{old_db}").close()
+    with sqlite3.connect(old_db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(migrate.SchemaError, match="revision 9999.*newer monitor"):
+        Store(f"sqlite:///{old_db}")
+
+
+def test_db_upgrade_command_says_what_it_did(old_db: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["db", "upgrade", "--db", f"sqlite:///{old_db}"])
+    second = runner.invoke(main, ["db", "upgrade", "--db", f"sqlite:///{old_db}"])
+    assert first.exit_code == 0 and "upgraded to schema revision 0002" in first.output
+    assert second.exit_code == 0 and "already at schema revision 0002" in second.output
+
+
+def test_the_migrations_are_found_from_any_working_directory(old_db: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([sys.executable, "-m", "monitor.cli", "db", "upgrade", "--db", f"sqlite:///{old_db}"],
+                            cwd=elsewhere, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "upgraded to schema revision 0002" in result.stdout
+
+
+def test_an_editable_install_finds_the_migrations(old_db: Path, tmp_path: Path) -> None:
+    """What ./scripts/install does (pip install -e .), isolated: setuptools' editable wheel, unpacked into a
+    site directory of its own, is the only way this interpreter can find `monitor`."""
+    wheels = tmp_path / "wheels"
+    build = ("import sys; from setuptools import build_meta; "
+             "print(build_meta.build_editable(sys.argv[1]))")
+    built = subprocess.run([sys.executable, "-c", build, str(wheels)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheels / built.stdout.strip().splitlines()[-1]) as wheel:
+        wheel.extractall(site)
+    # -S: no site-packages processing, so the shared venv's own editable `monitor` is not on the path;
+    # this install's .pth goes in first (site.addsitedir), then the venv's libraries as a plain directory
+    # (its finder module has the same name as this one's, so the order matters).
+    libraries = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "alembic").is_dir())
+    run = (f"import sys, site; site.addsitedir({str(site)!r}); sys.path.append({str(libraries)!r}); "
+           "import monitor; print(monitor.__file__); from monitor.cli import main; main()")
+    result = subprocess.run([sys.executable, "-S", "-c", run, "db", "upgrade", "--db", f"sqlite:///{old_db}"],
+                            cwd=tmp_path, capture_output=True, text=True, env={}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == str(ROOT / "monitor" / "__init__.py")
+    assert "upgraded to schema revision 0002" in result.stdout
