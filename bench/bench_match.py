@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
     encoder = Encoder.load(args.model)
     linker = Linker(load_watchlist(args.watchlist), encoder)
     items = perturbed(corpus(on_topic=args.on_topic), args.items)
-    linker.assess_many(items[:1])  # embeds the watchlist texts once, as a running poller already has
+    linker.warm_up()  # embeds the watchlist texts once, as a running poller already has
     start = time.perf_counter()
     alerts = linked = 0
     for i in range(0, len(items), args.batch):

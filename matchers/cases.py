@@ -1,39 +1,42 @@
-"""Case linking: one score per (item, case) from lexical, dense, alias, date and place signals.
+"""Case linking: one calibrated probability per (item, case) from lexical, dense, alias, date and place signals.
 
-    score = 2·lexical(item, case) + lexical(lead, case) + lexical(proper names) + dense
-            + 0.4·year compatibility + alias bonus + day bonus + place bonus
+The signals of each case (`CaseScore`) and how they stand against the item's other cases (margins over the
+best rival, being the top case) are the features of a learned combiner (`combiner.Combiner`, fitted by
+`monitor fit` on labelled sets, shipped as matchers/models/cases.json). Every case whose probability
+reaches the combiner's threshold is linked. The features say nothing of any particular case, so a case
+added to a watchlist links without a refit.
 
-Lexical beats dense on telling two similar events apart (the names differ), dense catches
-paraphrase and the other language; the sum decides both "this case" and "no case" against one
-threshold. Weights and threshold were chosen on the odd topics of the ECB+ set (see
-`monitor.evaluate` and the report in the commit history), not on single items.
+Lexical beats dense on telling two similar events apart (the names differ), dense catches paraphrase
+and the other language; the combiner weighs them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from monitor.domain.errors import ModelError
 from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Watchlist
 
+from .combiner import Combiner
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
-from .lexical import Idf, LexicalIndex, terms
+from .lexical import LexicalIndex, Tfidf, terms
 from .passages import Passage, sentences
 from .places import place_pattern
+from .vocabulary import FORCE, force_words_for
 
-W_LEXICAL, W_LEAD, W_NAMES, W_DENSE, W_YEAR = 2.0, 1.0, 1.0, 1.0, 0.4
-ALIAS_BONUS, DAY_BONUS, PLACE_BONUS = 0.5, 0.2, 0.15
-THRESHOLD = 0.97  # a case is linked when its score reaches this (fit on odd ECB+ topics)
-RIVAL_MARGIN = 0.15  # a second case is linked only with its own alias hit and a score this close
-# An item is embedded only when its sparse score for some case reaches this floor (or it names a case or a
-# unit): the lowest sparse score of a correct link on the odd ECB+ topics was 0.51; below the floor the
-# dense similarity an unrelated story gets never lifts it to the threshold, and most news sits far below.
-EMBED_FLOOR = 0.45
 LEAD_SENTENCES = 3
+# The signals of one case (the base combiner's features) ...
+OWN = ("lexical", "lead", "names", "content", "passage", "dense", "year", "alias", "day", "place", "unit_named",
+       "force")
+# ... and the case combiner's: those, plus how the case stands against the item's other cases.
+FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
+            "base_margin", "top_base")
+DENSE_FEATURES = ("dense", "dense_margin", "top_dense")
 
 _CAPITALIZED = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÁÉÍÓÚÑ][\w'’-]+")
 
@@ -68,76 +71,192 @@ def case_texts(case: Case) -> list[str]:
 
 @dataclass(frozen=True)
 class CaseScore:
-    """The signals of one case for one item, and their sum."""
+    """The signals of one case for one item, and (once decided) the combiner's probability."""
 
     case: str
     lexical: float
     lead: float
     names: float
+    content: float  # lexical less the case's place words: what the item shares with the case beyond the town
+    passage: float  # the best lexical score of one passage: a long report may speak of the case in one place
     year: int
-    alias: bool
-    day: bool
+    alias: bool  # named by an alias that is more than its place ("masacre de Allende", not "Allende")
+    day: bool  # the case's day and month, in an item whose years do not rule out the case's
     place: bool
+    unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
+    force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
     dense: float = 0.0
     dense_passage: int = -1  # index of the passage most similar to the case
+    probability: float = 0.0
 
-    @property
-    def sparse_total(self) -> float:
-        return (W_LEXICAL * self.lexical + W_LEAD * self.lead + W_NAMES * self.names + W_YEAR * self.year
-                + ALIAS_BONUS * self.alias + DAY_BONUS * self.day + PLACE_BONUS * self.place)
 
-    @property
-    def total(self) -> float:
-        return self.sparse_total + W_DENSE * self.dense
+def own_features(s: CaseScore) -> dict[str, float]:
+    return dict(zip(OWN, _own_row(s), strict=True))
+
+
+def _own_row(s: CaseScore) -> list[float]:
+    return [s.lexical, s.lead, s.names, s.content, s.passage, s.dense, float(s.year), float(s.alias), float(s.day),
+            float(s.place), float(s.unit_named), float(s.force)]
+
+
+def own_matrix(scores: Sequence[CaseScore]) -> np.ndarray:
+    """[case, OWN feature] of one item."""
+    return np.array([_own_row(s) for s in scores], dtype=float).reshape(len(scores), len(OWN))
+
+
+def feature_matrix(own: np.ndarray, base: np.ndarray, nothing: float) -> np.ndarray:
+    """[case, FEATURES] of one item: each case's own signals and how they stand against the best rival case
+    (a story about one event is close to similar events too; the margin tells them apart). `base[i]` is
+    case i's log-odds from its own signals alone (the base combiner), `nothing` those of a case with no
+    signal at all (the rival of a case that has none)."""
+    lexical, dense = own[:, OWN.index("lexical")], own[:, OWN.index("dense")]
+    rival_lexical, rival_dense = _rival_best(lexical, 0.0), _rival_best(dense, 0.0)
+    rival_base = _rival_best(base, nothing)
+    rival_alias = _rival_best(own[:, OWN.index("alias")], 0.0)
+    extra = np.column_stack([lexical - rival_lexical, dense - rival_dense, lexical > rival_lexical,
+                             dense > rival_dense, rival_alias, base - rival_base, base > rival_base])
+    return np.hstack([own, extra.astype(float)])
+
+
+def _rival_best(values: np.ndarray, nothing: float) -> np.ndarray:
+    """For each entry, the largest of the other entries (`nothing` when there is no other)."""
+    if len(values) < 2:
+        return np.full(len(values), nothing)
+    order = np.argsort(values)
+    first, second = values[order[-1]], values[order[-2]]
+    return np.where(np.arange(len(values)) == order[-1], second, first)
+
+
+def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float) -> list[dict[str, float]]:
+    """`feature_matrix` as one mapping per case (for fitting and explaining)."""
+    matrix = feature_matrix(own_matrix(scores), np.asarray(base, dtype=float), nothing)
+    return [dict(zip(FEATURES, (float(v) for v in row), strict=True)) for row in matrix]
 
 
 class CaseModel:
-    """The watchlist's cases prepared for scoring: TF-IDF indexes, dense texts, date and place patterns."""
+    """The watchlist's cases prepared for scoring: TF-IDF indexes, dense texts, date and place patterns,
+    and the combiner that turns their signals into a decision."""
 
-    def __init__(self, watchlist: Watchlist, background: Sequence[str]) -> None:
-        self.cases = watchlist.cases
+    def __init__(self, watchlist: Watchlist, background: Sequence[str], base: Combiner,
+                 combiner: Combiner) -> None:
+        """`base`: log-odds of a case from its own signals; `combiner`: the decision, given those of every case."""
+        self.cases, self.base, self.combiner = watchlist.cases, base, combiner
         per_case = [case_documents(c) for c in self.cases]
         documents = [d for docs in per_case for d in docs]
         names = [proper_names(d) for d in documents]
         self._owner = np.repeat(np.arange(len(self.cases)), [len(d) for d in per_case])
         ignore = [broad_terms(c) for c in self.cases for _ in case_documents(c)]
-        self.lexical = LexicalIndex(Idf.fit([*background, *documents]), documents, ignore)
-        self.names = LexicalIndex(Idf.fit([*map(proper_names, background), *names]), names, ignore)
+        tfidf = Tfidf([*background, *documents])
+        self.lexical = LexicalIndex(tfidf, documents, ignore)
+        self._place_terms = [set(terms(c.place)) for c in self.cases]
+        self.content = LexicalIndex(tfidf, documents, [self._place_terms[i] for i in self._owner])
+        self.names = LexicalIndex(Tfidf([*map(proper_names, background), *names]), names, ignore)
         self.years = [years(" ".join(d)) | ({c.date.year} if c.date else set())
                       for c, d in zip(self.cases, per_case, strict=True)]
         self.places = [place_pattern(c) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
+        self._units = [set(c.units) for c in self.cases]
+        kinds = {u.id: u.kind for u in watchlist.units}
+        self._forces = [_force_pattern([kinds[u] for u in c.units if u in kinds]) for c in self.cases]
+        self._base_weights, self._weights = _weights(base, OWN), _weights(combiner, FEATURES)
+        self._bound_weights, self._bound_bias, self._floor = _dense_bound(combiner)
 
-    def sparse_scores(self, passages: Sequence[Passage], alias_cases: set[str]) -> list[CaseScore]:
-        """Every signal but the dense one (cheap: no model)."""
+    def sparse_scores(self, passages: Sequence[Passage], aliases: Mapping[str, set[str]],
+                      named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
+        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
         full = " ".join(p.text for p in passages)
         lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        lexical, leads = self._best(self.lexical.scores(full)), self._best(self.lexical.scores(lead))
-        named = self._best(self.names.scores(proper_names(". ".join(p.text for p in passages))))
+        vectors = self.lexical.tfidf.transform([full, lead, *(p.text for p in passages)])
+        scores = self.lexical.scores_of(vectors)
+        lexical, leads = self._best(scores[0]), self._best(scores[1])
+        passage = self._best(scores[2:].max(axis=0)) if len(passages) else [0.0] * len(self.cases)
+        content = self._best(self.content.scores_of(vectors[0])[0])
+        named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
         folded, item_years = fold(full), years(full)
-        return [CaseScore(case.id, lexical[i], leads[i], named[i],
-                          year_compatibility(item_years, self.years[i]), case.id in alias_cases,
-                          mentions_day_folded(folded, self.days[i]), _found(self.places[i], folded))
+        compatible = [year_compatibility(item_years, y) for y in self.years]
+        # A day and month is the case's only if the item's years do not rule the case's year out.
+        return [CaseScore(case.id, lexical[i], leads[i], named[i], content[i], passage[i], compatible[i],
+                          self._names(i, aliases.get(case.id, ())),
+                          compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]),
+                          _found(self.places[i], folded),
+                          bool(self._units[i] & named_units), _found(self._forces[i], folded))
                 for i, case in enumerate(self.cases)]
 
-    def _best(self, per_document: list[float]) -> list[float]:
+    def _names(self, index: int, forms: Iterable[str]) -> bool:
+        """Is some alias found more than the case's place? A town's name is also every other story there."""
+        return any(not set(terms(form)) <= self._place_terms[index] for form in forms)
+
+    def _best(self, per_document: np.ndarray) -> list[float]:
         """Per case, the best score over its documents (languages)."""
         best = np.full(len(self.cases), 0.0)
         np.maximum.at(best, self._owner, per_document)
         return [float(x) for x in best]
 
-    def relevance(self, text: str) -> float:
-        """How close a passage is, lexically, to any case (to pick passages worth embedding)."""
-        return max(self.lexical.scores(text), default=0.0)
+    def relevance(self, texts: Sequence[str]) -> list[float]:
+        """How close each passage is, lexically, to any case (to pick passages worth embedding)."""
+        matrix = self.lexical.scores_many(texts)
+        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * len(texts)
+
+    def decide(self, scores: Sequence[CaseScore]) -> list[CaseScore]:
+        """The linked cases, most probable first: every case whose probability reaches the threshold."""
+        scored = [replace(s, probability=p) for s, p in zip(scores, self.probabilities(scores), strict=True)]
+        return sorted((s for s in scored if s.probability >= self.combiner.threshold),
+                      key=lambda s: s.probability, reverse=True)
+
+    def probabilities(self, scores: Sequence[CaseScore]) -> list[float]:
+        return [float(p) for p in self._probabilities(own_matrix(scores))]
+
+    def _probabilities(self, own: np.ndarray) -> np.ndarray:
+        base = own @ self._base_weights + self.base.bias
+        final = feature_matrix(own, base, self.base.bias) @ self._weights + self.combiner.bias
+        return 1.0 / (1.0 + np.exp(-final))
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:
-        """Could any case plausibly reach the threshold once the dense signal is added?"""
-        return any(s.alias or s.sparse_total >= EMBED_FLOOR for s in scores)
+        """Could some case reach the threshold if its dense similarity were as high as its sparse signals
+        let it plausibly be (`dense_bound` of the fitted file), its rivals' what an unrelated case usually
+        gets? If not, embedding cannot change the decision."""
+        own = own_matrix(scores)
+        hoped_dense = own @ self._bound_weights + self._bound_bias
+        typical = own.copy()
+        typical[:, OWN.index("dense")] = self._floor
+        for i in range(len(scores)):
+            hoped = typical.copy()
+            hoped[i, OWN.index("dense")] = max(hoped_dense[i], self._floor)
+            if self._probabilities(hoped)[i] >= self.combiner.threshold:
+                return True
+        return False
 
     def needs_dense(self, scores: Sequence[CaseScore]) -> bool:
-        """No case is named or reaches the threshold on sparse signals alone: only the dense signal can
-        link the item (such items get fewer passages embedded)."""
-        return not any(s.alias or s.sparse_total >= THRESHOLD for s in scores)
+        """No case reaches the threshold on the sparse signals alone: only the dense signal can link the
+        item (such items get fewer passages embedded)."""
+        return not any(p >= self.combiner.threshold for p in self.probabilities(scores))
+
+
+def _weights(combiner: Combiner, names: Sequence[str]) -> np.ndarray:
+    """The combiner's weights in `names` order; a feature it does not know is an error (a stale file)."""
+    known = dict(zip(combiner.features, combiner.weights, strict=True))
+    missing = [n for n in names if n not in known]
+    if missing or len(known) != len(names):
+        raise ModelError(f"the fitted case combiner does not match this version's features "
+                         f"({', '.join(missing) or 'extra features'}); run `monitor fit`")
+    return np.array([known[n] for n in names])
+
+
+def _dense_bound(combiner: Combiner) -> tuple[np.ndarray, float, float]:
+    """The fitted file's `dense_bound` as weights over OWN (0 on the dense column), bias (the line's plus its
+    margin) and the floor; without one, every case may reach a similarity of 1 (everything is embedded)."""
+    bound = combiner.meta.get("dense_bound")
+    if not isinstance(bound, Mapping):
+        return np.zeros(len(OWN)), 1.0, 0.0
+    weights = bound["weights"]
+    vector = np.array([float(weights.get(n, 0.0)) if n != "dense" else 0.0 for n in OWN])
+    return vector, float(bound["bias"]) + float(bound["margin"]), float(bound["floor"])
+
+
+def _force_pattern(kinds: Sequence[str]) -> re.Pattern[str]:
+    """Force wording for a case's units (any security force for a case without units)."""
+    words = dict.fromkeys(force_words_for(k) for k in kinds) or {FORCE: None}
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str) -> bool:
@@ -151,17 +270,5 @@ def with_dense(scores: Sequence[CaseScore], similarity: np.ndarray) -> list[Case
         column = similarity[:, c] if similarity.size else np.zeros(0)
         best = int(column.argmax()) if column.size else -1
         dense = float(column[best]) if column.size else 0.0
-        out.append(CaseScore(**{**score.__dict__, "dense": dense, "dense_passage": best}))
+        out.append(replace(score, dense=dense, dense_passage=best))
     return out
-
-
-def decide(scores: Sequence[CaseScore]) -> list[CaseScore]:
-    """The linked cases, best first: the top case if it reaches the threshold, and any rival that
-    does too while being named by its own alias and scoring within the margin of the top."""
-    ranked = sorted(scores, key=lambda s: s.total, reverse=True)
-    if not ranked or ranked[0].total < THRESHOLD:
-        return []
-    top = ranked[0]
-    rivals = [s for s in ranked[1:]
-              if s.total >= THRESHOLD and s.alias and top.total - s.total <= RIVAL_MARGIN]
-    return [top, *rivals]

@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,11 +37,14 @@ class Combiner:
 
     def probability(self, values: Mapping[str, float]) -> float:
         """Missing features count as 0; unknown keys are an error (a renamed signal must not vanish)."""
+        return _sigmoid(self.logit(values))
+
+    def logit(self, values: Mapping[str, float]) -> float:
+        """The log-odds behind `probability` (what a second combiner can take as a feature)."""
         unknown = set(values) - set(self.features)
         if unknown:
             raise KeyError(f"features not in the combiner: {', '.join(sorted(unknown))}")
-        z = self.bias + sum(w * float(values.get(f, 0.0)) for f, w in zip(self.features, self.weights, strict=True))
-        return _sigmoid(z)
+        return self.bias + sum(w * float(values.get(f, 0.0)) for f, w in zip(self.features, self.weights, strict=True))
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """Rows of feature values in `features` order -> probabilities."""
@@ -75,29 +79,44 @@ def fit(features: Sequence[str], x: np.ndarray, y: np.ndarray, *, groups: np.nda
     The threshold is the one that maximises F1 on out-of-fold probabilities (grouped by `groups`, e.g. the
     item or the watchlist a row came from, so no group is scored by a model that saw it).
     """
-    from sklearn.linear_model import LogisticRegression  # fitting only: linking never imports scikit-learn
-    from sklearn.model_selection import GroupKFold, StratifiedKFold
-
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-
-    def model() -> LogisticRegression:
-        return LogisticRegression(C=c, max_iter=2000, class_weight=None)
-
-    out_of_fold = np.zeros(len(y))
-    splitter = GroupKFold(n_splits=folds) if groups is not None else StratifiedKFold(folds, shuffle=True,
-                                                                                      random_state=0)
-    for train, test in splitter.split(x, y, groups):
-        fold = model().fit((x[train] - mean) / scale, y[train])
-        out_of_fold[test] = fold.predict_proba((x[test] - mean) / scale)[:, 1]
-    final = model().fit((x - mean) / scale, y)
+    mean, scale = _standardization(x)
+    out_of_fold = out_of_fold_probabilities(x, y, groups=groups, c=c, folds=folds)
+    final = _model(c).fit((x - mean) / scale, y)
     weights = final.coef_[0] / scale
     bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / scale))
     threshold, f1 = best_threshold(out_of_fold, y)
     info = {**(meta or {}), "rows": int(len(y)), "positives": int(y.sum()), "folds": folds, "C": c,
             "out_of_fold_f1": round(f1, 4)}
     return Combiner(tuple(features), tuple(float(w) for w in weights), bias, threshold, info)
+
+
+def out_of_fold_probabilities(x: np.ndarray, y: np.ndarray, *, groups: np.ndarray | None = None,
+                              c: float = 1.0, folds: int = 5) -> np.ndarray:
+    """Each row's probability from a model fitted without its fold (folds by `groups` when given)."""
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
+    mean, scale = _standardization(x)
+    out = np.zeros(len(y))
+    splitter = GroupKFold(n_splits=folds) if groups is not None else StratifiedKFold(folds, shuffle=True,
+                                                                                      random_state=0)
+    for train, test in splitter.split(x, y, groups):
+        fold = _model(c).fit((x[train] - mean) / scale, y[train])
+        out[test] = fold.predict_proba((x[test] - mean) / scale)[:, 1]
+    return out
+
+
+def _standardization(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def _model(c: float) -> Any:
+    from sklearn.linear_model import LogisticRegression  # fitting only: linking never imports scikit-learn
+
+    return LogisticRegression(C=c, max_iter=2000, class_weight=None)
 
 
 def best_threshold(probabilities: np.ndarray, y: np.ndarray) -> tuple[float, float]:

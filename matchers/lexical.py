@@ -1,16 +1,19 @@
 """Lexical signal: TF-IDF cosine between an item and each case's texts, in every language.
 
-The idf comes from a background corpus (`background.BACKGROUND`, the watchlist's own texts, and the
-items the caller has already seen), never from the items being linked, so a score does not depend on
-which other items arrive in the same batch.
+The weighting is scikit-learn's `TfidfVectorizer` (sublinear tf, smoothed idf). Its idf is fitted on a
+background corpus (`background.BACKGROUND`, the watchlist's own texts, and the items the caller has
+already seen), never on the items being linked, so a score does not depend on which other items arrive
+in the same batch. Terms are our own (`terms`: accent-folded words less EN/ES function words).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from monitor.domain.text import words
 
@@ -30,7 +33,6 @@ mas muy tambien ya ni otro otra otros otras todo toda todos todas mismo misma se
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 
 
-
 def terms(text: str) -> list[str]:
     """Index terms of a text: folded words less stopwords and one-letter words.
 
@@ -40,64 +42,84 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-SparseVector = dict[str, float]
+def _given(tokens: list[str]) -> list[str]:
+    """The vectorizer's analyzer: documents arrive already split by `terms` (each text is split once)."""
+    return tokens
 
 
-@dataclass(frozen=True)
-class Idf:
-    """Inverse document frequencies learnt from a background corpus; unseen terms weigh the most."""
+class Tfidf:
+    """A `TfidfVectorizer` fitted on a background corpus, with unit-length rows.
 
-    weights: dict[str, float]
-    unseen: float
+    A term the background never saw gets the idf of a term in no document (the largest) and still counts
+    in the item's norm: a story full of words no case uses must not look close to a case because only its
+    few common words were kept.
+    """
 
-    @classmethod
-    def fit(cls, documents: Iterable[str]) -> Idf:
-        df: Counter[str] = Counter()
-        count = 0
-        for doc in documents:
-            df.update(set(terms(doc)))
-            count += 1
-        weights = {t: math.log((1 + count) / (1 + n)) + 1.0 for t, n in df.items()}
-        return cls(weights, math.log(1 + count) + 1.0)
+    def __init__(self, background: Iterable[str]) -> None:
+        documents = [terms(d) for d in background]
+        self.vectorizer = TfidfVectorizer(analyzer=_given, sublinear_tf=True, norm=None, dtype=np.float64)
+        self.vectorizer.fit(documents)
+        self.vocabulary: dict[str, int] = self.vectorizer.vocabulary_
+        self.unseen = math.log(1 + len(documents)) + 1.0  # smooth_idf's weight for document frequency 0
 
-    def vector(self, text: str) -> SparseVector:
-        """Unit-length sublinear TF-IDF vector of `text`."""
-        counts = Counter(terms(text))
-        raw = {t: (1.0 + math.log(n)) * self.weights.get(t, self.unseen) for t, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-        return {t: v / norm for t, v in raw.items()}
+    def idf(self, term: str) -> float:
+        index = self.vocabulary.get(term)
+        return float(self.vectorizer.idf_[index]) if index is not None else self.unseen
 
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Unit-length sublinear TF-IDF rows, one per text (columns: the background's vocabulary)."""
+        if not texts:
+            return sparse.csr_matrix((0, len(self.vocabulary)))
+        tokens = [terms(t) for t in texts]
+        matrix = sparse.csr_matrix(self.vectorizer.transform(tokens))
+        unseen = np.array([self._unseen_mass(t) for t in tokens])
+        rows = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=len(texts)) + unseen)
+        norms[norms == 0] = 1.0
+        matrix.data /= norms[rows]
+        return matrix
 
-def cosine(a: SparseVector, b: SparseVector) -> float:
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(v * large.get(t, 0.0) for t, v in small.items())
+    def _unseen_mass(self, tokens: list[str]) -> float:
+        counts: dict[str, int] = {}
+        for t in tokens:
+            if t not in self.vocabulary:
+                counts[t] = counts.get(t, 0) + 1
+        return sum(((1.0 + math.log(n)) * self.unseen) ** 2 for n in counts.values())
 
 
 class LexicalIndex:
-    """Case texts as TF-IDF vectors, with an inverted index so scoring an item is one pass."""
+    """Case texts as TF-IDF rows; scoring an item is one sparse product."""
 
-    def __init__(self, idf: Idf, documents: Sequence[str], ignore: Sequence[set[str]] = ()) -> None:
+    def __init__(self, tfidf: Tfidf, documents: Sequence[str], ignore: Sequence[set[str]] = ()) -> None:
         """`ignore[i]`: terms that must not count for document i (they stay in its norm)."""
-        self.idf = idf
-        self.vectors = [idf.vector(doc) for doc in documents]
-        for vector, dropped in zip(self.vectors, ignore, strict=False):
-            for term in dropped & vector.keys():
-                vector[term] = 0.0
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        for index, vector in enumerate(self.vectors):
-            for term, weight in vector.items():
-                self._postings.setdefault(term, []).append((index, weight))
+        self.tfidf = tfidf
+        matrix = tfidf.transform(documents).tolil()
+        for row, dropped in enumerate(ignore):
+            for term in dropped:
+                column = tfidf.vocabulary.get(term)
+                if column is not None:
+                    matrix[row, column] = 0.0
+        self.matrix = sparse.csr_matrix(matrix)
+        self.matrix.eliminate_zeros()
+        self._transposed = sparse.csc_matrix(self.matrix.T)
 
     def scores(self, text: str) -> list[float]:
         """Cosine of `text` with every document, in document order."""
-        out = [0.0] * len(self.vectors)
-        for term, weight in self.idf.vector(text).items():
-            for index, doc_weight in self._postings.get(term, ()):
-                out[index] += weight * doc_weight
-        return out
+        return [float(x) for x in self.scores_many([text])[0]]
+
+    def scores_many(self, texts: Sequence[str]) -> np.ndarray:
+        """[text, document] cosines."""
+        if not texts:
+            return np.zeros((0, self.matrix.shape[0]))
+        return self.scores_of(self.tfidf.transform(texts))
+
+    def scores_of(self, vectors: sparse.csr_matrix) -> np.ndarray:
+        """[row, document] cosines of rows already made by this index's `tfidf`."""
+        return np.asarray((vectors @ self._transposed).todense())
 
     def shared_terms(self, text: str, index: int, limit: int = 6) -> list[str]:
         """The terms that weigh most in the match of `text` with document `index` (for evidence)."""
-        vector, doc = self.idf.vector(text), self.vectors[index]
-        common = sorted(((vector[t] * doc[t], t) for t in vector.keys() & doc.keys()), reverse=True)
-        return [t for _, t in common[:limit]]
+        product = self.tfidf.transform([text]).multiply(self.matrix[index]).tocoo()
+        names = self.tfidf.vectorizer.get_feature_names_out()
+        ranked = sorted(zip(product.data, product.col, strict=True), reverse=True)
+        return [str(names[c]) for _, c in ranked[:limit]]

@@ -23,8 +23,9 @@ from . import allegation as alleg
 from . import statements as stmts
 from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
-from .cases import CaseModel, CaseScore, case_texts, decide, with_dense
+from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
+from .fitted import Models
 from .passages import Passage, passages
 from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
 
@@ -50,14 +51,23 @@ class Linker:
     """Links items to a watchlist's cases, units and statements. Holds no per-item state."""
 
     def __init__(self, watchlist: Watchlist, encoder: TextEncoder | None = None,
-                 background: Sequence[str] = ()) -> None:
+                 background: Sequence[str] = (), models: Models | None = None) -> None:
+        """`models`: the fitted combiners (default: the ones shipped in matchers/models/)."""
         self.watchlist, self.encoder = watchlist, encoder
+        self.models = models or Models.load()
         self.aliases, self.areas = AliasIndex(watchlist), AreaIndex(watchlist)
-        self.cases = CaseModel(watchlist, [*BACKGROUND, *background])
+        self.cases = CaseModel(watchlist, [*BACKGROUND, *background], self.models.case_base, self.models.cases)
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
         self.allegations = alleg.Detector(encoder)
+
+
+    def warm_up(self) -> None:
+        """Embed the watchlist's texts now rather than with the first item that needs them."""
+        if self.encoder is not None and self.watchlist.cases:
+            self._case_similarity(np.zeros((0, self.encoder.encode([""]).shape[1]), dtype=np.float32))
+            self.encoder.encode([s.text for s in self.watchlist.statements])
 
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
@@ -68,26 +78,47 @@ class Linker:
         vectors = self._embed(prepared)
         return [self._assess(p, vectors.get(i)) for i, p in enumerate(prepared)]
 
+    def case_signals(self, items: Sequence[Item]) -> list[list[CaseScore]]:
+        """Every case's signals for each item, dense included whatever the prefilter says: the rows a case
+        combiner is fitted on (`monitor fit`)."""
+        prepared = [self._prepare(item, embed_all=True) for item in items]
+        vectors = self._embed(prepared)
+        return [self._case_scores(p, vectors.get(i)) for i, p in enumerate(prepared)]
+
+    def statement_signals(self, items: Sequence[Item]) -> list[tuple[list[stmts.Signals], Allegation | None]]:
+        """The signals of every statement in play for each item, as linking sees them: the rows a
+        statement combiner is fitted on."""
+        prepared = [self._prepare(item) for item in items]
+        vectors = self._embed(prepared)
+        out = []
+        for i, p in enumerate(prepared):
+            linked = self.cases.decide(self._case_scores(p, vectors.get(i)))
+            allegation = self._allegation(p, linked, vectors.get(i))
+            out.append((self._statement_signals(p, vectors.get(i), linked), allegation))
+        return out
+
     # -- cheap signals -------------------------------------------------------------------------
 
-    def _prepare(self, item: Item) -> _Prepared:
+    def _prepare(self, item: Item, embed_all: bool = False) -> _Prepared:
         found = tuple(passages(item)[:MAX_PASSAGES])
         hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
-        alias_cases = {h.id for row in hits for h in row if h.target == "case"}
-        sparse = tuple(self.cases.sparse_scores(found, alias_cases))
+        aliases: dict[str, set[str]] = {}
+        for hit in (h for row in hits for h in row if h.target == "case"):
+            aliases.setdefault(hit.id, set()).add(hit.form)
         areas = tuple(m for p in found for m in self.areas.find(p))
-        names_unit = bool(areas) or any(h.target == "unit" for row in hits for h in row)
+        named_units = frozenset({m.unit for m in areas} | {h.id for row in hits for h in row if h.target == "unit"})
+        sparse = tuple(self.cases.sparse_scores(found, aliases, named_units))
         embed: tuple[int, ...] = ()
-        if self.encoder is not None and (names_unit or self.cases.worth_embedding(sparse)):
-            cap = MAX_EMBEDDED_WEAK if self.cases.needs_dense(sparse) else MAX_EMBEDDED
-            embed = self._choose_passages(found, cap)
+        if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
+            weak = not embed_all and self.cases.needs_dense(sparse)
+            embed = self._choose_passages(found, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
         return _Prepared(found, hits, areas, tuple(alleg.findings(found)), sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
             return tuple(range(len(found)))
-        rest = range(LEAD, len(found))
-        relevance = {i: self.cases.relevance(found[i].text) for i in rest}
+        rest = list(range(LEAD, len(found)))
+        relevance = dict(zip(rest, self.cases.relevance([found[i].text for i in rest]), strict=True))
         best = sorted(rest, key=lambda i: relevance[i], reverse=True)[: cap - LEAD]
         return tuple(sorted([*range(LEAD), *best]))
 
@@ -114,22 +145,31 @@ class Linker:
 
     # -- decision ------------------------------------------------------------------------------
 
-    def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
-        scores: Sequence[CaseScore] = prepared.sparse
+    def _case_scores(self, prepared: _Prepared, vectors: np.ndarray | None) -> list[CaseScore]:
         if vectors is not None and self.watchlist.cases:
-            scores = with_dense(scores, self._case_similarity(vectors))
-        linked = decide(scores)
+            return with_dense(prepared.sparse, self._case_similarity(vectors))
+        return list(prepared.sparse)
+
+    def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore],
+                    vectors: np.ndarray | None) -> Allegation | None:
         embedded = [prepared.passages[i] for i in prepared.embed]
         allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
                                                  vectors=vectors)
+        if allegation is None:
+            return None
+        units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
+        naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
+        return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
+                                           embedded=embedded, vectors=vectors)
+
+    def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
+        linked = self.cases.decide(self._case_scores(prepared, vectors))
+        allegation = self._allegation(prepared, linked, vectors)
         case_links = [self._case_link(s, prepared, allegation) for s in linked]
         unit_links = self._unit_links(prepared, case_links)
-        if allegation is not None:
-            naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in unit_links if u.implicated})
-            allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
-                                                     embedded=embedded, vectors=vectors)
         implicated = tuple(u.id for u in unit_links if u.implicated and allegation is not None)
-        statement_links = self._statement_links(prepared, vectors, linked, allegation)
+        signals = self._statement_signals(prepared, vectors, linked)
+        statement_links = stmts.decide(signals, allegation, self.models.statements)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
         notes = _notes(linked, allegation, unit_links, at_risk)
         return Assessment(tuple(case_links), tuple(unit_links), tuple(statement_links), allegation,
@@ -137,7 +177,7 @@ class Linker:
 
     def _case_link(self, score: CaseScore, prepared: _Prepared, allegation: Allegation | None) -> Link:
         evidence = list(_case_evidence(score, prepared))
-        return Link("case", score.case, round(score.total, 3), tuple(evidence),
+        return Link("case", score.case, round(score.probability, 3), tuple(evidence),
                     implicated=allegation is not None)
 
     def _unit_links(self, prepared: _Prepared, case_links: Sequence[Link]) -> list[Link]:
@@ -163,33 +203,36 @@ class Linker:
                      if any(p is not None and p.search(fold(f.passage.text)) for p in places))
         return named
 
-    def _statement_links(self, prepared: _Prepared, vectors: np.ndarray | None, linked: Sequence[CaseScore],
-                         allegation: Allegation | None) -> list[Link]:
+    def _statement_signals(self, prepared: _Prepared, vectors: np.ndarray | None,
+                           linked: Sequence[CaseScore]) -> list[stmts.Signals]:
+        """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
         cases = {s.case for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
+        denial = any(alleg.is_denial(fold(p.text)) for p in window)
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
             if tied and not tied & cases:
                 continue
             hits = stmts.concept_hits(found, window if tied else prepared.passages)
-            link = stmts.link(found, hits, self._dense_match(found, prepared, vectors), allegation)
-            if link is not None:
-                out.append(link)
-        return stmts.closest_per_case(out, self.watchlist.statements)
+            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors), denial))
+        return out
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
                      vectors: np.ndarray | None) -> stmts.DenseMatch | None:
-        """The embedded passage closest to the statement, relative to its closeness to the statement's cases."""
+        """The embedded passage closest to the statement (for a tied statement: relative to its closeness
+        to the statement's cases)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return None
-        similarity = vectors @ self.encoder.encode([found.statement.text])[0]
+        plain = vectors @ self.encoder.encode([found.statement.text])[0]
+        relative = plain
         if found.statement.cases:
             index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
             columns = [index[c] for c in found.statement.cases]
-            similarity = similarity - self._case_similarity(vectors)[:, columns].max(1)
-        best = int(similarity.argmax())
-        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(similarity[best]))
+            relative = plain - self._case_similarity(vectors)[:, columns].max(1)
+        best = int(relative.argmax())
+        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]),
+                                float(relative[best]) if found.statement.cases else 0.0)
 
 
 def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -> list[int]:
@@ -241,9 +284,10 @@ def _through_case(unit: str, previous: Link | None, case: Link) -> Link:
 
 def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Sequence[Link],
            at_risk: Sequence[str]) -> tuple[str, ...]:
-    notes = [f"case {s.case}: {s.total:.2f} = lexical {s.lexical:.2f} lead {s.lead:.2f} names {s.names:.2f} "
-             f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} years {s.year:+d}"
-             for s in linked] or ["no case reached the threshold"]
+    notes = [f"case {s.case}: p={s.probability:.2f} from lexical {s.lexical:.2f} lead {s.lead:.2f} "
+             f"names {s.names:.2f} beyond the place {s.content:.2f} best passage {s.passage:.2f} "
+             f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
+             f"years {s.year:+d} unit named {s.unit_named}" for s in linked] or ["no case reached the threshold"]
     notes.append(f"allegation: {', '.join(allegation.types)} (p={allegation.probability})" if allegation
                  else "no allegation")
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"

@@ -1,14 +1,17 @@
 """Statement linking: does an item bear on a public talking point, and does it restate or undercut it?
 
-A statement is in play when the item is about one of the statement's cases. It is linked when the
-item addresses the statement's specific claim, seen two ways:
+A statement is in play when the item is about one of the statement's cases (or the statement is tied to
+none). It is linked when a learned combiner (`combiner.Combiner`, fitted by `monitor fit`, shipped as
+matchers/models/statements.json) finds the item addresses the statement's specific claim, seen two ways:
 
 - concepts (English and Spanish): the statement's distinctive concepts (`concepts.py`) are those of
   its text that the case's identity (name, aliases, place, opening sentence) does not already carry,
   plus the concepts that would contradict it and that the case record does not already assert. Every
   Tlatlaya story says soldiers killed people; only one that speaks of their training bears on "none
   of the soldiers had been trained by the U.S. military".
-- dense (English): some passage is closer to the statement than to the case itself.
+- dense: how close the closest passage is to the statement, to the statement less to its case, and
+  against the other statements of the same case (an item about a case bears on one of its claims, not
+  on every one).
 
 The stance: a contradicting concept or an allegation undercuts; an official denial or position
 restates; otherwise a passage whose polarity differs from the statement's ("were trained" against
@@ -26,11 +29,10 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Statement
 
 from .allegation import is_denial
+from .combiner import Combiner
 from .concepts import concept_terms, concepts, counters
 from .passages import Passage, sentences
 
-STATEMENT_MARGIN = 0.0  # dense: passage-to-statement minus passage-to-case similarity, item about the case
-UNTIED_THRESHOLD = 0.7  # dense: plain similarity for a statement tied to no case
 MAX_EVIDENCE = 3
 
 _NEGATION = re.compile(r"\b(?:not|no|none|never|neither|nor|without|cannot|\w+n't|ningun[oa]?|nunca|ni|sin|"
@@ -102,14 +104,43 @@ def addressed(found: StatementProfile, hits: Sequence[ConceptHit]) -> bool:
 
 @dataclass(frozen=True)
 class DenseMatch:
-    """The passage closest to the statement and its (relative, or for untied statements plain) similarity."""
+    """The embedded passage closest to the statement: its plain similarity to the statement and, for a
+    statement tied to cases, that similarity less the passage's similarity to those cases."""
 
     passage: Passage
-    score: float
+    plain: float
+    relative: float = 0.0
 
 
-def dense_threshold(statement: Statement) -> float:
-    return STATEMENT_MARGIN if statement.cases else UNTIED_THRESHOLD
+@dataclass(frozen=True)
+class Signals:
+    """What one item shows of one statement in play (tied to a linked case, or tied to none)."""
+
+    found: StatementProfile
+    hits: tuple[ConceptHit, ...]
+    dense: DenseMatch | None
+    denial: bool = False  # some passage on the case is an official denial (a talking point is often one)
+
+
+# The features of the statement combiner, in the order of the fitted file. (More signals were tried on
+# the tune sets, e.g. the share of claim concepts hit, TF-IDF with the statement, the allegation; with so
+# few labelled statements they added noise, not out-of-fold F1. The allegation still decides the stance.)
+FEATURES = ("addressed", "counter", "dense_relative", "dense_top", "denial_nearby")
+DENSE = ("dense_relative", "dense_top")
+
+
+def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
+    """The combiner's features of each statement in play. `dense_top`: no other statement of the same cases
+    is closer to the item (an item on a case bears on one of its claims, not on every one)."""
+    out = []
+    for s in signals:
+        relative = s.dense.relative if s.dense else 0.0
+        rivals = [r.dense.relative for r in signals
+                  if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
+        closest = s.dense is not None and relative >= max(rivals, default=relative)
+        out.append({"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
+                    "dense_relative": relative, "dense_top": float(closest), "denial_nearby": float(s.denial)})
+    return out
 
 
 def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Allegation | None) -> str:
@@ -123,36 +154,37 @@ def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Alle
     return "undercuts" if any(h.negated != found.negated for h in hits) else "restates"
 
 
-def link(found: StatementProfile, hits: Sequence[ConceptHit], dense: DenseMatch | None,
-         allegation: Allegation | None) -> Link | None:
-    """A Link when the item addresses the claim by concepts, or failing that by dense similarity."""
-    text = found.statement.text
-    if addressed(found, hits):
+def decide(signals: Sequence[Signals], allegation: Allegation | None, combiner: Combiner) -> list[Link]:
+    """A Link for every statement whose probability reaches the combiner's threshold. Without embeddings
+    (no encoder) the dense features take their mean in the fit data: unknown, not absent."""
+    means = combiner.meta.get("means", {})
+    assert isinstance(means, Mapping)
+    rows = features(signals, allegation)
+    for s, row in zip(signals, rows, strict=True):
+        if s.dense is None:
+            row.update({f: float(means.get(f, 0.0)) for f in DENSE})
+    probabilities = [combiner.probability(f) for f in rows]
+    return [link(s, p, allegation) for s, p in zip(signals, probabilities, strict=True)
+            if p >= combiner.threshold]
+
+
+def link(signals: Signals, probability: float, allegation: Allegation | None) -> Link:
+    """The Link of a statement the item bears on, with the passages that show it (concepts, else dense)."""
+    score = round(probability, 3)
+    if signals.hits:
+        hits = signals.hits
         evidence = tuple(Evidence("statement", h.passage.text, "; ".join(f"{c}: {t}" for c, t in h.terms),
                                   1.0, h.passage.page) for h in hits[:MAX_EVIDENCE])
-        score = min(1.0, 0.5 + 0.25 * len({c for h in hits for c, _ in h.terms}))
-        return Link("statement", found.statement.id, score, evidence, via="concepts",
-                    stance=stance(found, hits, allegation))
-    if dense is None or dense.score < dense_threshold(found.statement):
-        return None
-    dense_hit = ConceptHit(dense.passage, (), False, is_denial(fold(dense.passage.text)),
-                           _NEGATION.search(fold(dense.passage.text)) is not None)
-    closest = Evidence("statement", dense.passage.text, text, round(dense.score, 3), dense.passage.page)
-    return Link("statement", found.statement.id, round(dense.score, 3), (closest,), via="dense",
-                stance=stance(found, [dense_hit], allegation))
-
-
-def closest_per_case(links: Sequence[Link], statements: Sequence[Statement]) -> list[Link]:
-    """Every statement linked by concepts stays; of the statements linked only densely, keep the one the
-    item is closest to among those tied to the same cases, and none where a concept link exists."""
-    cases = {s.id: s.cases for s in statements}
-    by_concepts = [found for found in links if found.via == "concepts"]
-    covered = {cases[found.id] or (found.id,) for found in by_concepts}
-    best: dict[tuple[str, ...], Link] = {}
-    for found in links:
-        key = cases[found.id] or (found.id,)
-        if found.via == "concepts" or key in covered:
-            continue
-        if key not in best or found.score > best[key].score:
-            best[key] = found
-    return [*by_concepts, *best.values()]
+        return Link("statement", signals.found.statement.id, score, evidence, via="concepts",
+                    stance=stance(signals.found, hits, allegation))
+    passage = signals.dense.passage if signals.dense else None
+    if passage is None:
+        return Link("statement", signals.found.statement.id, score, (), via="dense",
+                    stance=stance(signals.found, [], allegation))
+    folded = fold(passage.text)
+    dense_hit = ConceptHit(passage, (), False, is_denial(folded), _NEGATION.search(folded) is not None)
+    assert signals.dense is not None
+    closest = Evidence("statement", passage.text, signals.found.statement.text, round(signals.dense.plain, 3),
+                       passage.page)
+    return Link("statement", signals.found.statement.id, score, (closest,), via="dense",
+                stance=stance(signals.found, [dense_hit], allegation))

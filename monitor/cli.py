@@ -398,6 +398,32 @@ def db_upgrade(db: str | None) -> None:
 
 
 @main.command()
+@click.option("--data", "folders", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A labelled set folder (watchlist.yaml + items.jsonl); repeat for several.")
+@click.option("--ecbplus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The ECB+ folder of shared/eval (case linking only).")
+@click.option("--topics", type=click.Choice(["odd", "even"]), default="odd", show_default=True,
+              help="Which ECB+ topics to fit on (keep the other half for validation).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the fitted files (default: the package's matchers/models).")
+def fit(folders: tuple[Path, ...], ecbplus: Path | None, topics: str, out: Path | None) -> None:
+    """Fit the linker's combiners on labelled sets and write them (with how they were fitted)."""
+    from matchers.embeddings import Encoder
+    from matchers.fitted import MODELS
+    from monitor.evaluate import LabelledSet
+    from monitor.fit import fit_models, summary
+
+    sets = [LabelledSet.folder(f) for f in folders]
+    if ecbplus is not None:
+        sets.append(LabelledSet.ecbplus(ecbplus, "odd" if topics == "odd" else "even"))
+    if not sets:
+        raise click.UsageError("give at least one --data folder or --ecbplus")
+    target = out or MODELS
+    combiners = fit_models(sets, Encoder.load(_settings().model), target, dt.datetime.now(dt.UTC).date())
+    click.echo(f"{summary(combiners)}\nwritten to {target}")
+
+
+@main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
               help="Folder for the demo's database and digest.")
 def demo(out: Path) -> None:

@@ -8,9 +8,11 @@ one `{"id", "cases", "units", "statements", "allegation", "alert"}` a line, and 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from matchers.embeddings import TextEncoder
 from matchers.linker import Linker
@@ -19,6 +21,53 @@ from monitor.domain.assessment import Assessment
 from monitor.domain.item import Item
 
 LABELS = ("cases", "units", "statements", "allegation", "alert")
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared" / "eval"  # shared/ sits beside the project
+
+Topics = Literal["odd", "even"]
+_TOPIC = re.compile(r"^ecb-(\d+)_")
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """A watchlist with its labelled items; for ECB+, only the odd or the even topics (`topics`)."""
+
+    name: str
+    watchlist: Path
+    items: Path
+    topics: Topics | None = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = read_jsonl(self.items)
+        return rows if self.topics is None else [r for r in rows if topic_parity(r["id"]) == self.topics]
+
+    @classmethod
+    def folder(cls, path: Path) -> LabelledSet:
+        """A set folder such as eval/mx2: watchlist.yaml and items.jsonl side by side."""
+        return cls(Path(path).name, Path(path) / "watchlist.yaml", Path(path) / "items.jsonl")
+
+    @classmethod
+    def ecbplus(cls, path: Path, topics: Topics) -> LabelledSet:
+        return cls(f"ecbplus-{topics}", Path(path) / "watchlist.yaml", Path(path) / "items.jsonl", topics)
+
+
+def topic_parity(item_id: str) -> Topics | None:
+    """"odd" or "even" for an ECB+ item id ("ecb-12_3ecbplus" is topic 12), None for any other id."""
+    found = _TOPIC.match(item_id)
+    if found is None:
+        return None
+    return "odd" if int(found.group(1)) % 2 else "even"
+
+
+def known_sets(project: Path = PROJECT, shared: Path = SHARED) -> list[LabelledSet]:
+    """Every labelled set: the project's eval/<name>/ folders, the shared dev set, the two ECB+ halves."""
+    folders = sorted(p for p in (project / "eval").glob("*") if (p / "items.jsonl").exists())
+    sets = [LabelledSet.folder(p) for p in folders]
+    if (shared / "dev.jsonl").exists():
+        sets.append(LabelledSet("shared-dev", shared / "watchlist.yaml", shared / "dev.jsonl"))
+    if (shared / "ecbplus" / "items.jsonl").exists():
+        sets += [LabelledSet.ecbplus(shared / "ecbplus", "odd"), LabelledSet.ecbplus(shared / "ecbplus", "even")]
+    return sets
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -46,9 +95,13 @@ def prediction(key: str, assessment: Assessment) -> dict[str, Any]:
 def predict(watchlist_path: Path, items_path: Path, linker: Linker | None = None,
             encoder: TextEncoder | None = None) -> list[dict[str, Any]]:
     """One prediction per item of `items_path`; builds a Linker for the watchlist unless given one."""
+    return predict_rows(Path(watchlist_path), read_jsonl(Path(items_path)), linker, encoder)
+
+
+def predict_rows(watchlist_path: Path, rows: Sequence[dict[str, Any]], linker: Linker | None = None,
+                 encoder: TextEncoder | None = None) -> list[dict[str, Any]]:
     if linker is None:
         linker = Linker(load_watchlist(Path(watchlist_path)), encoder)
-    rows = read_jsonl(Path(items_path))
     assessments = linker.assess_many([to_item(r) for r in rows])
     return [prediction(r["id"], a) for r, a in zip(rows, assessments, strict=True)]
 
@@ -91,11 +144,23 @@ def score(items_path: Path, predictions_path: Path) -> dict[str, Any]:
     return score_rows(read_jsonl(Path(items_path)), read_jsonl(Path(predictions_path)))
 
 
-def format_report(report: dict[str, Any]) -> str:
-    lines = [f"  {e}" for e in report.get("errors", [])]
+def format_report(report: dict[str, Any], errors: bool = True) -> str:
+    lines = [f"  {e}" for e in report.get("errors", [])] if errors else []
     lines += [f"{label:11s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}"
               for label, m in report.items() if label != "errors"]
     return "\n".join(lines)
+
+
+def by_language(items: Sequence[dict[str, Any]], predictions: Sequence[dict[str, Any]]) -> str:
+    """The P/R/F1 table of each language the items carry (`lang`), when there are at least two."""
+    languages = sorted({r["lang"] for r in items if r.get("lang")})
+    if len(languages) < 2:
+        return ""
+    parts = []
+    for lang in languages:
+        part = [r for r in items if r.get("lang") == lang]
+        parts.append(f"-- {lang} ({len(part)} items)\n" + format_report(score_rows(part, predictions), errors=False))
+    return "\n".join(parts)
 
 
 def run_eval(watchlist_path: Path, items_path: Path, predictions_path: Path,
@@ -105,4 +170,7 @@ def run_eval(watchlist_path: Path, items_path: Path, predictions_path: Path,
     with open(predictions_path, "w", encoding="utf-8") as f:
         for row in predictions:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return format_report(score(Path(items_path), Path(predictions_path)))
+    items = read_jsonl(Path(items_path))
+    report = format_report(score_rows(items, read_jsonl(Path(predictions_path))))
+    languages = by_language(items, predictions)
+    return f"{report}\n{languages}" if languages else report

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from matchers import cases
+from matchers.combiner import Combiner
+from matchers.fitted import Models
 from matchers.linker import MAX_EMBEDDED, MAX_EMBEDDED_WEAK, Linker
 from monitor.domain.item import Item, Page
 from monitor.domain.text import fold
@@ -81,7 +84,7 @@ def test_without_encoder_the_sparse_signals_still_link(watchlist: Watchlist):
 
 def test_background_items_lower_the_weight_of_their_words(watchlist: Watchlist):
     text = "Warehouse fire in the State of Mexico"
-    plain = Linker(watchlist).cases.sparse_scores([], set())
+    plain = Linker(watchlist).cases.sparse_scores([], {})
     assert plain  # one score per case even for an empty item
     seen = ["warehouse fire news"] * 50
     before = Linker(watchlist).cases.lexical.scores(text)
@@ -103,9 +106,28 @@ def test_prefilter_embeds_an_on_topic_spanish_item_and_skips_unrelated_news(watc
     assert [c.id for c in found[0].cases] == ["ayotzinapa-2014"] and not found[1].linked
 
 
+def _budget_models() -> Models:
+    """Hand-set combiners (a test of the embedding budget, not of the fitted weights): a case links at
+    10·lexical + 10·dense + 10·(a unit of the case named) >= 8; dense can plausibly reach lexical + 0.6."""
+    def combiner(features: tuple[str, ...], **meta: object) -> Combiner:
+        weights = {"lexical": 10.0, "dense": 10.0, "unit_named": 10.0}
+        return Combiner(features, tuple(weights.get(f, 0.0) for f in features), -8.0, 0.5, meta)
+
+    bound = {"weights": {"lexical": 1.0}, "bias": 0.4, "margin": 0.2, "floor": 0.1}
+    return Models(combiner(cases.OWN), combiner(cases.FEATURES, dense_bound=bound), Models.load().statements)
+
+
 def test_items_only_dense_could_link_get_fewer_passages_embedded(watchlist: Watchlist):
-    linker = Linker(watchlist, KeywordEncoder())
-    body = " ".join(f"Witness {n} said soldiers executed people who had surrendered in a warehouse." for n in range(40))
-    weak = linker._prepare(item("Soldiers executed people in a warehouse", body))
-    named = linker._prepare(item("Tlatlaya warehouse", body))
+    linker = Linker(watchlist, KeywordEncoder(), models=_budget_models())
+    body = " ".join(f"Witness {n} said troops shot men who had surrendered in a warehouse." for n in range(40))
+    weak = linker._prepare(item("Troops shot men in a warehouse", body))
+    assert linker.cases.needs_dense(weak.sparse) and linker.cases.worth_embedding(weak.sparse)
+    named = linker._prepare(item("Troops of the 102nd Battalion shot men in a warehouse", body))
     assert 0 < len(weak.embed) <= MAX_EMBEDDED_WEAK < len(named.embed) <= MAX_EMBEDDED
+
+
+def test_the_prefilter_skips_items_no_plausible_dense_similarity_could_link(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder, models=_budget_models())
+    far = linker._prepare(item("Floods in the south", "Rains damaged roads and homes."))
+    assert not linker.cases.worth_embedding(far.sparse) and not far.embed

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from matchers import statements as stmts
+from matchers.combiner import Combiner
 from matchers.concepts import concepts
+from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from matchers.passages import Passage
 from monitor.domain.item import Item
@@ -50,22 +54,15 @@ def test_distinctive_concepts_leave_out_the_case_identity():
 
 
 @pytest.fixture(scope="module")
-def linker() -> Linker:
+def linker(encoder: Encoder) -> Linker:
     watchlist = Watchlist(cases=(CASE,), statements=(TRAINING, FIREFIGHT))
-    return Linker(watchlist)  # no encoder: the concepts alone must link Spanish
+    return Linker(watchlist, encoder)
 
 
 def statement_links(linker: Linker, title: str, text: str) -> dict[str, str]:
     found = linker.assess(Item("t", title, "", title, text))
     assert [c.id for c in found.cases] == ["c1"]
     return {s.id: s.stance for s in found.statements}
-
-
-def test_spanish_item_on_training_links_the_training_statement(linker):
-    links = statement_links(linker, "Militares de Río Verde recibieron adiestramiento de EU",
-                            "Tres de los militares procesados por la matanza de Río Verde recibieron "
-                            "entrenamiento del ejército de Estados Unidos.")
-    assert links == {"s-training": "undercuts"}
 
 
 def test_spanish_finding_of_arbitrary_killing_undercuts_the_firefight(linker):
@@ -80,6 +77,25 @@ def test_denial_that_repeats_the_claim_restates_it(linker):
                             "La Secretaría reiteró que no hay pruebas de abusos y que los hechos de Río Verde "
                             "ocurrieron durante un enfrentamiento con un grupo armado.")
     assert links == {"s-firefight": "restates"}
+
+
+def test_statement_probability_is_the_link_score_and_passes_the_fitted_threshold(linker):
+    found = linker.assess(Item("t", "CNDH: en Río Verde hubo ejecuciones extrajudiciales", "",
+                               "CNDH: en Río Verde hubo ejecuciones extrajudiciales",
+                               "La comisión concluyó que nueve personas fueron privadas de la vida de manera "
+                               "arbitraria por militares en Río Verde."))
+    threshold = linker.models.statements.threshold
+    assert all(threshold <= s.score <= 1.0 for s in found.statements) and found.statements
+
+
+def test_without_embeddings_the_dense_features_take_their_fitted_mean():
+    combiner = Combiner(stmts.FEATURES, tuple(1.0 if f == "dense_relative" else 0.0 for f in stmts.FEATURES), 0.0,
+                        0.5, {"means": {"dense_relative": 2.0}})
+    found = profile(FIREFIGHT)
+    signals = [stmts.Signals(found, (), None)]
+    assert [s.score for s in stmts.decide(signals, None, combiner)] == [round(1 / (1 + math.exp(-2.0)), 3)]
+    without_mean = Combiner(combiner.features, combiner.weights, 0.0, 0.5)
+    assert [s.score for s in stmts.decide(signals, None, without_mean)] == [0.5]  # absent: 0
 
 
 def test_story_on_the_case_without_the_claim_links_no_statement(linker):
