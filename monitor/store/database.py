@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
@@ -200,9 +201,12 @@ class Store:
 
     def assessments_between(self, start: dt.datetime, end: dt.datetime) -> dict[int, Assessment]:
         """The decisions on items fetched in [start, end), by item id: two queries for a whole day."""
-        fetched = and_(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end)
-        decisions = select(schema.assessments).join(schema.items).where(fetched)
-        links = select(schema.links).join(schema.items).where(fetched).order_by(schema.links.c.id)
+        return self._assessments(and_(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end))
+
+    def _assessments(self, which: ColumnElement[bool]) -> dict[int, Assessment]:
+        """The decisions (with their links) on the items `which` selects, by item id, in two queries."""
+        decisions = select(schema.assessments).join(schema.items).where(which)
+        links = select(schema.links).join(schema.items).where(which).order_by(schema.links.c.id)
         with self.engine.connect() as conn:
             rows = conn.execute(decisions).mappings().all()
             by_item: dict[int, list[Any]] = {}
@@ -329,15 +333,7 @@ class Store:
                     .mappings()]
 
     def assessments_of(self, item_ids: Iterable[int]) -> dict[int, Assessment]:
-        ids = list(item_ids)
-        decisions = select(schema.assessments).where(schema.assessments.c.item_id.in_(ids))
-        links = select(schema.links).where(schema.links.c.item_id.in_(ids)).order_by(schema.links.c.id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(decisions).mappings().all()
-            by_item: dict[int, list[Any]] = {}
-            for link in conn.execute(links).mappings():
-                by_item.setdefault(link["item_id"], []).append(link)
-        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+        return self._assessments(schema.items.c.id.in_(list(item_ids)))
 
     def archive_reported(self, item_ids: Iterable[int]) -> set[tuple[int, str]]:
         """The (item, unit) pairs of these items already reported "from the archive"."""

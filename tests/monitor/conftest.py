@@ -11,6 +11,7 @@ import pytest
 
 from monitor.fetch import Fetcher, FetchLimits, make_client
 from monitor.loopback import Loopback
+from monitor.store.database import Store
 
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "sources" / "fixtures"
@@ -33,3 +34,11 @@ def run_fetch(body: Callable[[Fetcher], Awaitable[T]], limits: FetchLimits = TES
             fetcher = Fetcher(client, limits=limits, max_concurrency=max_concurrency, per_host=per_host)
             return await body(fetcher)
     return asyncio.run(main())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh store in a SQLite file of the test's own (a test folder may define its own instead)."""
+    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    yield s
+    s.close()

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -23,13 +22,6 @@ from monitor.dossier.model import Dossier
 from monitor.dossier.render import CSV_COLUMNS, SCHEMA_PATH, render_csv, render_html, render_json, to_json
 from monitor.store.database import Store
 from tests.monitor.dossier import sample
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -49,13 +48,6 @@ def outcomes() -> Iterator[Outcomes]:
     yield handler
     logger.removeHandler(handler)
     logger.setLevel(old)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    yield s
-    s.close()
 
 
 @pytest.fixture

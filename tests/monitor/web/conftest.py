@@ -6,7 +6,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -18,13 +17,6 @@ from monitor.web.context import Console
 from tests.monitor.dossier import sample
 
 TOKEN = "correct-horse-battery-staple-42"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
-    yield s
-    s.close()
 
 
 @pytest.fixture
