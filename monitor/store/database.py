@@ -204,15 +204,8 @@ class Store:
         return self._assessments(and_(schema.items.c.fetched_at >= start, schema.items.c.fetched_at < end))
 
     def _assessments(self, which: ColumnElement[bool]) -> dict[int, Assessment]:
-        """The decisions (with their links) on the items `which` selects, by item id, in two queries."""
-        decisions = select(schema.assessments).join(schema.items).where(which)
-        links = select(schema.links).join(schema.items).where(which).order_by(schema.links.c.id)
         with self.engine.connect() as conn:
-            rows = conn.execute(decisions).mappings().all()
-            by_item: dict[int, list[Any]] = {}
-            for link in conn.execute(links).mappings():
-                by_item.setdefault(link["item_id"], []).append(link)
-        return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+            return assessments_where(conn, which)
 
     # -- alert outbox --------------------------------------------------------------------------
 
@@ -472,6 +465,17 @@ def _review(row: Any) -> Review | None:
 def database_failed(exc: BaseException) -> bool:
     """True when `exc` says the database itself failed (gone, locked, full), so no item is to blame."""
     return isinstance(exc, OperationalError)
+
+
+def assessments_where(conn: Connection, which: ColumnElement[bool]) -> dict[int, Assessment]:
+    """The decisions (with their links) on the items `which` selects, by item id, in two queries."""
+    decisions = select(schema.assessments).join(schema.items).where(which)
+    links = select(schema.links).join(schema.items).where(which).order_by(schema.links.c.id)
+    rows = conn.execute(decisions).mappings().all()
+    by_item: dict[int, list[Any]] = {}
+    for link in conn.execute(links).mappings():
+        by_item.setdefault(link["item_id"], []).append(link)
+    return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from monitor.domain.assessment import Assessment, Evidence
 from monitor.store import schema
-from monitor.store.database import Store, StoredItem, _assessment, _stored_item
+from monitor.store.database import Store, StoredItem, _stored_item, assessments_where
 from monitor.store.search import fts_query, has_fulltext
 
 
@@ -265,17 +265,13 @@ def _listing(store: Store, ids: Select[Any], order: Any, offset: int, limit: int
 
 def _load(conn: Connection, ids: Select[Any] | list[int]) -> Loaded:
     """The items, their decisions and links, and their stories' other copies: four queries, whatever the count."""
-    items, decisions, links = schema.items, schema.assessments, schema.links
+    items = schema.items
     if isinstance(ids, list) and not ids:
         ids_clause: Any = false()
     else:
         ids_clause = items.c.id.in_(ids)
     found = {r["id"]: _stored_item(r) for r in conn.execute(select(items).where(ids_clause)).mappings()}
-    link_rows: dict[int, list[Any]] = {}
-    for row in conn.execute(select(links).where(links.c.item_id.in_(ids)).order_by(links.c.id)).mappings():
-        link_rows.setdefault(row["item_id"], []).append(row)
-    assessments = {r["item_id"]: _assessment(r, link_rows.get(r["item_id"], []))
-                   for r in conn.execute(select(decisions).where(decisions.c.item_id.in_(ids))).mappings()}
+    assessments = assessments_where(conn, ids_clause)
     own = items.alias("own")
     stories = select(own.c.story_id).where(own.c.id.in_(ids))
     copies: dict[int, list[StoredItem]] = {}
