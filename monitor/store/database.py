@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,11 +106,14 @@ class DigestRow:
 class Store:
     def __init__(self, url: str) -> None:
         self.engine: Engine = open_engine(url)
+        # A Store dropped without close() (a command's, a test's) still closes its pooled connections,
+        # rather than leaving them to the garbage collector (which psycopg warns about).
+        self._finalizer = weakref.finalize(self, self.engine.dispose)
         # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
         self.migrated: list[str] = migrate.upgrade(self.engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.engine.dispose()  # the engine stays usable: a later query opens a new pool
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -489,8 +494,10 @@ def open_engine(url: str) -> Engine:
     shown = parsed.render_as_string(hide_password=True)
     postgres = parsed.get_backend_name() == "postgresql"
     try:
-        # A server that drops packets would otherwise keep `monitor` waiting for minutes.
-        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {})
+        # A server that drops packets would otherwise keep `monitor` waiting for minutes. JSON documents
+        # (pages, payloads, evidence) lose NUL characters as text columns do (schema.NulFreeText).
+        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {},
+                               json_serializer=_json_without_nul)
     except (ArgumentError, ImportError) as exc:
         raise ConfigError(f"{shown}: no database driver for it ({_first_line(exc)})", field="MONITOR_DB") from None
     if engine.dialect.name == "sqlite":
@@ -502,6 +509,10 @@ def open_engine(url: str) -> Engine:
         engine.dispose()
         raise ConfigError(f"cannot open {shown}: {_first_line(exc.orig)}", field="MONITOR_DB") from None
     return engine
+
+
+def _json_without_nul(value: Any) -> str:
+    return json.dumps(schema.without_nul(value))
 
 
 def _first_line(exc: BaseException | None) -> str:

@@ -1,19 +1,16 @@
 """Migrations: a first-release database upgrades itself with every row kept; the migrations equal the tables.
 
-The first release's database is tests/fixtures/release-1.monitor.db (SQLite). On PostgreSQL, which that
-release did not run on, `old_db` is the same: migration 0001's tables holding the fixture's rows, and no
-alembic_version table.
+The first release's database is tests/fixtures/release-1.monitor.db (SQLite); on PostgreSQL, which that
+release did not run on, the `release_1_db` fixture makes the same (tests/release_1.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
@@ -27,10 +24,9 @@ from monitor.store import migrate, reads, schema
 from monitor.store.database import Store
 from monitor.store.search import FULLTEXT_DDL, is_fulltext_object
 from tests.conftest import ENGINE
+from tests.release_1 import OLD_TABLES
 
 ROOT = Path(__file__).resolve().parents[3]
-RELEASE_1 = ROOT / "tests" / "fixtures" / "release-1.monitor.db"
-OLD_TABLES = ("feeds", "items", "assessments", "links", "alerts", "digests")
 
 
 def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -47,39 +43,8 @@ def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.fixture
-def old_db(tmp_path: Path, blank_db_url: str) -> str:
-    if ENGINE == "sqlite":
-        path = tmp_path / "monitor.db"
-        shutil.copy(RELEASE_1, path)
-        return f"sqlite:///{path}"
-    copy_release_1(blank_db_url)
-    return blank_db_url
-
-
-def copy_release_1(url: str) -> None:
-    """Migration 0001's tables on `url`, the fixture's rows in them, and no alembic_version: a first-release
-    database as it would be on this engine."""
-    target = create_engine(url)
-    with target.begin() as conn:
-        command.upgrade(migrate.alembic_config(conn), migrate.BASELINE)
-        conn.exec_driver_sql("DROP TABLE alembic_version")
-    source = create_engine(f"sqlite:///{RELEASE_1}")
-    old, new = MetaData(), MetaData()
-    old.reflect(source, only=OLD_TABLES)
-    new.reflect(target, only=OLD_TABLES)
-    with source.connect() as read, target.begin() as write:
-        for name in OLD_TABLES:
-            found = [{k: _utc(v) for k, v in r.items()} for r in read.execute(old.tables[name].select()).mappings()]
-            write.execute(new.tables[name].insert(), found)
-        for name in ("items", "links", "alerts"):  # the ids were given: move the sequences past them
-            write.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
-    source.dispose()
-    target.dispose()
-
-
-def _utc(value: Any) -> Any:
-    # The first release kept naive UTC times.
-    return value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) else value
+def old_db(release_1_db: str) -> str:
+    return release_1_db
 
 
 def test_the_fixture_is_a_first_release_database(old_db: str) -> None:
