@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -225,3 +226,26 @@ def test_a_database_whose_console_already_made_the_search_objects_upgrades_witho
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM items_fts").scalar_one() == 9  # each item once
     assert reads.search(store, "apatzingan", 0, 50).ids == [6]
+
+
+def test_processes_starting_together_on_a_new_database_build_it_once(blank_db_url: str) -> None:
+    """Workers started at once on one empty database: one builds the schema, the others wait for it
+    (SQLite's write lock, a PostgreSQL advisory lock) and find it done."""
+    starting = threading.Barrier(3)
+    results: list[list[str] | BaseException] = []
+
+    def start() -> None:
+        starting.wait()
+        try:
+            store = Store(blank_db_url)
+            results.append(store.migrated)
+            store.close()
+        except BaseException as exc:  # reported below, with the others' results
+            results.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(map(str, results)) == sorted(map(str, [[migrate.head_revision()], [], []])), results
