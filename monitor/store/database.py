@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,13 +29,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
-from monitor.domain.errors import MonitorError
+from monitor.domain.errors import ConfigError, MonitorError
 from monitor.domain.item import FeedState, Item, Page
 from monitor.domain.review import Review, Verdict, as_verdict
 from monitor.store import migrate, schema
@@ -103,14 +105,15 @@ class DigestRow:
 
 class Store:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine: Engine = open_engine(url)
+        # A Store dropped without close() (a command's, a test's) still closes its pooled connections,
+        # rather than leaving them to the garbage collector (which psycopg warns about).
+        self._finalizer = weakref.finalize(self, self.engine.dispose)
         # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
         self.migrated: list[str] = migrate.upgrade(self.engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.engine.dispose()  # the engine stays usable: a later query opens a new pool
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -476,6 +479,45 @@ def assessments_where(conn: Connection, which: ColumnElement[bool]) -> dict[int,
     for link in conn.execute(links).mappings():
         by_item.setdefault(link["item_id"], []).append(link)
     return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on `url`, connected once: a URL that names no database we can use, or a server that
+    cannot be reached, is a ConfigError naming MONITOR_DB (one line, the password hidden), not a traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError("not a database URL (expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)",
+                          field="MONITOR_DB") from None
+    if parsed.drivername in ("postgresql", "postgres"):  # the driver we ship: psycopg 3, not psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    shown = parsed.render_as_string(hide_password=True)
+    postgres = parsed.get_backend_name() == "postgresql"
+    try:
+        # A server that drops packets would otherwise keep `monitor` waiting for minutes. JSON documents
+        # (pages, payloads, evidence) lose NUL characters as text columns do (schema.NulFreeText).
+        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {},
+                               json_serializer=_json_without_nul)
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigError(f"{shown}: no database driver for it ({_first_line(exc)})", field="MONITOR_DB") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        raise ConfigError(f"cannot open {shown}: {_first_line(exc.orig)}", field="MONITOR_DB") from None
+    return engine
+
+
+def _json_without_nul(value: Any) -> str:
+    return json.dumps(schema.without_nul(value))
+
+
+def _first_line(exc: BaseException | None) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
