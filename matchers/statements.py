@@ -30,7 +30,7 @@ from monitor.domain.watchlist import Case, Statement
 
 from .allegation import is_denial
 from .combiner import Combiner
-from .concepts import concept_terms, concepts, counters
+from .concepts import claim_keys, concept_terms, concepts, counters, weighted_keys
 from .passages import Passage, sentences
 
 MAX_EVIDENCE = 3
@@ -47,6 +47,9 @@ class StatementProfile:
     claim: frozenset[str]  # concepts of the statement the case identity does not carry
     counter: frozenset[str]  # concepts contradicting the claim that the case record does not assert
     negated: bool  # the statement is a negation ("was not involved", "none ... had been trained")
+    keys: tuple[tuple[str, float], ...] = ()  # its words and concepts (`claim_keys`) the case identity
+    # lacks, each with its weight (the rarer in English and Spanish, the heavier)
+    answers: tuple[tuple[str, frozenset[str]], ...] = ()  # concept key -> the keys of concepts contradicting it
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -64,8 +67,21 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
     identity = _concepts_of(t for c in tied for t in identity_texts(c))
     record = identity | _concepts_of(d for c in tied for d in c.description)
     own = concepts(fold(statement.text))
+    named = {k for t in common_texts(statement, cases) for k in claim_keys(t)}
     return StatementProfile(statement, frozenset(own - identity), frozenset(counters(own) - record),
-                            _NEGATION.search(fold(statement.text)) is not None)
+                            _NEGATION.search(fold(statement.text)) is not None,
+                            tuple(sorted((k, w) for k, w in weighted_keys(statement.text).items()
+                                         if k not in named and w > 0)),
+                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]) - record)) for c in sorted(own)))
+
+
+def common_texts(statement: Statement, cases: Mapping[str, Case]) -> list[str]:
+    """The texts whose words say nothing of a statement's claim: its cases' identity; for a statement tied to
+    no case, every case's identity and record (the words every story of this watchlist uses: a claim about
+    torture in general is not echoed by each story of a torture case)."""
+    if statement.cases:
+        return [t for c in statement.cases if c in cases for t in identity_texts(cases[c])]
+    return [t for c in cases.values() for t in [*identity_texts(c), *c.description]]
 
 
 def _concepts_of(texts: Iterable[str]) -> set[str]:
@@ -119,28 +135,34 @@ class Signals:
     found: StatementProfile
     hits: tuple[ConceptHit, ...]
     dense: DenseMatch | None
-    denial: bool = False  # some passage on the case is an official denial (a talking point is often one)
+    keys: tuple[frozenset[str], ...] = ()  # the `claim_keys` of each passage read for the statement
 
 
-# The features of the statement combiner, in the order of the fitted file. (More signals were tried on
-# the tune sets, e.g. the share of claim concepts hit, TF-IDF with the statement, the allegation; with so
-# few labelled statements they added noise, not out-of-fold F1. The allegation still decides the stance.)
-FEATURES = ("addressed", "counter", "dense_relative", "dense_top", "denial_nearby")
-DENSE = ("dense_relative", "dense_top")
+def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
+    """The largest weighted share of the statement's distinctive keys that one passage carries; a concept
+    that contradicts one of the claim's concepts speaks of it ("extrajudicial executions" of "a firefight")."""
+    total = sum(w for _, w in found.keys)
+    if not total:
+        return 0.0
+    answers = dict(found.answers)
+    return max((sum(w for k, w in found.keys if k in keys or answers.get(k, frozenset()) & keys) / total
+                for keys in passage_keys), default=0.0)
+
+
+# The features of the statement combiner, in the order of the fitted file. Chosen by leave-one-set-out over
+# the tune sets (bench/stmt_cross.py): "dense_top" (no rival statement of the same case is closer) and
+# "denial_nearby" (an official denial near the case) said more about how a watchlist is written (how many
+# statements a case has, how many denials its items quote) than about the claim, and did not carry over to
+# other watchlists; the share of claim concepts and TF-IDF with the statement added noise.
+FEATURES = ("addressed", "counter", "dense_relative", "overlap")
+DENSE = ("dense_relative",)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
-    """The combiner's features of each statement in play. `dense_top`: no other statement of the same cases
-    is closer to the item (an item on a case bears on one of its claims, not on every one)."""
-    out = []
-    for s in signals:
-        relative = s.dense.relative if s.dense else 0.0
-        rivals = [r.dense.relative for r in signals
-                  if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
-        closest = s.dense is not None and relative >= max(rivals, default=relative)
-        out.append({"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
-                    "dense_relative": relative, "dense_top": float(closest), "denial_nearby": float(s.denial)})
-    return out
+    """The combiner's features of each statement in play."""
+    return [{"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
+             "dense_relative": s.dense.relative if s.dense else 0.0, "overlap": overlap(s.found, s.keys)}
+            for s in signals]
 
 
 def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Allegation | None) -> str:
