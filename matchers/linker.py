@@ -209,7 +209,7 @@ class Linker:
         """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
         cases = {s.case for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
-        keys: dict[bool, list[frozenset[str]]] = {}
+        keys: dict[bool, list[frozenset[str]]] = {}  # each passage's claim keys, read once per item and window
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
@@ -225,8 +225,8 @@ class Linker:
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
                      vectors: np.ndarray | None) -> stmts.DenseMatch | None:
-        """The embedded passage closest to the statement (for a tied statement: relative to its closeness
-        to the statement's cases)."""
+        """The embedded passage closest to the statement relative to its closeness to the statement's cases
+        (to every case of the watchlist, for a statement tied to none)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return None
         plain = vectors @ self.encoder.encode([found.statement.text])[0]

@@ -2,16 +2,21 @@
 
 A statement is in play when the item is about one of the statement's cases (or the statement is tied to
 none). It is linked when a learned combiner (`combiner.Combiner`, fitted by `monitor fit`, shipped as
-matchers/models/statements.json) finds the item addresses the statement's specific claim, seen two ways:
+matchers/models/statements.json) finds the item addresses the statement's specific claim, seen three ways:
 
 - concepts (English and Spanish): the statement's distinctive concepts (`concepts.py`) are those of
   its text that the case's identity (name, aliases, place, opening sentence) does not already carry,
   plus the concepts that would contradict it and that the case record does not already assert. Every
   Tlatlaya story says soldiers killed people; only one that speaks of their training bears on "none
   of the soldiers had been trained by the U.S. military".
-- dense: how close the closest passage is to the statement, to the statement less to its case, and
-  against the other statements of the same case (an item about a case bears on one of its claims, not
-  on every one).
+- overlap: the largest weighted share of the statement's distinctive words (EN/ES lemma stems, so
+  cognates such as "uniformes clonados" / "cloned uniforms" meet) and concepts that one passage carries.
+  A word weighs by its rarity in English and Spanish (wordfreq), so "said" or "government" count for
+  nothing and "ambushed" or "archives" for much. The words of the case identity are left out; for a
+  statement tied to no case, the words of every case of the watchlist (a claim about torture in general
+  is not echoed by each story of a torture case: it must not link on the words all its stories use).
+- dense: how close the closest passage is to the statement less its closeness to the statement's cases
+  (every case, for a statement tied to none).
 
 The stance: a contradicting concept or an allegation undercuts; an official denial or position
 restates; otherwise a passage whose polarity differs from the statement's ("were trained" against
@@ -120,8 +125,8 @@ def addressed(found: StatementProfile, hits: Sequence[ConceptHit]) -> bool:
 
 @dataclass(frozen=True)
 class DenseMatch:
-    """The embedded passage closest to the statement: its plain similarity to the statement and, for a
-    statement tied to cases, that similarity less the passage's similarity to those cases."""
+    """The embedded passage closest to the statement: its plain similarity to the statement and that
+    similarity less the passage's similarity to the statement's cases (to every case, for an untied one)."""
 
     passage: Passage
     plain: float
@@ -149,20 +154,20 @@ def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> 
                 for keys in passage_keys), default=0.0)
 
 
-# The features of the statement combiner, in the order of the fitted file. Chosen by leave-one-set-out over
-# the tune sets (bench/stmt_cross.py): "dense_top" (no rival statement of the same case is closer) and
+# The features of the statement combiner, in the order of the fitted file, chosen by leave-one-set-out over
+# the tune sets (bench/stmt_cross.py). "dense_top" (no rival statement of the same case is closer) and
 # "denial_nearby" (an official denial near the case) said more about how a watchlist is written (how many
 # statements a case has, how many denials its items quote) than about the claim, and did not carry over to
-# other watchlists; the share of claim concepts and TF-IDF with the statement added noise.
-FEATURES = ("addressed", "counter", "dense_relative", "overlap")
+# other watchlists; "counter" got a weight near zero once contradictions count in `overlap` (it still
+# decides the stance); the share of claim concepts and TF-IDF with the statement added noise.
+FEATURES = ("addressed", "dense_relative", "overlap")
 DENSE = ("dense_relative",)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
     """The combiner's features of each statement in play."""
-    return [{"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
-             "dense_relative": s.dense.relative if s.dense else 0.0, "overlap": overlap(s.found, s.keys)}
-            for s in signals]
+    return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else 0.0,
+             "overlap": overlap(s.found, s.keys)} for s in signals]
 
 
 def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Allegation | None) -> str:
