@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import simplemma
-from wordfreq import zipf_frequency
 
 from monitor.domain.text import fold
 
@@ -79,6 +78,8 @@ def _key(word: str) -> str | None:
 @lru_cache(maxsize=50_000)
 def rarity(word: str) -> float:
     """How much a word says: 0 for words every text uses, more the rarer it is in English and Spanish."""
+    from wordfreq import zipf_frequency  # here: its import and word lists cost a second, paid by statements only
+
     common = max(zipf_frequency(word, "en"), zipf_frequency(word, "es"))
     return max(0.0, COMMON - common)
 
