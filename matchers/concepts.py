@@ -12,14 +12,30 @@ bears on "the deaths happened in an armed confrontation" without using its words
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
+import simplemma
+
+from monitor.domain.text import fold
+
+from .lexical import STOPWORDS
 from .lexicon import render, vocabulary
 
 _CONCEPTS = vocabulary("concepts")  # lexicon/<lang>/concepts.yaml
+_KILLED_UNLAWFULLY = ("unlawful killing", "execution", "surrender", "excessive force", "forensic", "scene tampering")
 COUNTERS: dict[str, tuple[str, ...]] = {
-    "confrontation": ("unlawful killing", "execution", "surrender"),
-    "self-defence": ("unlawful killing", "execution", "surrender"),
+    "confrontation": _KILLED_UNLAWFULLY,
+    "self-defence": _KILLED_UNLAWFULLY,
+    "attack on forces": _KILLED_UNLAWFULLY,
+    "lawful force": _KILLED_UNLAWFULLY,
+    "unarmed": ("forensic", "excessive force"),
+    "isolated acts": ("systematic practice",),
+    "accountability": ("impunity",),
+    "non-lethal": ("firearms", "unlawful killing", "excessive force"),
+    "compliance": ("non-compliance", "impunity"),
+    "no evidence": ("accountability",),
 }
 
 
@@ -39,3 +55,51 @@ def concept_terms(text: str, wanted: Iterable[str]) -> list[tuple[str, str]]:
 def counters(claim: Iterable[str]) -> set[str]:
     """The concepts that would contradict a claim made of these concepts."""
     return {c for concept in claim for c in COUNTERS.get(concept, ())}
+
+
+# -- claim words: what a statement says beyond its case, as keys both languages can meet on -----------
+
+STEM = 5  # "militar"/"military", "archivos"/"archives", "institucional"/"institutional" meet at 5 letters
+COMMON = 6.0  # a word this frequent (Zipf 6: once in a thousand words) or more weighs nothing
+CONCEPT = 1.5  # a concept of the lexicon (curated domain wording) weighs at least as a word of Zipf 4.5
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+
+
+@lru_cache(maxsize=50_000)
+def _key(word: str) -> str | None:
+    """The key of one lower-cased word: its EN/ES lemma, folded, cut to `STEM` letters; None for a function
+    word."""
+    if fold(word) in STOPWORDS:
+        return None
+    lemma = fold(simplemma.lemmatize(word, lang=("en", "es")))
+    return None if lemma in STOPWORDS else lemma[:STEM]
+
+
+@lru_cache(maxsize=50_000)
+def rarity(word: str) -> float:
+    """How much a word says: 0 for words every text uses, more the rarer it is in English and Spanish."""
+    from wordfreq import zipf_frequency  # here: its import and word lists cost a second, paid by statements only
+
+    common = max(zipf_frequency(word, "en"), zipf_frequency(word, "es"))
+    return max(0.0, COMMON - common)
+
+
+def claim_keys(text: str) -> frozenset[str]:
+    """The keys of a text: its words' stems and its concepts (`#name`): a Spanish passage meets an English
+    statement on cognates ("uniformes clonados") and on the concept lexicon ("militares", "the Army")."""
+    keys = {k for w in _TOKEN.findall(text.lower()) if (k := _key(w)) is not None}
+    return frozenset(keys | {f"#{c}" for c in concepts(text)})
+
+
+def weighted_keys(text: str) -> dict[str, float]:
+    """`claim_keys` with the weight of each: the rarity of its rarest word in the text (a concept: of the
+    words that matched it, at least `CONCEPT`)."""
+    out: dict[str, float] = {}
+    for word in _TOKEN.findall(text.lower()):
+        key = _key(word)
+        if key is not None:
+            out[key] = max(out.get(key, 0.0), rarity(word))
+    names = sorted(concepts(text))
+    for name, matched in concept_terms(fold(text), names):
+        out[f"#{name}"] = max([CONCEPT, *(rarity(w) for w in _TOKEN.findall(matched.lower()))])
+    return out

@@ -24,6 +24,7 @@ from . import statements as stmts
 from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
 from .cases import CaseModel, CaseScore, case_texts, with_dense
+from .concepts import claim_keys
 from .embeddings import TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
@@ -208,31 +209,34 @@ class Linker:
         """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
         cases = {s.case for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
-        denial = any(alleg.is_denial(fold(p.text)) for p in window)
+        keys: dict[bool, list[frozenset[str]]] = {}  # each passage's claim keys, read once per item and window
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
             if tied and not tied & cases:
                 continue
-            hits = stmts.concept_hits(found, window if tied else prepared.passages)
-            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors), denial))
+            where = window if tied else prepared.passages
+            hits = stmts.concept_hits(found, where)
+            if bool(tied) not in keys:
+                keys[bool(tied)] = [claim_keys(p.text) for p in where]
+            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors),
+                                     tuple(keys[bool(tied)])))
         return out
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
                      vectors: np.ndarray | None) -> stmts.DenseMatch | None:
-        """The embedded passage closest to the statement (for a tied statement: relative to its closeness
-        to the statement's cases)."""
+        """The embedded passage closest to the statement relative to its closeness to the statement's cases
+        (to every case of the watchlist, for a statement tied to none)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return None
         plain = vectors @ self.encoder.encode([found.statement.text])[0]
         relative = plain
-        if found.statement.cases:
+        if self.watchlist.cases:  # a statement tied to no case: relative to every case
             index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
-            columns = [index[c] for c in found.statement.cases]
+            columns = [index[c] for c in found.statement.cases] or list(range(len(index)))
             relative = plain - self._case_similarity(vectors)[:, columns].max(1)
         best = int(relative.argmax())
-        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]),
-                                float(relative[best]) if found.statement.cases else 0.0)
+        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]), float(relative[best]))
 
 
 def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -> list[int]:

@@ -2,16 +2,21 @@
 
 A statement is in play when the item is about one of the statement's cases (or the statement is tied to
 none). It is linked when a learned combiner (`combiner.Combiner`, fitted by `monitor fit`, shipped as
-matchers/models/statements.json) finds the item addresses the statement's specific claim, seen two ways:
+matchers/models/statements.json) finds the item addresses the statement's specific claim, seen three ways:
 
 - concepts (English and Spanish): the statement's distinctive concepts (`concepts.py`) are those of
   its text that the case's identity (name, aliases, place, opening sentence) does not already carry,
   plus the concepts that would contradict it and that the case record does not already assert. Every
   Tlatlaya story says soldiers killed people; only one that speaks of their training bears on "none
   of the soldiers had been trained by the U.S. military".
-- dense: how close the closest passage is to the statement, to the statement less to its case, and
-  against the other statements of the same case (an item about a case bears on one of its claims, not
-  on every one).
+- overlap: the largest weighted share of the statement's distinctive words (EN/ES lemma stems, so
+  cognates such as "uniformes clonados" / "cloned uniforms" meet) and concepts that one passage carries.
+  A word weighs by its rarity in English and Spanish (wordfreq), so "said" or "government" count for
+  nothing and "ambushed" or "archives" for much. The words of the case identity are left out; for a
+  statement tied to no case, the words of every case of the watchlist (a claim about torture in general
+  is not echoed by each story of a torture case: it must not link on the words all its stories use).
+- dense: how close the closest passage is to the statement less its closeness to the statement's cases
+  (every case, for a statement tied to none).
 
 The stance: a contradicting concept or an allegation undercuts; an official denial or position
 restates; otherwise a passage whose polarity differs from the statement's ("were trained" against
@@ -30,7 +35,7 @@ from monitor.domain.watchlist import Case, Statement
 
 from .allegation import is_denial
 from .combiner import Combiner
-from .concepts import concept_terms, concepts, counters
+from .concepts import claim_keys, concept_terms, concepts, counters, weighted_keys
 from .passages import Passage, sentences
 
 MAX_EVIDENCE = 3
@@ -47,6 +52,9 @@ class StatementProfile:
     claim: frozenset[str]  # concepts of the statement the case identity does not carry
     counter: frozenset[str]  # concepts contradicting the claim that the case record does not assert
     negated: bool  # the statement is a negation ("was not involved", "none ... had been trained")
+    keys: tuple[tuple[str, float], ...] = ()  # its words and concepts (`claim_keys`) the case identity
+    # lacks, each with its weight (the rarer in English and Spanish, the heavier)
+    answers: tuple[tuple[str, frozenset[str]], ...] = ()  # concept key -> the keys of concepts contradicting it
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -64,8 +72,21 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
     identity = _concepts_of(t for c in tied for t in identity_texts(c))
     record = identity | _concepts_of(d for c in tied for d in c.description)
     own = concepts(fold(statement.text))
+    named = {k for t in common_texts(statement, cases) for k in claim_keys(t)}
     return StatementProfile(statement, frozenset(own - identity), frozenset(counters(own) - record),
-                            _NEGATION.search(fold(statement.text)) is not None)
+                            _NEGATION.search(fold(statement.text)) is not None,
+                            tuple(sorted((k, w) for k, w in weighted_keys(statement.text).items()
+                                         if k not in named and w > 0)),
+                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]) - record)) for c in sorted(own)))
+
+
+def common_texts(statement: Statement, cases: Mapping[str, Case]) -> list[str]:
+    """The texts whose words say nothing of a statement's claim: its cases' identity; for a statement tied to
+    no case, every case's identity and record (the words every story of this watchlist uses: a claim about
+    torture in general is not echoed by each story of a torture case)."""
+    if statement.cases:
+        return [t for c in statement.cases if c in cases for t in identity_texts(cases[c])]
+    return [t for c in cases.values() for t in [*identity_texts(c), *c.description]]
 
 
 def _concepts_of(texts: Iterable[str]) -> set[str]:
@@ -104,8 +125,8 @@ def addressed(found: StatementProfile, hits: Sequence[ConceptHit]) -> bool:
 
 @dataclass(frozen=True)
 class DenseMatch:
-    """The embedded passage closest to the statement: its plain similarity to the statement and, for a
-    statement tied to cases, that similarity less the passage's similarity to those cases."""
+    """The embedded passage closest to the statement: its plain similarity to the statement and that
+    similarity less the passage's similarity to the statement's cases (to every case, for an untied one)."""
 
     passage: Passage
     plain: float
@@ -119,28 +140,34 @@ class Signals:
     found: StatementProfile
     hits: tuple[ConceptHit, ...]
     dense: DenseMatch | None
-    denial: bool = False  # some passage on the case is an official denial (a talking point is often one)
+    keys: tuple[frozenset[str], ...] = ()  # the `claim_keys` of each passage read for the statement
 
 
-# The features of the statement combiner, in the order of the fitted file. (More signals were tried on
-# the tune sets, e.g. the share of claim concepts hit, TF-IDF with the statement, the allegation; with so
-# few labelled statements they added noise, not out-of-fold F1. The allegation still decides the stance.)
-FEATURES = ("addressed", "counter", "dense_relative", "dense_top", "denial_nearby")
-DENSE = ("dense_relative", "dense_top")
+def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
+    """The largest weighted share of the statement's distinctive keys that one passage carries; a concept
+    that contradicts one of the claim's concepts speaks of it ("extrajudicial executions" of "a firefight")."""
+    total = sum(w for _, w in found.keys)
+    if not total:
+        return 0.0
+    answers = dict(found.answers)
+    return max((sum(w for k, w in found.keys if k in keys or answers.get(k, frozenset()) & keys) / total
+                for keys in passage_keys), default=0.0)
+
+
+# The features of the statement combiner, in the order of the fitted file, chosen by leave-one-set-out over
+# the tune sets (bench/stmt_cross.py). "dense_top" (no rival statement of the same case is closer) and
+# "denial_nearby" (an official denial near the case) said more about how a watchlist is written (how many
+# statements a case has, how many denials its items quote) than about the claim, and did not carry over to
+# other watchlists; "counter" got a weight near zero once contradictions count in `overlap` (it still
+# decides the stance); the share of claim concepts and TF-IDF with the statement added noise.
+FEATURES = ("addressed", "dense_relative", "overlap")
+DENSE = ("dense_relative",)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
-    """The combiner's features of each statement in play. `dense_top`: no other statement of the same cases
-    is closer to the item (an item on a case bears on one of its claims, not on every one)."""
-    out = []
-    for s in signals:
-        relative = s.dense.relative if s.dense else 0.0
-        rivals = [r.dense.relative for r in signals
-                  if r is not s and r.dense and r.found.statement.cases == s.found.statement.cases]
-        closest = s.dense is not None and relative >= max(rivals, default=relative)
-        out.append({"addressed": float(addressed(s.found, s.hits)), "counter": float(any(h.counter for h in s.hits)),
-                    "dense_relative": relative, "dense_top": float(closest), "denial_nearby": float(s.denial)})
-    return out
+    """The combiner's features of each statement in play."""
+    return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else 0.0,
+             "overlap": overlap(s.found, s.keys)} for s in signals]
 
 
 def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Allegation | None) -> str:

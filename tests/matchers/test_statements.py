@@ -8,7 +8,7 @@ import pytest
 
 from matchers import statements as stmts
 from matchers.combiner import Combiner
-from matchers.concepts import concepts
+from matchers.concepts import claim_keys, concepts
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from matchers.passages import Passage
@@ -34,6 +34,10 @@ def profile(statement: Statement) -> stmts.StatementProfile:
     ("hubo un enfrentamiento armado", "confrontation"), ("the firefight lasted an hour", "confrontation"),
     ("fueron privadas de la vida de manera arbitraria", "unlawful killing"),
     ("ejecuciones extrajudiciales", "unlawful killing"), ("el fuero militar", "military court"),
+    ("fueron crímenes aislados", "isolated acts"), ("these were isolated crimes", "isolated acts"),
+    ("se hacían pasar por marinos", "impostors"), ("gunmen posing as marines", "impostors"),
+    ("la patrulla cayó en una emboscada", "attack on forces"), ("the convoy was ambushed", "attack on forces"),
+    ("dispararon munición real", "firearms"), ("they fired live ammunition", "firearms"),
 ])
 def test_lexicon_maps_both_languages_to_one_concept(text, concept):
     assert concept in concepts(fold(text))
@@ -45,7 +49,7 @@ def test_of_course_and_trains_are_not_training():
 
 def test_distinctive_concepts_leave_out_the_case_identity():
     # every story on the case says soldiers killed people: "soldiers" is no evidence of the training claim
-    assert profile(TRAINING).claim == {"training"}
+    assert "training" in profile(TRAINING).claim and "military" not in profile(TRAINING).claim
     assert profile(TRAINING).negated
     # the record already speaks of executions; an unlawful-killing finding still contradicts the claim
     firefight = profile(FIREFIGHT)
@@ -118,3 +122,74 @@ def test_untied_statement_needs_every_claim_concept_in_one_passage():
     both = stmts.concept_hits(untied, [Passage("Soldiers who received training went before a military court.")])
     assert not stmts.addressed(untied, one)
     assert stmts.addressed(untied, both)
+
+
+TORTURE_CASE = Case(id="t1", name="Loma Alta detentions", place="Loma Alta, Sonora", aliases=("Loma Alta",),
+                    description=("Police detained and tortured five farmworkers in Loma Alta in 2015.",))
+ISOLATED = Statement(id="s-isolated", text="Torture is not a practice of the police; each case is an isolated act.")
+
+
+def keys_of(found: stmts.StatementProfile) -> set[str]:
+    return {k for k, _ in found.keys}
+
+
+def test_claim_keys_are_the_statement_words_its_case_does_not_carry_weighted_by_rarity():
+    keys = dict(profile(FIREFIGHT).keys)
+    assert "confr" in keys and "#confrontation" in keys  # the claim, as a word stem and as a concept
+    assert not {"rio", "verde"} & keys.keys()  # the case's name says nothing of the claim
+    assert keys["confr"] > keys.get("happe", 0.0)  # "confrontation" is rarer than "happened"
+    assert "the" not in keys and "durin" not in keys  # function words and everyday words weigh nothing
+
+
+@pytest.mark.parametrize("text", [
+    "The commission said the deaths were not the result of an armed confrontation.",
+    "La comisión dijo que no hubo confrontación armada alguna.",  # Spanish: the cognate stem and the concept
+])
+def test_a_passage_speaking_of_the_claim_overlaps_it_in_english_and_spanish(text):
+    found = profile(FIREFIGHT)
+    assert stmts.overlap(found, [claim_keys(text)]) >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Relatives of the nine men marched in Río Verde to demand justice.",
+    "Los familiares de los nueve hombres marcharon en Río Verde para exigir justicia.",
+])
+def test_a_passage_on_the_case_but_not_the_claim_hardly_overlaps_it(text):
+    assert stmts.overlap(profile(FIREFIGHT), [claim_keys(text)]) < 0.2
+
+
+def test_a_statement_tied_to_no_case_does_not_count_the_words_every_case_uses():
+    # a general claim about torture: the watchlist's torture case says "torture", so that word shows no claim
+    found = stmts.profile(ISOLATED, {"t1": TORTURE_CASE})
+    assert "#torture" not in keys_of(found) and "tortu" not in keys_of(found)
+    assert {"isola", "#isolated acts"} <= keys_of(found)
+    story = claim_keys("Police tortured the five farmworkers of Loma Alta, a court found.")
+    finding = claim_keys("The UN found torture is a widespread practice, not an isolated act.")
+    assert stmts.overlap(found, [story]) < 0.1 < 0.5 < stmts.overlap(found, [finding])
+
+
+@pytest.fixture(scope="module")
+def torture_linker(encoder: Encoder) -> Linker:
+    return Linker(Watchlist(cases=(TORTURE_CASE,), statements=(ISOLATED,)), encoder)
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Court: Loma Alta farmworkers were tortured", "A judge found that police tortured the five farmworkers "
+     "detained in Loma Alta, Sonora, and ordered their release."),
+    ("Juez: los jornaleros de Loma Alta fueron torturados", "Un juez concluyó que policías torturaron a los cinco "
+     "jornaleros detenidos en Loma Alta, Sonora, y ordenó liberarlos."),
+])
+def test_a_torture_story_does_not_link_the_general_claim_on_the_word_torture(torture_linker, title, text):
+    found = torture_linker.assess(Item("t", title, "", title, text))
+    assert not found.statements
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("UN: torture by police is systematic, not isolated", "The UN committee said torture by police is a "
+     "widespread and systematic practice and that cases are not isolated acts."),
+    ("ONU: la tortura policial es sistemática, no aislada", "El comité de la ONU afirmó que la tortura policial es "
+     "una práctica generalizada y sistemática y que los casos no son actos aislados."),
+])
+def test_a_finding_on_the_practice_links_the_general_claim(torture_linker, title, text):
+    found = torture_linker.assess(Item("t", title, "", title, text))
+    assert [s.id for s in found.statements] == ["s-isolated"]

@@ -1,0 +1,150 @@
+"""Statement linking across watchlists: leave one TUNE set out, fit the statement combiner on the others.
+
+usage: python -m bench.stmt_cross [--sets mx2,latam,seedcases,tune4] [--errors]
+
+Cases are linked by the shipped case models (the `cases` helper's part); what rotates is the statement
+combiner. Every figure is item-level micro F1 as shared/eval/score.py counts it, so a statement missed
+because its case was not linked counts as a miss ("case" below), one in play but not linked as a miss
+("claim"), a wrong link as a false link ("false").  Only TUNE sets may be given here (eval/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matchers import statements as stmts
+from matchers.combiner import Combiner
+from matchers.embeddings import Encoder
+from matchers.fitted import Models
+from matchers.linker import Linker
+from monitor.evaluate import PROJECT, LabelledSet, prf, to_item
+from monitor.fit import Loaded, Rows, fit_rows, load_sets
+
+TUNE = ("mx2", "latam", "seedcases", "tune4")
+
+
+@dataclass
+class Row:
+    """One (item, statement in play) with its feature values."""
+
+    set: str
+    item: str
+    lang: str
+    statement: str
+    values: dict[str, float]
+    label: bool
+
+
+@dataclass
+class SetData:
+    name: str
+    rows: list[Row]
+    expected: dict[str, tuple[str, set[str]]]  # item -> (lang, wanted statements)
+
+
+def collect(data: Loaded, encoder: Encoder, models: Models) -> SetData:
+    labelled = [r for r in data.rows if "statements" in r["expect"]]
+    linker = Linker(data.watchlist, encoder, models=models)
+    out: list[Row] = []
+    for row, (signals, allegation) in zip(labelled, linker.statement_signals([to_item(r) for r in labelled]),
+                                          strict=True):
+        wanted = set(row["expect"]["statements"])
+        for s, values in zip(signals, stmts.features(signals, allegation), strict=True):
+            out.append(Row(data.name, row["id"], row.get("lang", "?"), s.found.statement.id, values,
+                           s.found.statement.id in wanted))
+    expected = {r["id"]: (r.get("lang", "?"), set(r["expect"]["statements"])) for r in labelled}
+    return SetData(data.name, out, expected)
+
+
+def to_rows(rows: list[Row], features: tuple[str, ...] = stmts.FEATURES) -> Rows:
+    found = Rows.empty(features)
+    for r in rows:
+        found.add(f"{r.set}/{r.item}", r.values, r.label)
+    return found
+
+
+def score(held: SetData, combiner: Combiner, lang: str | None = None) -> tuple[dict[str, float], Counter[str]]:
+    got: dict[str, set[str]] = {}
+    for r in held.rows:
+        if combiner.probability({f: r.values[f] for f in combiner.features}) >= combiner.threshold:
+            got.setdefault(r.item, set()).add(r.statement)
+    in_play = {(r.item, r.statement) for r in held.rows}
+    tp = fp = fn = 0
+    kinds: Counter[str] = Counter()
+    for item, (item_lang, wanted) in held.expected.items():
+        if lang and item_lang != lang:
+            continue
+        have = got.get(item, set())
+        tp, fp, fn = tp + len(wanted & have), fp + len(have - wanted), fn + len(wanted - have)
+        kinds["false"] += len(have - wanted)
+        for s in wanted - have:
+            kinds["claim" if (item, s) in in_play else "case"] += 1
+    return prf(tp, fp, fn), kinds
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=",".join(TUNE))
+    parser.add_argument("--errors", action="store_true", help="print each held-out error")
+    parser.add_argument("--features", default="", help="fit on these features only (an ablation)")
+    args = parser.parse_args(argv)
+    names = [n for n in args.sets.split(",") if n]
+    if set(names) - set(TUNE):
+        parser.error(f"only TUNE sets: {', '.join(TUNE)}")
+    found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
+    found = [s for s in found if s.items.exists()]
+    encoder, models = Encoder.load(), Models.load()
+    data = [collect(d, encoder, models) for d in load_sets(found)]
+    for chosen in args.features.split(";"):
+        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors)
+    return 0
+
+
+def report_features(data: list[SetData], features: tuple[str, ...], errors: bool) -> None:
+    """Leave each set out in turn, fitting on `features`; print each held-out set and the mean."""
+    print(f"-- features: {', '.join(features)}")
+    means = []
+    for held in data:
+        train = [r for d in data if d is not held for r in d.rows]
+        combiner = fit_rows(to_rows(train, features), {"decision": "statements"})
+        report, kinds = score(held, combiner)
+        by_lang = "  ".join(f"{lang}={score(held, combiner, lang)[0]['f1']:.3f}"
+                            for lang in sorted({v[0] for v in held.expected.values()}))
+        means.append(report["f1"])
+        print(f"{held.name:10s} F1={report['f1']:.3f} P={report['precision']:.3f} R={report['recall']:.3f} "
+              f"{by_lang}  misses: case={kinds['case']} claim={kinds['claim']}  false={kinds['false']}  "
+              f"thr={combiner.threshold:.3f} C={combiner.meta['C']}")
+        if errors:
+            print_errors(held, combiner)
+    print(f"mean LOSO F1={np.mean(means):.3f}")
+    everything = fit_rows(to_rows([r for d in data for r in d.rows], features), {"decision": "statements"})
+    print(f"out-of-fold (items, all sets) F1={everything.meta['out_of_fold_f1']} rows={everything.meta['rows']}")
+    print("weights:", dict(zip(everything.features, (round(w, 2) for w in everything.weights), strict=True)))
+
+
+def print_errors(held: SetData, combiner: Combiner) -> None:
+    in_play: dict[tuple[str, str], Row] = {(r.item, r.statement): r for r in held.rows}
+    for item, (_, wanted) in held.expected.items():
+        for (i, s), r in in_play.items():
+            if i != item:
+                continue
+            p = combiner.probability({f: r.values[f] for f in combiner.features})
+            if (p >= combiner.threshold) != r.label:
+                print(f"    {item} {s}: {'false' if r.label is False else 'claim'} p={p:.2f} {_short(r.values)}")
+        for s in wanted:
+            if (item, s) not in in_play:
+                print(f"    {item} {s}: case (not in play)")
+
+
+def _short(values: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v:.2f}" for k, v in values.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
