@@ -49,6 +49,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 metadata = MetaData()
 
+
+def lease_columns() -> tuple[Column[Any], Column[Any]]:
+    """Who holds the row (a worker id, `monitor.store.worker`) and until when (migration 0004)."""
+    return Column("lease_owner", String(200)), Column("lease_until", UTCDateTime)
+
+
 feeds = Table(
     "feeds", metadata,
     Column("name", String(200), primary_key=True),
@@ -60,6 +66,7 @@ feeds = Table(
     Column("error_count", Integer, nullable=False, default=0),
     Column("next_poll", UTCDateTime),
     Column("items_seen", Integer, nullable=False, default=0),
+    *lease_columns(),
 )
 
 items = Table(
@@ -125,6 +132,7 @@ alerts = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("ts", String(40)),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 Index("ix_alerts_status", alerts.c.status)
 
@@ -137,6 +145,7 @@ digests = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 
 # -- the review loop (migration 0002) ---------------------------------------------------------
@@ -167,6 +176,7 @@ archive_messages = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("ts", String(40)),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 Index("ix_archive_messages_status", archive_messages.c.status)
 

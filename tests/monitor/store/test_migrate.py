@@ -28,8 +28,13 @@ OLD_TABLES = ("feeds", "items", "assessments", "links", "alerts", "digests")
 
 
 def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the first release's tables, in the first release's columns (0004 adds empty lease ones)."""
     with sqlite3.connect(path) as conn:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in OLD_TABLES}
+        out = {}
+        for t in OLD_TABLES:
+            columns = [c[1] for c in conn.execute(f"PRAGMA table_info({t})") if not c[1].startswith("lease_")]
+            out[t] = conn.execute(f"SELECT {', '.join(columns)} FROM {t} ORDER BY 1").fetchall()
+        return out
 
 
 @pytest.fixture
@@ -50,7 +55,7 @@ def test_the_fixture_is_a_first_release_database(old_db: Path) -> None:
 def test_opening_a_first_release_database_upgrades_it_and_keeps_every_row(old_db: Path) -> None:
     before = rows(old_db)
     store = Store(f"sqlite:///{old_db}")
-    assert store.migrated == ["0002", "0003"]  # stamped as the baseline 0001, then the review tables, search
+    assert store.migrated == ["0002", "0003", "0004"]  # the baseline 0001 stamped, then review tables, search, leases
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     assert rows(old_db) == before  # every item, link, alert and digest, byte for byte
     # ... and the store reads them back as before.
@@ -137,8 +142,8 @@ def test_db_upgrade_command_says_what_it_did(old_db: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["db", "upgrade", "--db", f"sqlite:///{old_db}"])
     second = runner.invoke(main, ["db", "upgrade", "--db", f"sqlite:///{old_db}"])
-    assert first.exit_code == 0 and "upgraded to schema revision 0003" in first.output
-    assert second.exit_code == 0 and "already at schema revision 0003" in second.output
+    assert first.exit_code == 0 and "upgraded to schema revision 0004" in first.output
+    assert second.exit_code == 0 and "already at schema revision 0004" in second.output
 
 
 def test_the_migrations_are_found_from_any_working_directory(old_db: Path, tmp_path: Path) -> None:
@@ -147,7 +152,7 @@ def test_the_migrations_are_found_from_any_working_directory(old_db: Path, tmp_p
     result = subprocess.run([sys.executable, "-m", "monitor.cli", "db", "upgrade", "--db", f"sqlite:///{old_db}"],
                             cwd=elsewhere, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "upgraded to schema revision 0003" in result.stdout
+    assert "upgraded to schema revision 0004" in result.stdout
 
 
 def test_an_editable_install_finds_the_migrations(old_db: Path, tmp_path: Path) -> None:
@@ -172,7 +177,7 @@ def test_an_editable_install_finds_the_migrations(old_db: Path, tmp_path: Path) 
                             cwd=tmp_path, capture_output=True, text=True, env={}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == str(ROOT / "monitor" / "__init__.py")
-    assert "upgraded to schema revision 0003" in result.stdout
+    assert "upgraded to schema revision 0004" in result.stdout
 
 
 def test_a_database_whose_console_already_made_the_search_objects_upgrades_without_doubling_them(
@@ -188,7 +193,7 @@ def test_a_database_whose_console_already_made_the_search_objects_upgrades_witho
         conn.exec_driver_sql("INSERT INTO items_fts(rowid, title, body) SELECT id, title, summary FROM items")
     engine.dispose()
     store = Store(f"sqlite:///{old_db}")
-    assert store.migrated == ["0003"]
+    assert store.migrated == ["0003", "0004"]
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM items_fts").scalar_one() == 9  # each item once
     assert reads.search(store, "apatzingan", 0, 50).ids == [6]
