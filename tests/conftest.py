@@ -1,13 +1,21 @@
-"""Fixtures shared by every test folder: loopback Slack (Web API, Socket Mode) and SMTP servers, the bundled model."""
+"""Fixtures shared by every test folder: loopback Slack (Web API, Socket Mode) and SMTP servers, the bundled model,
+and the database each test stores into.
+
+The database engine is chosen for the whole run by `MONITOR_TEST_DB`: `sqlite` (the default) or `postgresql`
+(a real server the session starts, tests/servers/postgres.py). Tests about SQLite itself are marked
+`sqlite_only` and skipped on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.servers.postgres import PostgresServer
 from tests.servers.slack import slack_server
 from tests.servers.smtp import smtp_server
 from tests.servers.socket_mode import socket_server
@@ -20,6 +28,70 @@ __all__ = ["slack_server", "smtp_server", "socket_server"]
 # No test may reach a model hub: the bundled model is on disk.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ENGINES = ("sqlite", "postgresql")
+ENGINE = os.environ.get("MONITOR_TEST_DB", "sqlite").strip().lower() or "sqlite"
+if ENGINE not in ENGINES:
+    raise pytest.UsageError(f"MONITOR_TEST_DB={ENGINE!r}: expected one of {', '.join(ENGINES)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): a test about SQLite itself; skipped on PostgreSQL")
+
+
+def pytest_report_header() -> str:
+    return f"database engine: {ENGINE} (MONITOR_TEST_DB)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if ENGINE == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "about SQLite itself")
+            item.add_marker(pytest.mark.skip(reason=f"sqlite only: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session, with a template database the store has migrated."""
+    server = PostgresServer()
+    try:
+        server.start()
+        server.migrate_template()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database with today's schema, whatever MONITOR_TEST_DB says (for PostgreSQL-only tests)."""
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.new_database()
+    yield url
+    server.drop(url)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database URL of this test: a new SQLite file, or a fresh PostgreSQL database with today's schema."""
+    if ENGINE == "sqlite":
+        return f"sqlite:///{tmp_path / 'm.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (the migrations' own tests): a new SQLite file, or an empty PostgreSQL one."""
+    if ENGINE == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.empty_database()
+    yield url
+    server.drop(url)
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,14 @@ from typing import Any
 from alembic import context
 
 from monitor.store.schema import metadata
-from monitor.store.search import is_fulltext_table
+from monitor.store.search import is_fulltext_object
 
 
 def include_name(name: str | None, type_: str, _parents: Any) -> bool:
-    """Leave the FTS5 table and its shadow tables (SQLite's own, made by migration 0003) out of
-    autogenerate, which would otherwise propose dropping them: they are in no Table of `metadata`."""
-    return not (type_ == "table" and is_fulltext_table(name))
+    """Leave the search objects of migration 0003 (SQLite's FTS5 table and its shadow tables, PostgreSQL's
+    generated column and its index) out of autogenerate, which would otherwise propose dropping them:
+    they are in no Table of `metadata`."""
+    return not is_fulltext_object(name, type_)
 
 
 connection = context.config.attributes["connection"]

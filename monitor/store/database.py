@@ -28,13 +28,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
-from monitor.domain.errors import MonitorError
+from monitor.domain.errors import ConfigError, MonitorError
 from monitor.domain.item import FeedState, Item, Page
 from monitor.domain.review import Review, Verdict, as_verdict
 from monitor.store import leases, migrate, schema
@@ -110,9 +110,7 @@ class Store:
 
     def __init__(self, url: str, worker: Worker | None = None) -> None:
         self.worker = worker or Worker.here()
-        self.engine: Engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine: Engine = open_engine(url)
         # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
         self.migrated: list[str] = migrate.upgrade(self.engine)
 
@@ -524,6 +522,39 @@ def assessments_where(conn: Connection, which: ColumnElement[bool]) -> dict[int,
     for link in conn.execute(links).mappings():
         by_item.setdefault(link["item_id"], []).append(link)
     return {row["item_id"]: _assessment(row, by_item.get(row["item_id"], [])) for row in rows}
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on `url`, connected once: a URL that names no database we can use, or a server that
+    cannot be reached, is a ConfigError naming MONITOR_DB (one line, the password hidden), not a traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError("not a database URL (expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)",
+                          field="MONITOR_DB") from None
+    if parsed.drivername in ("postgresql", "postgres"):  # the driver we ship: psycopg 3, not psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    shown = parsed.render_as_string(hide_password=True)
+    postgres = parsed.get_backend_name() == "postgresql"
+    try:
+        # A server that drops packets would otherwise keep `monitor` waiting for minutes.
+        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {})
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigError(f"{shown}: no database driver for it ({_first_line(exc)})", field="MONITOR_DB") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        raise ConfigError(f"cannot open {shown}: {_first_line(exc.orig)}", field="MONITOR_DB") from None
+    return engine
+
+
+def _first_line(exc: BaseException | None) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -21,7 +21,11 @@ def read_feed_states(db_url: str) -> dict[str, FeedState]:
     if not db_url.startswith("sqlite:///"):
         from monitor.store.database import Store  # PostgreSQL and friends: the full store
 
-        return Store(db_url).feed_states()
+        store = Store(db_url)
+        try:
+            return store.feed_states()
+        finally:
+            store.close()
     path = Path(db_url.removeprefix("sqlite:///"))
     if not path.is_file():
         return {}
@@ -39,8 +43,12 @@ def read_language_counts(db_url: str) -> dict[str, dict[str, int]]:
     if not db_url.startswith("sqlite:///"):
         import sqlalchemy
 
-        with sqlalchemy.create_engine(db_url).connect() as connection:
+        from monitor.store.database import open_engine
+
+        engine = open_engine(db_url)
+        with engine.connect() as connection:
             rows = [tuple(r) for r in connection.execute(sqlalchemy.text(query))]
+        engine.dispose()
     else:
         path = Path(db_url.removeprefix("sqlite:///"))
         if not path.is_file():

@@ -7,7 +7,8 @@
 
 The migrations live in `monitor/migrations/` inside the package, so `monitor` finds them from any
 working directory and from an editable or a regular install alike. The whole upgrade is one
-transaction; on SQLite it takes the write lock first, so two processes starting together upgrade once.
+transaction; it takes a lock first (SQLite's write lock, a PostgreSQL advisory lock), so two processes
+starting together upgrade once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from monitor.store import schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BASELINE = "0001"  # the first release's schema, which had no alembic_version table
+_UPGRADE_LOCK = 0x6D6F6E69  # "moni": the PostgreSQL advisory lock key of the schema upgrade
 
 
 class SchemaError(MonitorError):
@@ -49,6 +51,8 @@ def upgrade(engine: Engine) -> list[str]:
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # see Store.batch: the lock now, not at the first write
+        elif conn.dialect.name == "postgresql":  # held to the end of this transaction
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
         current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
             return []

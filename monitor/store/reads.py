@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, bindparam, false, func, or_, select, text, type_coerce
+from sqlalchemy import Select, Text, bindparam, cast, false, func, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.domain.assessment import Assessment, Evidence
 from monitor.store import schema
 from monitor.store.database import Store, StoredItem, _stored_item, assessments_where
-from monitor.store.search import fts_query, has_fulltext
+from monitor.store.search import PG_COLUMN, PG_CONFIG, fts_query
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _decided(conn: Connection, ids: Sequence[int], link_rows: Iterable[Any]) -> 
             cases.append(target_id)
         elif target == "statement" and stance == "undercuts":
             undercuts.append(target_id)
-    raw = [type_coerce(c, Text) for c in (decisions.allegation_types, decisions.implicated, decisions.at_risk)]
+    raw = [cast(c, Text) for c in (decisions.allegation_types, decisions.implicated, decisions.at_risk)]
     query = select(decisions.item_id, *raw, decisions.alert).where(
         decisions.item_id.in_(bindparam("chunk", expanding=True)))
     return {item_id: Decided(_json_tuple(types), _json_tuple(implicated), _json_tuple(at_risk), bool(alert),
@@ -234,16 +235,18 @@ def linked_to(store: Store, target: str, target_id: str, offset: int, limit: int
 
 
 def search(store: Store, words: str, offset: int, limit: int) -> Listing:
-    """Items whose title or text contain all of `words` (FTS5 on SQLite, best match first; LIKE elsewhere)."""
+    """Items whose title or text contain all of `words`, best match first (FTS5 on SQLite, a tsvector on
+    PostgreSQL; any input is taken as plain words)."""
     if not words.split():
         return Listing([], Loaded({}, {}, {}), 0)
-    if has_fulltext(store.engine):
-        fts = text("SELECT rowid AS id FROM items_fts WHERE items_fts MATCH :q ORDER BY rank").bindparams(
-            q=fts_query(words)).columns(schema.items.c.id).subquery()
-        return _listing(store, select(fts.c.id), None, offset, limit)
-    items = schema.items.c
-    each = [or_(items.title.ilike(f"%{w}%"), items.summary.ilike(f"%{w}%")) for w in words.split()]
-    return _listing(store, select(items.id).where(and_(*each)), items.id.desc(), offset, limit)
+    if store.engine.dialect.name == "postgresql":
+        vector: ColumnElement[Any] = literal_column(f"items.{PG_COLUMN}")
+        query = func.plainto_tsquery(literal_column(f"'{PG_CONFIG}'::regconfig"), bindparam("q", words, Text))
+        found = select(schema.items.c.id).where(vector.op("@@")(query))
+        return _listing(store, found, (func.ts_rank(vector, query).desc(), schema.items.c.id.desc()), offset, limit)
+    fts = text("SELECT rowid AS id FROM items_fts WHERE items_fts MATCH :q ORDER BY rank").bindparams(
+        q=fts_query(words)).columns(schema.items.c.id).subquery()
+    return _listing(store, select(fts.c.id), (), offset, limit)
 
 
 def alert_status(store: Store, item_id: int) -> AlertStatus | None:
@@ -256,9 +259,10 @@ def alert_status(store: Store, item_id: int) -> AlertStatus | None:
 
 
 def _listing(store: Store, ids: Select[Any], order: Any, offset: int, limit: int) -> Listing:
+    """One page of `ids` in `order` (one clause or several; none: the order `ids` already has)."""
     with store.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
-        page = ids.order_by(order) if order is not None else ids
+        page = ids.order_by(*(order if isinstance(order, tuple) else (order,)))
         chosen = [row[0] for row in conn.execute(page.offset(offset).limit(limit))]
         return Listing(chosen, _load(conn, chosen), total)
 

@@ -26,14 +26,19 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy.engine import Connection
 
-from monitor.store.search import FULLTEXT_DDL
+from monitor.store.search import FULLTEXT_DDL, create_pg_fulltext
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Aware datetimes in, aware UTC datetimes out, whatever the backend keeps."""
+    """Aware datetimes in, aware UTC datetimes out, whatever the backend keeps.
 
-    impl = DateTime
+    PostgreSQL keeps `timestamp with time zone` (an instant, whatever the session's TimeZone);
+    SQLite keeps naive UTC text, as the first release did (and `store.health` reads).
+    """
+
+    impl = DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
@@ -41,10 +46,13 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; pass an aware one")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 metadata = MetaData()
@@ -196,7 +204,13 @@ meta = Table(
 
 # -- full-text search (migration 0003) --------------------------------------------------------
 
-# A new database (create_all) gets the FTS5 table and its triggers on `items` after the tables;
-# an existing one got them from migration 0003. SQLite only: elsewhere search uses ILIKE.
+# A new database (create_all) gets the FTS5 table and its triggers on `items` after the tables (SQLite),
+# or the generated tsvector column and its index (PostgreSQL); an existing one got them from migration 0003.
 for _statement in FULLTEXT_DDL:
     event.listen(metadata, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
+
+@event.listens_for(metadata, "after_create")
+def _pg_fulltext(_target: MetaData, connection: Connection, **_kw: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        create_pg_fulltext(connection)

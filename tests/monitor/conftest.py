@@ -37,8 +37,8 @@ def run_fetch(body: Callable[[Fetcher], Awaitable[T]], limits: FetchLimits = TES
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh store in a SQLite file of the test's own (a test folder may define its own instead)."""
-    s = Store(f"sqlite:///{tmp_path / 'm.db'}")
+def store(db_url: str) -> Iterator[Store]:
+    """A fresh store in a database of the test's own (`db_url`; a test folder may define its own instead)."""
+    s = Store(db_url)
     yield s
     s.close()

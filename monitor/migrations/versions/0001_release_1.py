@@ -4,6 +4,10 @@ A database made by that release has these tables and no `alembic_version`; the s
 this revision and upgrades from here. Written out in full, not from `schema.metadata`, so later
 changes to the tables cannot rewrite history.
 
+Times are `DateTime(timezone=True)`: on SQLite that is the same DATETIME the first release made (it
+keeps naive UTC, see schema.UTCDateTime); on PostgreSQL, which that release did not support, it is
+`timestamp with time zone`.
+
 Revision ID: 0001
 Revises:
 Create Date: 2026-12-01
@@ -26,11 +30,11 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), primary_key=True),
         sa.Column("etag", sa.Text),
         sa.Column("last_modified", sa.Text),
-        sa.Column("last_success", sa.DateTime),
-        sa.Column("last_attempt", sa.DateTime),
+        sa.Column("last_success", sa.DateTime(timezone=True)),
+        sa.Column("last_attempt", sa.DateTime(timezone=True)),
         sa.Column("last_error", sa.Text, nullable=False),
         sa.Column("error_count", sa.Integer, nullable=False),
-        sa.Column("next_poll", sa.DateTime),
+        sa.Column("next_poll", sa.DateTime(timezone=True)),
         sa.Column("items_seen", sa.Integer, nullable=False),
     )
     op.create_table(
@@ -43,8 +47,8 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text, nullable=False),
         sa.Column("source", sa.Text, nullable=False),
         sa.Column("language", sa.String(20)),
-        sa.Column("published", sa.DateTime),
-        sa.Column("fetched_at", sa.DateTime, nullable=False),
+        sa.Column("published", sa.DateTime(timezone=True)),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("pages", sa.JSON, nullable=False),
         sa.Column("story_id", sa.Integer, sa.ForeignKey("items.id")),
         sa.Column("signature", sa.LargeBinary),
@@ -83,13 +87,13 @@ def upgrade() -> None:
         sa.Column("thread_key", sa.String(200), nullable=False),
         sa.Column("thread_of", sa.Integer, sa.ForeignKey("alerts.id")),
         sa.Column("payload", sa.JSON, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
-        sa.Column("last_attempt", sa.DateTime),
+        sa.Column("last_attempt", sa.DateTime(timezone=True)),
         sa.Column("last_error", sa.Text, nullable=False),
         sa.Column("ts", sa.String(40)),
-        sa.Column("sent_at", sa.DateTime),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
     )
     op.create_index("ix_alerts_status", "alerts", ["status"])
     op.create_table(
@@ -99,8 +103,8 @@ def upgrade() -> None:
         sa.Column("message_id", sa.Text, nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("last_error", sa.Text, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("sent_at", sa.DateTime),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
     )
 
 

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False),
         sa.Column("verdict", sa.String(30), nullable=False),
         sa.Column("reviewer", sa.String(200), nullable=False),
-        sa.Column("reviewed_at", sa.DateTime, nullable=False),
+        sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("via", sa.String(20), nullable=False),
     )
@@ -38,13 +38,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("unit_id", sa.String(200), nullable=False),
         sa.Column("payload", sa.JSON, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
-        sa.Column("last_attempt", sa.DateTime),
+        sa.Column("last_attempt", sa.DateTime(timezone=True)),
         sa.Column("last_error", sa.Text, nullable=False),
         sa.Column("ts", sa.String(40)),
-        sa.Column("sent_at", sa.DateTime),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
     )
     op.create_index("ix_archive_messages_status", "archive_messages", ["status"])
     op.create_table(

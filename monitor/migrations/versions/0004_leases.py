@@ -30,7 +30,7 @@ def upgrade() -> None:
     # on items and every row stay as they are.
     for table in LEASED:
         op.add_column(table, sa.Column("lease_owner", sa.String(200)))
-        op.add_column(table, sa.Column("lease_until", sa.DateTime))
+        op.add_column(table, sa.Column("lease_until", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:

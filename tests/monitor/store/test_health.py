@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from monitor.domain.item import FeedState
 from monitor.store.database import Store
 from monitor.store.health import read_feed_states
@@ -12,8 +14,9 @@ from monitor.store.health import read_feed_states
 WHEN = dt.datetime(2026, 11, 23, 12, 30, tzinfo=dt.UTC)
 
 
-def test_reads_what_the_store_wrote_without_sqlalchemy(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+def test_reads_what_the_store_wrote(db_url: str) -> None:
+    """With the standard library's sqlite3 on SQLite, through the Store on PostgreSQL."""
+    url = db_url
     store = Store(url)
     state = FeedState(name="a", etag='"x"', last_success=WHEN, last_attempt=WHEN, last_error="http_404: gone",
                       error_count=2, next_poll=WHEN + dt.timedelta(hours=1), items_seen=7)
@@ -22,11 +25,13 @@ def test_reads_what_the_store_wrote_without_sqlalchemy(tmp_path: Path) -> None:
     assert read_feed_states(url) == {"a": state}
 
 
+@pytest.mark.sqlite_only(reason="a SQLite file that does not exist")
 def test_missing_database_is_not_created(tmp_path: Path) -> None:
     assert read_feed_states(f"sqlite:///{tmp_path / 'none.db'}") == {}
     assert not (tmp_path / "none.db").exists()
 
 
+@pytest.mark.sqlite_only(reason="the sqlite3 fast path; PostgreSQL is read through the Store")
 def test_feeds_list_reads_the_health_without_importing_sqlalchemy_or_alembic(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     store = Store(url)
@@ -45,6 +50,7 @@ def test_feeds_list_reads_the_health_without_importing_sqlalchemy_or_alembic(tmp
     assert lines[-1] == "[]", result.stdout + result.stderr
 
 
+@pytest.mark.sqlite_only(reason="the release-1 fixture is a SQLite file")
 def test_feeds_list_reads_a_first_release_database_as_it_is(tmp_path: Path) -> None:
     """`feeds list` never migrates (it opens the file read-only): a database from before Alembic is read as is."""
     import shutil
