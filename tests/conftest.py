@@ -9,12 +9,13 @@ The database engine is chosen for the whole run by `MONITOR_TEST_DB`: `sqlite` (
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import release_1
 from tests.servers.postgres import PostgresServer
 from tests.servers.slack import slack_server
 from tests.servers.smtp import smtp_server
@@ -80,6 +81,33 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if ENGINE == "sqlite":
         return f"sqlite:///{tmp_path / 'm.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def make_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """For a test that needs several databases: each call gives another new one, as `db_url` would."""
+    made: list[str] = []
+
+    def make() -> str:
+        if ENGINE == "sqlite":
+            made.append(f"sqlite:///{tmp_path / f'db{len(made) + 1}.db'}")
+        else:
+            server: PostgresServer = request.getfixturevalue("postgres")
+            made.append(server.new_database())
+        return made[-1]
+
+    yield make
+    if ENGINE != "sqlite":
+        for url in made:
+            request.getfixturevalue("postgres").drop(url)
+
+
+@pytest.fixture
+def release_1_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The first release's database (tests/release_1.py) on this run's engine, not yet upgraded: its URL."""
+    if ENGINE == "sqlite":
+        return release_1.copy_to_file(tmp_path / "monitor.db")
+    return release_1.copy_to(str(request.getfixturevalue("blank_db_url")))
 
 
 @pytest.fixture

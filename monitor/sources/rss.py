@@ -110,7 +110,9 @@ def is_pdf(url: str, media_type: str = "") -> bool:
 
 
 def language_code(tag: object) -> str | None:
-    """'es-MX' -> 'es'; the matchers only care about the language, not the region."""
+    """'es-MX' -> 'es'; the matchers only care about the language, not the region. What is no language
+    subtag (2 to 8 letters, BCP 47) is no language: feed text is untrusted, and the store keeps 20 characters."""
     if not isinstance(tag, str) or not tag.strip():
         return None
-    return tag.strip().replace("_", "-").split("-")[0].lower() or None
+    code = tag.strip().replace("_", "-").split("-")[0].lower()
+    return code if 2 <= len(code) <= 8 and code.isascii() and code.isalpha() else None

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,11 +113,14 @@ class Store:
     def __init__(self, url: str, worker: Worker | None = None) -> None:
         self.worker = worker or Worker.here()
         self.engine: Engine = open_engine(url)
+        # A Store dropped without close() (a command's, a test's) still closes its pooled connections,
+        # rather than leaving them to the garbage collector (which psycopg warns about).
+        self._finalizer = weakref.finalize(self, self.engine.dispose)
         # A database made by an earlier release upgrades itself, rows kept; `migrated` says what ran.
         self.migrated: list[str] = migrate.upgrade(self.engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.engine.dispose()  # the engine stays usable: a later query opens a new pool
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -537,8 +542,10 @@ def open_engine(url: str) -> Engine:
     shown = parsed.render_as_string(hide_password=True)
     postgres = parsed.get_backend_name() == "postgresql"
     try:
-        # A server that drops packets would otherwise keep `monitor` waiting for minutes.
-        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {})
+        # A server that drops packets would otherwise keep `monitor` waiting for minutes. JSON documents
+        # (pages, payloads, evidence) lose NUL characters as text columns do (schema.NulFreeText).
+        engine = create_engine(parsed, connect_args={"connect_timeout": 10} if postgres else {},
+                               json_serializer=_json_without_nul)
     except (ArgumentError, ImportError) as exc:
         raise ConfigError(f"{shown}: no database driver for it ({_first_line(exc)})", field="MONITOR_DB") from None
     if engine.dialect.name == "sqlite":
@@ -550,6 +557,10 @@ def open_engine(url: str) -> Engine:
         engine.dispose()
         raise ConfigError(f"cannot open {shown}: {_first_line(exc.orig)}", field="MONITOR_DB") from None
     return engine
+
+
+def _json_without_nul(value: Any) -> str:
+    return json.dumps(schema.without_nul(value))
 
 
 def _first_line(exc: BaseException | None) -> str:

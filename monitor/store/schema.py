@@ -55,6 +55,35 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+class NulFreeString(TypeDecorator[str]):
+    """VARCHAR(n) without NUL characters: PostgreSQL's text cannot hold them (SQLite's can), and feed text
+    is untrusted, so a NUL in a title, a GUID or an error message is dropped on the way in, on both engines."""
+
+    impl: Any = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return without_nul(value)
+
+
+class NulFreeText(NulFreeString):
+    """TEXT without NUL characters (see NulFreeString)."""
+
+    impl = Text
+    cache_ok = True
+
+
+def without_nul(value: Any) -> Any:
+    """`value` with NUL characters taken out of every string in it (JSON documents too)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
 metadata = MetaData()
 
 
@@ -65,12 +94,12 @@ def lease_columns() -> tuple[Column[Any], Column[Any]]:
 
 feeds = Table(
     "feeds", metadata,
-    Column("name", String(200), primary_key=True),
-    Column("etag", Text),
-    Column("last_modified", Text),
+    Column("name", NulFreeString(200), primary_key=True),
+    Column("etag", NulFreeText),
+    Column("last_modified", NulFreeText),
     Column("last_success", UTCDateTime),
     Column("last_attempt", UTCDateTime),
-    Column("last_error", Text, nullable=False, default=""),
+    Column("last_error", NulFreeText, nullable=False, default=""),
     Column("error_count", Integer, nullable=False, default=0),
     Column("next_poll", UTCDateTime),
     Column("items_seen", Integer, nullable=False, default=0),
@@ -80,13 +109,13 @@ feeds = Table(
 items = Table(
     "items", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("feed", String(200), nullable=False),
-    Column("guid", Text, nullable=False),
-    Column("url", Text, nullable=False, default=""),
-    Column("title", Text, nullable=False, default=""),
-    Column("summary", Text, nullable=False, default=""),
-    Column("source", Text, nullable=False, default=""),
-    Column("language", String(20)),
+    Column("feed", NulFreeString(200), nullable=False),
+    Column("guid", NulFreeText, nullable=False),
+    Column("url", NulFreeText, nullable=False, default=""),
+    Column("title", NulFreeText, nullable=False, default=""),
+    Column("summary", NulFreeText, nullable=False, default=""),
+    Column("source", NulFreeText, nullable=False, default=""),
+    Column("language", NulFreeString(20)),
     Column("published", UTCDateTime),
     Column("fetched_at", UTCDateTime, nullable=False),
     Column("pages", JSON, nullable=False, default=list),  # [[page number or null, text], ...]
@@ -114,12 +143,12 @@ links = Table(
     "links", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
-    Column("target", String(20), nullable=False),  # case | unit | statement
-    Column("target_id", String(200), nullable=False),
+    Column("target", NulFreeString(20), nullable=False),  # case | unit | statement
+    Column("target_id", NulFreeString(200), nullable=False),
     Column("score", Float, nullable=False),
-    Column("via", String(20), nullable=False, default=""),
+    Column("via", NulFreeString(20), nullable=False, default=""),
     Column("implicated", Boolean, nullable=False, default=False),
-    Column("stance", String(20), nullable=False, default=""),
+    Column("stance", NulFreeString(20), nullable=False, default=""),
     Column("evidence", JSON, nullable=False, default=list),
 )
 Index("ix_links_item", links.c.item_id)
@@ -130,15 +159,15 @@ alerts = Table(
     "alerts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("item_id", Integer, ForeignKey("items.id"), nullable=False, unique=True),
-    Column("thread_key", String(200), nullable=False),
+    Column("thread_key", NulFreeString(200), nullable=False),
     Column("thread_of", Integer, ForeignKey("alerts.id")),  # the first alert of the thread
     Column("payload", JSON, nullable=False),  # the Alert message, minus thread_ts
     Column("created_at", UTCDateTime, nullable=False),
-    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("status", NulFreeString(20), nullable=False, default="pending"),  # pending | sent
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_attempt", UTCDateTime),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("ts", String(40)),
+    Column("last_error", NulFreeText, nullable=False, default=""),
+    Column("ts", NulFreeString(40)),
     Column("sent_at", UTCDateTime),
     *lease_columns(),
 )
@@ -147,10 +176,10 @@ Index("ix_alerts_status", alerts.c.status)
 digests = Table(
     "digests", metadata,
     Column("day", Date, primary_key=True),
-    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
-    Column("message_id", Text, nullable=False),
+    Column("status", NulFreeString(20), nullable=False, default="pending"),  # pending | sent
+    Column("message_id", NulFreeText, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text, nullable=False, default=""),
+    Column("last_error", NulFreeText, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
     *lease_columns(),
@@ -163,11 +192,11 @@ reviews = Table(
     "reviews", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
-    Column("verdict", String(30), nullable=False),  # see monitor.domain.review.VERDICTS
-    Column("reviewer", String(200), nullable=False),  # a Slack user id, or the --by name
+    Column("verdict", NulFreeString(30), nullable=False),  # see monitor.domain.review.VERDICTS
+    Column("reviewer", NulFreeString(200), nullable=False),  # a Slack user id, or the --by name
     Column("reviewed_at", UTCDateTime, nullable=False),
-    Column("note", Text, nullable=False, default=""),
-    Column("via", String(20), nullable=False),  # slack | cli | web
+    Column("note", NulFreeText, nullable=False, default=""),
+    Column("via", NulFreeString(20), nullable=False),  # slack | cli | web
 )
 Index("ix_reviews_alert", reviews.c.alert_id)
 
@@ -175,14 +204,14 @@ Index("ix_reviews_alert", reviews.c.alert_id)
 archive_messages = Table(
     "archive_messages", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("unit_id", String(200), nullable=False),
+    Column("unit_id", NulFreeString(200), nullable=False),
     Column("payload", JSON, nullable=False),  # the ArchiveNotice, minus its id
     Column("created_at", UTCDateTime, nullable=False),
-    Column("status", String(20), nullable=False, default="pending"),  # pending | sent
+    Column("status", NulFreeString(20), nullable=False, default="pending"),  # pending | sent
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_attempt", UTCDateTime),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("ts", String(40)),
+    Column("last_error", NulFreeText, nullable=False, default=""),
+    Column("ts", NulFreeString(40)),
     Column("sent_at", UTCDateTime),
     *lease_columns(),
 )
@@ -192,14 +221,14 @@ Index("ix_archive_messages_status", archive_messages.c.status)
 archive_items = Table(
     "archive_items", metadata,
     Column("item_id", Integer, ForeignKey("items.id"), primary_key=True),
-    Column("unit_id", String(200), primary_key=True),
+    Column("unit_id", NulFreeString(200), primary_key=True),
     Column("message_id", Integer, ForeignKey("archive_messages.id"), nullable=False),
 )
 
 meta = Table(
     "meta", metadata,
-    Column("key", String(100), primary_key=True),
-    Column("value", Text, nullable=False),
+    Column("key", NulFreeString(100), primary_key=True),
+    Column("value", NulFreeText, nullable=False),
 )
 
 # -- full-text search (migration 0003) --------------------------------------------------------

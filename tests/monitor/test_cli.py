@@ -37,25 +37,25 @@ def test_contract_commands_exist() -> None:
     assert {"poll", "run", "digest", "feeds add", "feeds list", "feeds check", "match", "eval", "demo"} <= names
 
 
-def test_bad_feeds_file_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+def test_bad_feeds_file_exits_2_naming_file_and_line(db_url: str) -> None:
     result = CliRunner().invoke(main, ["poll", "--once", "--feeds", str(FIXTURES / "bad_interval.yaml"),
-                                       "--db", f"sqlite:///{tmp_path / 'm.db'}"])
+                                       "--db", db_url])
     assert result.exit_code == 2
     assert "bad_interval.yaml:7: feeds[1].interval: expected a duration like '15m'" in result.output
 
 
-def test_feeds_add_then_list(tmp_path: Path) -> None:
+def test_feeds_add_then_list(tmp_path: Path, db_url: str) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("# mine\nfeeds: []\n", encoding="utf-8")
     runner = CliRunner()
     added = runner.invoke(main, ["feeds", "add", "https://example.org/rss.xml", "--name", "ex", "--feeds", str(feeds)])
     assert added.exit_code == 0, added.output
-    listed = runner.invoke(main, ["feeds", "list", "--feeds", str(feeds), "--db", f"sqlite:///{tmp_path / 'm.db'}"])
+    listed = runner.invoke(main, ["feeds", "list", "--feeds", str(feeds), "--db", db_url])
     assert listed.exit_code == 0 and "ex" in listed.output
     assert feeds.read_text(encoding="utf-8").startswith("# mine\n")
 
 
-def test_commands_that_do_not_embed_do_not_import_torch(tmp_path: Path) -> None:
+def test_commands_that_do_not_embed_do_not_import_torch(tmp_path: Path, db_url: str) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - {name: a, url: 'https://example.org/a.xml'}\n", encoding="utf-8")
     code = ("import sys; from monitor.cli import main\n"
@@ -67,6 +67,6 @@ def test_commands_that_do_not_embed_do_not_import_torch(tmp_path: Path) -> None:
             "    except SystemExit: pass\n"
             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')")
     watchlist = Path(__file__).parent.parent.parent / "watchlist.yaml"
-    result = subprocess.run([sys.executable, "-c", code, str(feeds), f"sqlite:///{tmp_path / 'm.db'}", str(watchlist)],
+    result = subprocess.run([sys.executable, "-c", code, str(feeds), db_url, str(watchlist)],
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.stdout.strip().endswith("NO-TORCH"), result.stdout + result.stderr

@@ -28,20 +28,20 @@ def wire_feed(tmp_path: Path) -> Iterator[Path]:
         yield feeds
 
 
-def poll(feeds: Path, tmp_path: Path, slack: FakeSlackServer, db: str) -> subprocess.Popen[str]:
+def poll(feeds: Path, tmp_path: Path, db_url: str, slack: FakeSlackServer) -> subprocess.Popen[str]:
     env = {**os.environ, "SLACK_BOT_TOKEN": slack.token, "SLACK_CHANNEL": "C-ALERTS",
            "MONITOR_SLACK_API_URL": slack.url, "HF_HUB_OFFLINE": "1",
            # The killed run's claim on the alert it was posting lasts this long; then the restart takes it over.
            "MONITOR_LEASE_SECONDS": "2"}
     args = [sys.executable, "-m", "monitor.cli", "poll", "--once", "--feeds", str(feeds),
-            "--watchlist", str(WATCHLIST), "--db", db]
+            "--watchlist", str(WATCHLIST), "--db", db_url]
     return subprocess.Popen(args, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def test_sigkill_during_a_post_then_restart_posts_each_alert_once(
-        wire_feed: Path, tmp_path: Path, slack_server: FakeSlackServer, db_url: str) -> None:
+        wire_feed: Path, tmp_path: Path, db_url: str, slack_server: FakeSlackServer) -> None:
     slack_server.hold()  # the first post lands, but its answer never reaches the client
-    first = poll(wire_feed, tmp_path, slack_server, db_url)
+    first = poll(wire_feed, tmp_path, db_url, slack_server)
     try:
         assert slack_server.wait_for_messages(1, timeout=180), "the first run never posted"
     finally:
@@ -50,7 +50,7 @@ def test_sigkill_during_a_post_then_restart_posts_each_alert_once(
     slack_server.release()
     wait_for_leases_to_run_out(db_url)
 
-    second = poll(wire_feed, tmp_path, slack_server, db_url)
+    second = poll(wire_feed, tmp_path, db_url, slack_server)
     output, _ = second.communicate(timeout=300)
     assert second.returncode == 0, output
 

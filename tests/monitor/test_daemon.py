@@ -27,17 +27,17 @@ from monitor.pipeline import Pipeline
 from notifiers.console import ConsoleNotifier
 
 
-def _app(tmp_path: Path, digest_time: dt.time) -> App:
-    settings = Settings(db=f"sqlite:///{tmp_path / 'm.db'}", watchlist_path=WATCHLIST, tz="America/Mexico_City",
+def _app(db_url: str, digest_time: dt.time) -> App:
+    settings = Settings(db=db_url, watchlist_path=WATCHLIST, tz="America/Mexico_City",
                         digest_time=digest_time)
     return App.open(settings)
 
 
-def test_jobs_poll_every_tick_and_digest_daily_at_local_time(tmp_path: Path) -> None:
+def test_jobs_poll_every_tick_and_digest_daily_at_local_time(db_url: str) -> None:
     zone = "America/Mexico_City"
     now = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 06:00 in Mexico City, before the digest time
     scheduler = BackgroundScheduler(timezone=zone)
-    schedule_jobs(scheduler, _app(tmp_path, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
+    schedule_jobs(scheduler, _app(db_url, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"poll", "digest"}  # no catch-up before the digest time
     poll_next = jobs["poll"].trigger.get_next_fire_time(now, now)  # the tick after one at `now`
@@ -46,21 +46,21 @@ def test_jobs_poll_every_tick_and_digest_daily_at_local_time(tmp_path: Path) -> 
     assert digest_next.astimezone(dt.UTC) == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.UTC)
 
 
-def test_start_after_digest_time_catches_up(tmp_path: Path) -> None:
+def test_start_after_digest_time_catches_up(db_url: str) -> None:
     now = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.UTC)  # 14:00 local, after 07:30
     scheduler = BackgroundScheduler(timezone="America/Mexico_City")
-    schedule_jobs(scheduler, _app(tmp_path, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
+    schedule_jobs(scheduler, _app(db_url, dt.time(7, 30)), poll=lambda: None, digest=lambda: None, now=now)
     assert "digest-catch-up" in {job.id for job in scheduler.get_jobs()}
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
+def test_run_stops_cleanly_on_signal(tmp_path: Path, db_url: str, signum: int) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds: []\n", encoding="utf-8")
     env = {**os.environ, "MONITOR_DIGEST_DIR": str(tmp_path / "digests")}
     env.pop("SLACK_APP_TOKEN", None)
     process = subprocess.Popen([sys.executable, "-m", "monitor.cli", "run", "--feeds", str(feeds), "--watchlist",
-                                str(WATCHLIST), "--db", f"sqlite:///{tmp_path / 'm.db'}"], cwd=tmp_path, env=env,
+                                str(WATCHLIST), "--db", db_url], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     try:
@@ -80,8 +80,8 @@ def test_run_stops_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
 
 
 def test_a_tick_that_raises_anything_is_logged_and_the_next_tick_runs(
-        tmp_path: Path, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
-    app = _app(tmp_path, dt.time(7, 30))
+        db_url: str, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+    app = _app(db_url, dt.time(7, 30))
     builds: list[int] = []
 
     def linker() -> Linker:  # the first build fails as a bug would, not with the project's own error

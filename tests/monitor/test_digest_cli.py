@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -30,8 +29,8 @@ def _env(smtp: FakeSmtpServer) -> dict[str, str]:
             "DIGEST_FROM": "Monitor <monitor@example.org>", "DIGEST_TO": "vetting@example.org", "TZ": "UTC"}
 
 
-def test_digest_send_twice_the_same_day_sends_one_email(tmp_path: Path, smtp_server: FakeSmtpServer) -> None:
-    db = f"sqlite:///{tmp_path / 'm.db'}"
+def test_digest_send_twice_the_same_day_sends_one_email(db_url: str, smtp_server: FakeSmtpServer) -> None:
+    db = db_url
     _seed(db)
     args = ["digest", "--date", DAY.isoformat(), "--send", "--db", db, "--watchlist", str(WATCHLIST)]
     runner = CliRunner(env=_env(smtp_server))
@@ -43,8 +42,8 @@ def test_digest_send_twice_the_same_day_sends_one_email(tmp_path: Path, smtp_ser
     assert message["Message-ID"] == "<digest-2026-11-23@example.org>"
 
 
-def test_smtp_down_keeps_the_digest_pending_then_sends_it(tmp_path: Path, smtp_server: FakeSmtpServer) -> None:
-    db = f"sqlite:///{tmp_path / 'm.db'}"
+def test_smtp_down_keeps_the_digest_pending_then_sends_it(db_url: str, smtp_server: FakeSmtpServer) -> None:
+    db = db_url
     _seed(db)
     args = ["digest", "--date", DAY.isoformat(), "--send", "--db", db, "--watchlist", str(WATCHLIST)]
     down = {**_env(smtp_server), "SMTP_PORT": "9"}  # nothing listens on the discard port

@@ -37,10 +37,10 @@ def feed_server() -> Iterator[Loopback]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, feed_server: Loopback) -> Iterator[App]:
+def app(tmp_path: Path, db_url: str, feed_server: Loopback) -> Iterator[App]:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(FEEDS.format(base=feed_server.base), encoding="utf-8")
-    settings = Settings(db=f"sqlite:///{tmp_path / 'm.db'}", feeds_path=feeds, watchlist_path=WATCHLIST)
+    settings = Settings(db=db_url, feeds_path=feeds, watchlist_path=WATCHLIST)
     application = App.open(settings)
     yield application
     application.store.close()

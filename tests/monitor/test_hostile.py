@@ -33,9 +33,9 @@ FEED = f"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_hostile_feed_text_is_neutralised_in_slack_and_email(
-        tmp_path: Path, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, encoder: Encoder) -> None:
+        db_url: str, slack_server: FakeSlackServer, smtp_server: FakeSmtpServer, encoder: Encoder) -> None:
     watchlist = load_watchlist(ROOT / "watchlist.yaml")
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store = Store(db_url)
     notifier = SlackNotifier(make_client(slack_server.token, slack_server.url, sleep=lambda _s: None), "C1")
     linker = functools.cache(lambda: Linker(watchlist, encoder=encoder))
     with Loopback() as server:

@@ -4,7 +4,6 @@ SQLite. (tests/monitor/test_crash.py does the same through a real SIGKILL and th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -52,13 +51,6 @@ class FakeNotifier:
 
     def ids(self) -> list[int]:
         return [a.id for _, a in self.posted]
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store("sqlite://")
-    yield s
-    s.close()
 
 
 @pytest.fixture

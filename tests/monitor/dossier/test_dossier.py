@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -153,11 +154,11 @@ def test_an_item_on_two_units_of_the_dossier_is_one_entry_and_two_csv_rows(store
                                                               ("sedena-22-zm", "touched")]
 
 
-def test_the_queries_do_not_grow_with_the_items(tmp_path: Path) -> None:
+def test_the_queries_do_not_grow_with_the_items(make_db_url: Callable[[], str]) -> None:
     """No N+1: a dossier of 3 items and one of 300 cost the same number of SQL statements."""
     counts = []
     for n in (3, 300):
-        store = Store(f"sqlite:///{tmp_path / f'{n}.db'}")
+        store = Store(make_db_url())
         with store.batch() as batch:
             for i in range(n):
                 first = batch.save_item(

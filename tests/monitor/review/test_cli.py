@@ -1,10 +1,9 @@
 """`monitor review`, `monitor labels` (scored by shared/eval/score.py) and `monitor relink` on a first-release
-database (tests/fixtures/release-1.monitor.db: the demo's 9 items and 4 alerts)."""
+database (tests/release_1.py: the demo's 9 items and 4 alerts)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +19,10 @@ from monitor.review.relink import WATCHLIST_KEY, fingerprint
 from monitor.store.database import Store
 from tests.shared import shared_path
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "release-1.monitor.db"
-
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    shutil.copy(FIXTURE, tmp_path / "monitor.db")
-    return f"sqlite:///{tmp_path / 'monitor.db'}"
+def db(release_1_db: str) -> str:
+    return release_1_db
 
 
 def run(*args: str) -> tuple[int, str]:

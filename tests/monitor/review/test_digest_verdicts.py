@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import sqlite3
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
 
 from monitor.config.watchlist import load_watchlist
 from monitor.demo import WATCHLIST
 from monitor.digests import build_digest
+from monitor.store import schema
 from monitor.store.database import Store
 from notifiers.digest import render_digest
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "release-1.monitor.db"
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 NOTE = "<script>alert(1)</script> same as the CNDH file"
 
 
-def test_verdicts_in_the_digest_and_dismissed_items_apart(tmp_path: Path) -> None:
-    shutil.copy(FIXTURE, tmp_path / "m.db")
-    with sqlite3.connect(tmp_path / "m.db") as conn:
-        day = dt.date.fromisoformat(conn.execute("SELECT min(fetched_at) FROM items").fetchone()[0][:10])
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+def test_verdicts_in_the_digest_and_dismissed_items_apart(release_1_db: str) -> None:
+    store = Store(release_1_db)
+    with store.engine.connect() as conn:
+        day = conn.execute(select(func.min(schema.items.c.fetched_at))).scalar_one().date()
     watchlist = load_watchlist(WATCHLIST)
     headline = {i: headline_of(store, i) for i in (1, 2)}
     store.add_review(1, "credible", by="ana", now=NOW, note=NOTE)

@@ -63,8 +63,8 @@ def linker(watchlist: Watchlist, encoder: Encoder) -> functools.partial[Linker]:
 
 
 def test_a_unit_added_later_is_reported_once_from_the_archive(
-        tmp_path: Path, feeds: Path, slack_server: FakeSlackServer, encoder: Encoder) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+        tmp_path: Path, db_url: str, feeds: Path, slack_server: FakeSlackServer, encoder: Encoder) -> None:
+    store = Store(db_url)
     before = load_watchlist(without_unit_27(tmp_path))
     assert "sedena-27-bi" not in before.unit_by_id
     Pipeline(store=store, watchlist=before, linker=linker(before, encoder), notifier=notifier(slack_server),
@@ -98,8 +98,8 @@ def test_a_unit_added_later_is_reported_once_from_the_archive(
 
 
 def test_an_archive_message_posted_before_a_crash_is_found_not_posted_again(
-        tmp_path: Path, slack_server: FakeSlackServer) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+        db_url: str, slack_server: FakeSlackServer) -> None:
+    store = Store(db_url)
     watchlist = load_watchlist(WATCHLIST)
     item_id = store.save_item(Item(feed="f", guid="g", url="https://example.org/x", title="x", summary="s"),
                               Assessment(), fetched_at=NOW)

@@ -17,8 +17,8 @@ from tests.servers.socket_mode import FakeSocketModeServer
 
 
 def test_monitor_run_takes_review_clicks_over_socket_mode(
-        tmp_path: Path, slack_server: FakeSlackServer, socket_server: FakeSocketModeServer) -> None:
-    db = f"sqlite:///{tmp_path / 'm.db'}"
+        tmp_path: Path, db_url: str, slack_server: FakeSlackServer, socket_server: FakeSocketModeServer) -> None:
+    db = db_url
     store = Store(db)
     alert_id, ts = posted_alert(store, slack_server)
     slack_server.socket_url = socket_server.url

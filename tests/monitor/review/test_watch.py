@@ -34,10 +34,10 @@ IGUALA = Item(feed="prensa", guid="iguala-1", url="https://example.org/iguala",
 
 
 def test_a_changed_watchlist_is_relinked_on_the_next_tick(
-        tmp_path: Path, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, db_url: str, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "watchlist.yaml"
     path.write_text(UNIT_27.sub("", WATCHLIST.read_text(encoding="utf-8")), encoding="utf-8")
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store = Store(db_url)
     store.save_item(IGUALA, Assessment(), fetched_at=NOW)  # linked when the unit was not watched
 
     def linker_for(watchlist: Watchlist) -> functools.partial[Linker]:

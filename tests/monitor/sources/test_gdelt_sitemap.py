@@ -188,7 +188,7 @@ def test_spanish_feed_without_language_is_detected_as_es(server: Loopback) -> No
 
 
 def test_pipeline_stores_every_kind_and_the_second_poll_gets_304s(
-        server: Loopback, tmp_path: Path, encoder: Encoder) -> None:
+        server: Loopback, db_url: str, encoder: Encoder) -> None:
     gdelt_route(server)
     serve_sitemaps(server)
     server.serve_pages({"/diario.xml": lambda base: SPANISH_RSS.format(base=base).encode()})
@@ -196,7 +196,7 @@ def test_pipeline_stores_every_kind_and_the_second_poll_gets_304s(
              Feed(name="sitemap", kind="sitemap", url=server.url("/sitemap_index.xml.gz")),
              Feed(name="diario", url=server.url("/diario.xml"))]
     watchlist = load_watchlist(WATCHLIST)
-    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store = Store(db_url)
     linker = functools.cache(lambda: Linker(watchlist, encoder=encoder))
     pipeline = Pipeline(store=store, watchlist=watchlist, linker=linker, notifier=ConsoleNotifier(io.StringIO()),
                         clock=lambda: NOW)
@@ -215,7 +215,7 @@ def test_pipeline_stores_every_kind_and_the_second_poll_gets_304s(
     assert all(o.not_modified for o in second.feeds)
     assert server.statuses[before:] == [304, 304, 304]
 
-    counts = read_language_counts(f"sqlite:///{tmp_path / 'm.db'}")
+    counts = read_language_counts(db_url)
     assert counts["diario"] == {"es": 1} and counts["gdelt"] == {"es": 1, "en": 1} and counts["sitemap"]["es"] >= 2
     listed = io.StringIO()
     print_feed_list(feeds, {}, listed, languages=counts)
@@ -250,11 +250,11 @@ def test_feeds_add_gdelt_from_watchlist_writes_bounded_queries_once(tmp_path: Pa
     assert feeds.read_text(encoding="utf-8").startswith("# mine\n")
 
 
-def test_kind_gdelt_without_a_query_is_refused(tmp_path: Path) -> None:
+def test_kind_gdelt_without_a_query_is_refused(tmp_path: Path, db_url: str) -> None:
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - {name: g, kind: gdelt, url: 'https://api.gdeltproject.org/api/v2/doc/doc'}\n",
                      encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'm.db'}"
+    db = db_url
     result = CliRunner().invoke(main, ["feeds", "list", "--feeds", str(feeds), "--db", db])
     assert result.exit_code == 2
     assert result.output == f"error: {feeds}:2: feeds[0].query: kind: gdelt needs query: (GDELT DOC 2.0 search terms)\n"

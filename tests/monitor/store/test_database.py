@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import StatementError
 
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
-from monitor.domain.item import Item, Page
+from monitor.domain.item import FeedState, Item, Page
 from monitor.store.database import Store
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -104,3 +104,32 @@ def test_digest_claim_is_stable_and_once(store: Store) -> None:
     store.mark_digest(day, sent=True, now=NOW)
     row = store.digest(day)
     assert row is not None and row.status == "sent"
+
+
+def test_nul_characters_in_feed_text_are_dropped_on_every_engine(store: Store) -> None:
+    """PostgreSQL's text and jsonb cannot hold NUL (SQLite can): the store drops it, the same on both."""
+    hostile = Item(feed="f", guid="g\x001", url="https://x.org/\x00a", title="Tlat\x00laya", summary="s\x00",
+                   source="So\x00urce", pages=(Page("p\x00age two", 2),))
+    alert = {"headline": "Tlat\x00laya", "evidence": ["in\x00 Tlatlaya"]}
+    item_id = store.save_item(hostile, ALERTING, fetched_at=NOW, alert=alert)
+    [stored] = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
+    assert stored.id == item_id
+    assert (stored.item.guid, stored.item.url, stored.item.title, stored.item.summary, stored.item.source) == (
+        "g1", "https://x.org/a", "Tlatlaya", "s", "Source")
+    assert stored.item.pages == (Page("page two", 2),)
+    assert store.pending_alerts()[0].payload == {"headline": "Tlatlaya", "evidence": ["in Tlatlaya"]}
+    assert store.unseen([hostile]) == []  # the lookup drops it too, so the item is known
+    store.save_feed_states([FeedState(name="f", last_error="bad_feed: GDELT answered '\x00'")])
+    assert store.feed_states()["f"].last_error == "bad_feed: GDELT answered ''"
+
+
+def test_times_come_back_aware_in_utc_whatever_zone_they_were_given_in(store: Store) -> None:
+    mexico = dt.timezone(dt.timedelta(hours=-6))
+    given = dt.datetime(2026, 11, 23, 6, 0, 0, 123456, tzinfo=mexico)
+    store.save_item(Item(feed="f", guid="g", url="", title="t", published=given), Assessment(), fetched_at=given)
+    [stored] = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
+    assert stored.fetched_at == given and stored.fetched_at.tzinfo == dt.UTC
+    assert stored.fetched_at == dt.datetime(2026, 11, 23, 12, 0, 0, 123456, tzinfo=dt.UTC)
+    assert stored.item.published is not None and stored.item.published.tzinfo == dt.UTC
+    with pytest.raises(StatementError, match="naive datetime"):
+        store.save_item(item("h"), Assessment(), fetched_at=dt.datetime(2026, 11, 23, 12))

@@ -1,19 +1,17 @@
 """Migrations: a first-release database upgrades itself with every row kept; the migrations equal the tables.
 
-The first release's database is tests/fixtures/release-1.monitor.db (SQLite). On PostgreSQL, which that
-release did not run on, `old_db` is the same: migration 0001's tables holding the fixture's rows, and no
-alembic_version table.
+The first release's database is tests/fixtures/release-1.monitor.db (SQLite); on PostgreSQL, which that
+release did not run on, the `release_1_db` fixture makes the same (tests/release_1.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
@@ -27,10 +25,9 @@ from monitor.store import migrate, reads, schema
 from monitor.store.database import Store
 from monitor.store.search import FULLTEXT_DDL, is_fulltext_object
 from tests.conftest import ENGINE
+from tests.release_1 import OLD_TABLES
 
 ROOT = Path(__file__).resolve().parents[3]
-RELEASE_1 = ROOT / "tests" / "fixtures" / "release-1.monitor.db"
-OLD_TABLES = ("feeds", "items", "assessments", "links", "alerts", "digests")
 
 
 def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -49,39 +46,8 @@ def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.fixture
-def old_db(tmp_path: Path, blank_db_url: str) -> str:
-    if ENGINE == "sqlite":
-        path = tmp_path / "monitor.db"
-        shutil.copy(RELEASE_1, path)
-        return f"sqlite:///{path}"
-    copy_release_1(blank_db_url)
-    return blank_db_url
-
-
-def copy_release_1(url: str) -> None:
-    """Migration 0001's tables on `url`, the fixture's rows in them, and no alembic_version: a first-release
-    database as it would be on this engine."""
-    target = create_engine(url)
-    with target.begin() as conn:
-        command.upgrade(migrate.alembic_config(conn), migrate.BASELINE)
-        conn.exec_driver_sql("DROP TABLE alembic_version")
-    source = create_engine(f"sqlite:///{RELEASE_1}")
-    old, new = MetaData(), MetaData()
-    old.reflect(source, only=OLD_TABLES)
-    new.reflect(target, only=OLD_TABLES)
-    with source.connect() as read, target.begin() as write:
-        for name in OLD_TABLES:
-            found = [{k: _utc(v) for k, v in r.items()} for r in read.execute(old.tables[name].select()).mappings()]
-            write.execute(new.tables[name].insert(), found)
-        for name in ("items", "links", "alerts"):  # the ids were given: move the sequences past them
-            write.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
-    source.dispose()
-    target.dispose()
-
-
-def _utc(value: Any) -> Any:
-    # The first release kept naive UTC times.
-    return value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) else value
+def old_db(release_1_db: str) -> str:
+    return release_1_db
 
 
 def test_the_fixture_is_a_first_release_database(old_db: str) -> None:
@@ -262,3 +228,26 @@ def test_a_database_whose_console_already_made_the_search_objects_upgrades_witho
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM items_fts").scalar_one() == 9  # each item once
     assert reads.search(store, "apatzingan", 0, 50).ids == [6]
+
+
+def test_processes_starting_together_on_a_new_database_build_it_once(blank_db_url: str) -> None:
+    """Workers started at once on one empty database: one builds the schema, the others wait for it
+    (SQLite's write lock, a PostgreSQL advisory lock) and find it done."""
+    starting = threading.Barrier(3)
+    results: list[list[str] | BaseException] = []
+
+    def start() -> None:
+        starting.wait()
+        try:
+            store = Store(blank_db_url)
+            results.append(store.migrated)
+            store.close()
+        except BaseException as exc:  # reported below, with the others' results
+            results.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(map(str, results)) == sorted(map(str, [[migrate.head_revision()], [], []])), results
