@@ -73,10 +73,12 @@ def _add_rows(conn: Connection, names: Sequence[str]) -> None:
 
 
 def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    if conn.dialect.name not in {"postgresql", "sqlite"}:
-        return insert(table)  # no ON CONFLICT: a race on a brand-new feed fails that claim, retried next tick
-    return dialect.insert(table).on_conflict_do_nothing()
+    """INSERT ... ON CONFLICT DO NOTHING: a row another worker made meanwhile is theirs, not an error."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table)  # no ON CONFLICT elsewhere: a race on a brand-new row fails that claim, tried next tick
 
 
 def claim_outbox(conn: Connection, table: Table, worker: Worker, now: dt.datetime, *, after_id: int) -> list[Any]:
