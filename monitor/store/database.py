@@ -135,6 +135,11 @@ class Store:
         with self._write() as conn:
             return leases.claim_feeds(conn, list(dict.fromkeys(names)), self.worker, now, only_due=only_due)
 
+    def renew_feeds(self, now: dt.datetime) -> None:
+        """Extend this worker's leases on the feeds it is polling to a full lease from `now`."""
+        with self._write() as conn:
+            leases.renew(conn, schema.feeds, self.worker, now)
+
     def release_feeds(self) -> None:
         """End this worker's leases on feeds it claimed and did not save (its cycle failed)."""
         with self._write() as conn:

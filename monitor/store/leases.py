@@ -128,6 +128,11 @@ def claim_digest(conn: Connection, day: dt.date, message_id: str, worker: Worker
     return claimed.rowcount == 1
 
 
+def renew(conn: Connection, table: Table, worker: Worker, now: dt.datetime) -> None:
+    """A full lease from `now` on every row `worker` holds in `table`: it is alive and still at work."""
+    conn.execute(update(table).where(table.c.lease_owner == worker.id).values(lease_until=now + worker.lease))
+
+
 def release(conn: Connection, table: Table, worker: Worker) -> None:
     """End every lease `worker` holds in `table` (work it claimed and did not finish)."""
     conn.execute(update(table).where(table.c.lease_owner == worker.id).values(lease_owner=None, lease_until=None))

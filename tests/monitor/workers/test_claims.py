@@ -12,12 +12,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import select
 
 from monitor.alerts import to_payload
 from monitor.domain.assessment import Assessment
 from monitor.domain.item import FeedState, Item
 from monitor.domain.messages import Alert
 from monitor.outbox import deliver_pending
+from monitor.share import renewing
+from monitor.store import schema
 from monitor.store.database import Store
 from monitor.store.worker import Worker
 
@@ -219,3 +222,34 @@ def test_a_digest_claim_ends_when_sent_and_passes_on_when_its_holder_died(stores
     assert b.claim_digest(other_day, "<b@x>", NOW + LEASE / 2) is None
     row = b.claim_digest(other_day, "<b@x>", NOW + LEASE + dt.timedelta(seconds=1))
     assert row is not None and row.message_id == "<a@x>" and row.attempts == 2  # same Message-ID: one e-mail
+
+
+def test_a_worker_renews_its_leases_while_it_polls_and_stops_after(db_url: str) -> None:
+    lease = dt.timedelta(seconds=0.3)  # renewed every 0.1 s
+    busy, other = Store(db_url, Worker("busy:1:abcdef", lease, 500)), Store(db_url, Worker("other:1:abcdef", lease))
+    now = [NOW]
+    busy.claim_feeds(["x"], NOW, only_due=True)
+    later = NOW + dt.timedelta(hours=1)  # the batch takes long: long past the first lease
+    with renewing(busy, lambda: now[0]):
+        now[0] = later
+        wait_until(lambda: lease_until(busy, "x") == later + lease)
+        assert other.claim_feeds(["x"], later + lease / 2, only_due=True) == {}  # still held: not taken over
+    assert "lease-renewal" not in {t.name for t in threading.enumerate()}  # renewal ends with the block
+    assert other.claim_feeds(["x"], later + lease * 2, only_due=True).keys() == {"x"}  # then the lease runs out
+    busy.close()
+    other.close()
+
+
+def lease_until(store: Store, name: str) -> dt.datetime | None:
+    with store.engine.connect() as conn:
+        return conn.execute(select(schema.feeds.c.lease_until).where(schema.feeds.c.name == name)).scalar()
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    """Check `condition` every 20 ms (the renewal thread runs meanwhile); fail after 10 s."""
+    tick = threading.Event()
+    for _ in range(500):
+        if condition():
+            return
+        tick.wait(0.02)
+    pytest.fail("the lease was not renewed within 10 s")
