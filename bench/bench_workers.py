@@ -117,10 +117,9 @@ def startup(url: str, feeds: Path, watchlist: Path, logs: Path) -> float:
 def report(n: int, label: str, c: Cycle, base: Cycle | None) -> None:
     cores = os.cpu_count() or 1
     busy = (c.worker_cpu + c.postgres_cpu + c.farm_cpu) / (c.wall * cores)
-    rate = c.items / c.wall if c.items else c.polled / c.wall
-    unit = "items/s" if c.items else "feeds/s"
-    scaling = f", x{rate / (base.items / base.wall if base.items else base.polled / base.wall):.2f} vs 1 worker" \
-        if base else ""
+    first = label.startswith("first")  # the first cycle's work is items; the unchanged one's, feeds
+    rate, unit = (c.items / c.wall, "items/s") if first else (c.polled / c.wall, "feeds/s")
+    scaling = f", x{rate / ((base.items if first else base.polled) / base.wall):.2f} vs 1 worker" if base else ""
     print(f"{n} worker(s), {label}: {c.wall:.1f} s, {c.polled} feeds polled ({c.failed} failed), {c.items} items "
           f"stored, {c.alerts} alerts -> {rate:.0f} {unit}{scaling}")
     print(f"    CPU: workers {c.worker_cpu:.0f} s, PostgreSQL {c.postgres_cpu:.0f} s, farm {c.farm_cpu:.0f} s "
