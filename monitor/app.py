@@ -60,7 +60,7 @@ class App:
     @classmethod
     def open(cls, settings: Settings) -> App:
         watchlist = load_watchlist(settings.watchlist_path)
-        return cls(settings, Store(settings.db), watchlist)
+        return cls(settings, Store(settings.db, settings.worker), watchlist)
 
     def pipeline(self, notifier: Notifier | None = None, linker: Callable[[], Linker] | None = None) -> Pipeline:
         from monitor.pipeline import Pipeline

@@ -57,8 +57,11 @@ _db_opt = click.option("--db", default=None, help="SQLAlchemy URL (default: MONI
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
 def main(verbose: bool) -> None:
     """Watch news, UN reports and official statements for allegations against US-supported units."""
+    from monitor.store.worker import worker_id
+
+    # The worker id in every line: with several workers on one database, whose line it is.
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format=f"%(asctime)s {worker_id()} %(levelname)s %(name)s: %(message)s")
 
 
 @main.command()
@@ -67,16 +70,22 @@ def main(verbose: bool) -> None:
 @_watchlist_opt
 @_db_opt
 def poll(once: bool, feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
-    """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail."""
+    """Run one cycle: fetch every feed, store, link, notify. Exits 0 even when some feeds fail.
+
+    Feeds another worker (a running `monitor run`, another poll) holds are left to it."""
     from monitor.app import App
     from monitor.cli_output import print_cycle
     from monitor.config.feeds import load_feeds
+    from monitor.share import poll_share
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
     app = App.open(settings)
-    report = app.pipeline().poll(feed_list, only_due=not once)
+    report = poll_share(app.pipeline(), feed_list, only_due=not once)
     print_cycle(report)
+    held = sum(f.enabled for f in feed_list) - len(report.feeds)
+    if once and held:
+        click.echo(f"{held} feeds left to another worker, which holds them")
     if report.delivery.fatal:
         raise MonitorError(f"alert delivery stopped, alerts kept queued: {report.delivery.fatal}")
 
@@ -90,10 +99,12 @@ def run(feeds: Path | None, watchlist: Path | None, db: str | None) -> None:
     from monitor.app import App
     from monitor.config.feeds import load_feeds
     from monitor.daemon import run_forever
+    from monitor.store.runlock import single_runner
 
     settings = _settings(feeds, watchlist, db)
     feed_list = load_feeds(settings.feeds_path)
-    run_forever(App.open(settings), feed_list)
+    with single_runner(settings.db):  # SQLite: one run per file; PostgreSQL: any number of workers
+        run_forever(App.open(settings), feed_list)
 
 
 @main.command()

@@ -4,7 +4,12 @@ One job ticks every minute and polls the feeds that are due: each feed's next po
 interval with jitter, backoff after failures, Retry-After / max-age) is kept in the store, so the
 schedule survives restarts and a failing feed backs off on its own. A second job sends the digest
 daily at DIGEST_TIME in TZ; a one-off job at start-up catches up on a digest missed while down.
-Jobs run one at a time (one worker), so a poll and the digest never race on the store.
+Jobs run one at a time (one thread), so a poll and the digest never race on the store.
+
+Several `monitor run` processes may share one PostgreSQL database: each tick claims a batch of due
+feeds under a lease, polls it and claims again (`monitor.share`); alerts and the digest are claimed
+the same way, so each is sent once whichever worker sends it. On SQLite one run per file
+(`monitor.store.runlock`).
 
 Each tick first checks watchlist.yaml's fingerprint and, when the file changed, relinks the archive
 (`monitor.review.watch`) and polls with the new watchlist. Review clicks arrive over Slack Socket
@@ -31,6 +36,7 @@ from monitor.config.feeds import Feed
 from monitor.domain.errors import MonitorError
 from monitor.review.socket import start_reviews
 from monitor.review.watch import WatchlistWatch
+from monitor.share import poll_share
 
 if TYPE_CHECKING:
     from matchers.linker import Linker
@@ -59,7 +65,7 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
 def poll_tick(pipeline: Pipeline, feeds: Sequence[Feed]) -> None:
     """One tick: poll the due feeds. Nothing it raises stops the daemon; the next tick tries again."""
     try:
-        report = pipeline.poll(feeds, only_due=True)
+        report = poll_share(pipeline, feeds, only_due=True)
     except MonitorError as exc:  # ours, with a message that says it all
         log.error("poll failed: %s", exc)
         return
@@ -112,7 +118,7 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
 
     schedule_jobs(scheduler, app, poll=poll, digest=digest, now=dt.datetime.now(dt.UTC))
     scheduler.start()
-    print(f"monitor: polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
+    print(f"monitor: worker {app.store.worker.id} polling {sum(f.enabled for f in feeds)} feeds; digest daily at "
           f"{app.settings.digest_time:%H:%M} {app.settings.tz}. Ctrl-C to stop.", flush=True)
     reviews = start_reviews(app.settings, app.store, utc_now, sys.stdout)
     received = signal.sigwait(STOP_SIGNALS)

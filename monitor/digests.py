@@ -97,8 +97,9 @@ def write_digest(rendered: RenderedDigest, path: Path) -> Path:
 def send_digest_once(store: Store, digest: Digest, smtp: SmtpSettings, clock: Callable[[], dt.datetime]) -> bool:
     """Send the day's digest unless it was sent already; False when there was nothing to do.
 
-    The digest row is claimed (pending, with a stable Message-ID) before the SMTP conversation and
-    marked sent after it; a failure leaves it pending for the next try, never lost.
+    The digest row is claimed (pending, with a stable Message-ID, leased to this worker) before the
+    SMTP conversation and marked sent after it; a failure leaves it pending for the next try, never
+    lost. Of several workers claiming at once, one sends; the others find it taken and send nothing.
     """
     existing = store.digest(digest.date)
     if existing is not None and existing.status == "sent":
@@ -106,6 +107,8 @@ def send_digest_once(store: Store, digest: Digest, smtp: SmtpSettings, clock: Ca
     domain = parseaddr(smtp.sender)[1].rpartition("@")[2] or "monitor.invalid"
     message_id = f"<digest-{digest.date.isoformat()}@{domain}>"
     row = store.claim_digest(digest.date, message_id, clock())
+    if row is None:
+        return False
     message = build_message(render_digest(digest), smtp, row.message_id)
     try:
         send_email(message, smtp)
@@ -126,7 +129,8 @@ def run_digest(app: App, day: dt.date | None, *, send: bool, out: Path | None,
     if send and settings.smtp_host:
         smtp = smtp_settings(settings)
         sent = send_digest_once(app.store, digest, smtp, clock)
-        print(f"digest {day}: " + ("sent to " + ", ".join(smtp.recipients) if sent else "already sent"), file=stream)
+        done = "sent to " + ", ".join(smtp.recipients) if sent else "already sent (or being sent by another worker)"
+        print(f"digest {day}: {done}", file=stream)
         return
     rendered = render_digest(digest)
     if send or out:

@@ -6,6 +6,10 @@ transaction as the decision. Each row's attempt is committed (claimed) before th
 was attempted before but is still pending may have been posted by a process that died waiting for
 the answer: the notifier is asked first (`find_posted`, which looks for the row id in Slack message
 metadata) instead of guessing.
+
+Several workers may deliver at once: each claims its rows under a lease first (`Store.claim_pending`),
+so a row is posted by one of them; a worker killed after posting leaves its lease to run out, and the
+next claimer finds the post instead of repeating it.
 """
 
 from __future__ import annotations
@@ -67,12 +71,30 @@ def deliver_pending(store: Store, notifier: Notifier, clock: Callable[[], dt.dat
 
 
 def _deliver(store: Store, queue: _Queue, clock: Callable[[], dt.datetime]) -> DeliveryReport:
-    sent = recovered = failed = 0
+    """Claim a batch of the queue's rows, post them, claim the next, until none is left for this worker;
+    the leases on rows it could not send end with the round, so any worker retries them next time."""
+    report, after, claimed = DeliveryReport(), 0, False
     posted: dict[int, str] = {}  # row id -> ts, for replies whose thread root was sent in this run
-    for row in store.pending(queue.name):
+    try:
+        while rows := store.claim_pending(queue.name, clock(), after_id=after):
+            claimed = True
+            report += _deliver_rows(store, queue, rows, posted, clock)
+            if report.fatal:
+                break
+            after = rows[-1].id
+    finally:
+        if claimed:
+            store.release_outbox(queue.name)
+    return report
+
+
+def _deliver_rows(store: Store, queue: _Queue, rows: list[OutboxRow], posted: dict[int, str],
+                  clock: Callable[[], dt.datetime]) -> DeliveryReport:
+    sent = recovered = failed = 0
+    for row in rows:
         thread_ts = row.thread_ts or (posted.get(row.thread_of) if row.thread_of else None)
         try:
-            ts, was_recovered = _deliver_one(store, queue, row, thread_ts, clock)
+            delivered = _deliver_one(store, queue, row, thread_ts, clock)
         except FatalDeliveryError as exc:
             store.mark_error(queue.name, row.id, str(exc))
             return DeliveryReport(sent, recovered, failed + 1, fatal=str(exc))
@@ -81,6 +103,9 @@ def _deliver(store: Store, queue: _Queue, clock: Callable[[], dt.datetime]) -> D
             store.mark_error(queue.name, row.id, str(exc))
             failed += 1
             continue
+        if delivered is None:  # sent meanwhile, or another worker took the row over: theirs now
+            continue
+        ts, was_recovered = delivered
         posted[row.id] = ts
         recovered += was_recovered
         sent += not was_recovered
@@ -88,13 +113,14 @@ def _deliver(store: Store, queue: _Queue, clock: Callable[[], dt.datetime]) -> D
 
 
 def _deliver_one(store: Store, queue: _Queue, row: OutboxRow, thread_ts: str | None,
-                 clock: Callable[[], dt.datetime]) -> tuple[str, bool]:
-    if row.attempts > 0:
+                 clock: Callable[[], dt.datetime]) -> tuple[str, bool] | None:
+    if row.attempts > 0:  # an earlier attempt (this worker's or a dead one's) may have been posted
         found = queue.find(row, (row.created_at - LOOKBACK).timestamp(), thread_ts)
         if found:
             store.mark_sent(queue.name, row.id, found, clock())
             return found, True
-    store.mark_attempt(queue.name, row.id, clock())
+    if not store.mark_attempt(queue.name, row.id, clock()):
+        return None
     ts = queue.send(row, thread_ts)
     store.mark_sent(queue.name, row.id, ts, clock())
     return ts, False

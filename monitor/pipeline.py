@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from monitor.alerts import to_payload
-from monitor.backoff import is_due, next_poll
+from monitor.backoff import next_poll
 from monitor.config.feeds import Feed
 from monitor.decide import NEW_STORY, THREAD_WINDOW, Story, decide
 from monitor.domain.assessment import Assessment
@@ -132,9 +132,9 @@ class Pipeline:
         return replace(report, delivery=delivery)
 
     async def _collect(self, feeds: Sequence[Feed], only_due: bool) -> CycleReport:
-        states = self.store.feed_states()
-        now = self.clock()
-        due = [f for f in feeds if f.enabled and (not only_due or is_due(_state(states, f).next_poll, now))]
+        # The feeds this worker leases now (at most its batch; those another worker holds are left to it).
+        states = self.store.claim_feeds((f.name for f in feeds if f.enabled), self.clock(), only_due=only_due)
+        due = [f for f in feeds if f.name in states]
         if not due:
             return CycleReport()
         async with self.fetcher() as fetcher:

@@ -28,6 +28,7 @@ from pydantic_settings import (
 
 from monitor.config.yamlfile import clean_message
 from monitor.domain.errors import ConfigError
+from monitor.store.worker import DEFAULT_BATCH, DEFAULT_LEASE, Worker
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -61,12 +62,21 @@ class Settings(BaseSettings):
     reliefweb_appname: str | None = Field(None, validation_alias="RELIEFWEB_APPNAME")
     # `monitor serve` on any address but loopback refuses to start without it; pages then ask for it.
     web_token: str | None = Field(None, validation_alias="MONITOR_WEB_TOKEN", repr=False)
+    # Several workers on one database: how long a worker's claim on a feed or an outbox row lasts if it
+    # dies holding it (longer than a cycle over one batch), and the most feeds one claim takes.
+    lease_seconds: int = Field(int(DEFAULT_LEASE.total_seconds()), validation_alias="MONITOR_LEASE_SECONDS")
+    claim_batch: int = Field(DEFAULT_BATCH, validation_alias="MONITOR_CLAIM_BATCH")
     feeds_path: Path = Field(Path("feeds.yaml"), validation_alias="MONITOR_FEEDS")
     watchlist_path: Path = Field(Path("watchlist.yaml"), validation_alias="MONITOR_WATCHLIST")
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
+
+    @property
+    def worker(self) -> Worker:
+        """This process as a worker on the store: its id, its lease length, its claim batch."""
+        return Worker.here(lease=dt.timedelta(seconds=self.lease_seconds), batch=self.claim_batch)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -94,11 +104,18 @@ class Settings(BaseSettings):
                              "Tokens, scope connections:write); the bot token goes in SLACK_BOT_TOKEN")
         return value
 
-    @field_validator("smtp_port", mode="before")
+    @field_validator("smtp_port", "lease_seconds", "claim_batch", mode="before")
     @classmethod
     def _whole_number(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.isdigit():
             raise ValueError(f"expected a whole number (got {value!r})")
+        return value
+
+    @field_validator("lease_seconds", "claim_batch", mode="after")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"expected a whole number of at least 1 (got {value})")
         return value
 
     @field_validator("smtp_starttls", mode="before")

@@ -5,6 +5,9 @@ it with the file: when they differ, the new watchlist is loaded, every stored it
 (`monitor.review.relink`; the archive messages go out with the tick's delivery), the fingerprint
 is stored, and the poll goes on with the new watchlist. A watchlist that no longer loads is
 logged once with its file:line and the previous one stays in use until the file is fixed.
+
+With several workers on one store, the first to notice relinks; the others find the stored
+fingerprint already equal to the file's and load the new watchlist without relinking again.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class WatchlistWatch:
     def __init__(self, store: Store, path: Path, linker_for: LinkerFor, clock: Callable[[], dt.datetime]) -> None:
         self._store, self._path, self._linker_for, self._clock = store, path, linker_for, clock
         self._rejected: str | None = None  # the fingerprint of a file already reported as unreadable
+        self._loaded: str | None = None  # the fingerprint of the watchlist this worker links with
         self.last: RelinkReport | None = None
 
     def check(self) -> tuple[Watchlist, Callable[[], Linker]] | None:
@@ -49,10 +53,27 @@ class WatchlistWatch:
         stored = self._store.meta(WATCHLIST_KEY)
         if stored is None:  # the first run that keeps fingerprints: nothing to compare with
             self._store.set_meta(WATCHLIST_KEY, current)
+            self._loaded = current
             return None
-        if current in (stored, self._rejected):
+        if current == self._rejected:
             return None
+        if current == stored:
+            if self._loaded in (None, current):
+                self._loaded = current
+                return None
+            return self._reload(current)  # another worker on this store relinked it already
         return self._relink(current)
+
+    def _reload(self, current: str) -> tuple[Watchlist, Callable[[], Linker]] | None:
+        try:
+            watchlist = load_watchlist(self._path)
+        except ConfigError as exc:
+            log.error("the watchlist changed but cannot be used: %s; linking with the previous one", exc)
+            self._rejected = current
+            return None
+        self._loaded = current
+        log.warning("watchlist changed: another worker relinked the archive; linking with the new one")
+        return watchlist, self._linker_for(watchlist)
 
     def _relink(self, current: str) -> tuple[Watchlist, Callable[[], Linker]] | None:
         try:
@@ -68,7 +89,7 @@ class WatchlistWatch:
             log.error("relinking after the watchlist change failed (tried again next tick): %s", exc)
             return None
         self._store.set_meta(WATCHLIST_KEY, current)
-        self._rejected = None
+        self._rejected, self._loaded = None, current
         log.warning("watchlist changed: %d stored items relinked, %d newly implicate a supported unit "
                     "(%d archive messages)", self.last.items, self.last.reported, len(self.last.messages))
         return watchlist, linker

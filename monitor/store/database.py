@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,10 @@ from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
 from monitor.domain.errors import ConfigError, MonitorError
 from monitor.domain.item import FeedState, Item, Page
 from monitor.domain.review import Review, Verdict, as_verdict
-from monitor.store import migrate, schema
+from monitor.store import leases, migrate, schema
+from monitor.store.worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,10 @@ class DigestRow:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    """The database, as one worker (`worker`: whose leases, how long) sees it."""
+
+    def __init__(self, url: str, worker: Worker | None = None) -> None:
+        self.worker = worker or Worker.here()
         self.engine: Engine = open_engine(url)
         # A Store dropped without close() (a command's, a test's) still closes its pooled connections,
         # rather than leaving them to the garbage collector (which psycopg warns about).
@@ -119,21 +126,43 @@ class Store:
 
     def feed_states(self) -> dict[str, FeedState]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(schema.feeds)).mappings()
+            rows = conn.execute(select(*leases.STATE_COLUMNS)).mappings()
             return {row["name"]: FeedState(**row) for row in rows}
 
+    def claim_feeds(self, names: Iterable[str], now: dt.datetime, *, only_due: bool) -> dict[str, FeedState]:
+        """Lease up to `worker.batch` of these feeds (only the due ones, with `only_due`) to this worker, and
+        return their states: feeds another live worker holds are left to it. Saving a state ends its lease."""
+        with self._write() as conn:
+            return leases.claim_feeds(conn, list(dict.fromkeys(names)), self.worker, now, only_due=only_due)
+
+    def renew_feeds(self, now: dt.datetime) -> None:
+        """Extend this worker's leases on the feeds it is polling to a full lease from `now`."""
+        with self._write() as conn:
+            leases.renew(conn, schema.feeds, self.worker, now)
+
+    def release_feeds(self) -> None:
+        """End this worker's leases on feeds it claimed and did not save (its cycle failed)."""
+        with self._write() as conn:
+            leases.release(conn, schema.feeds, self.worker)
+
     def save_feed_states(self, states: Iterable[FeedState]) -> None:
-        """Insert or update many feeds' state in one transaction (a cycle may poll a thousand feeds)."""
-        rows = [dataclasses.asdict(s) for s in states]
+        """Insert or update many feeds' state in one transaction (a cycle may poll a thousand feeds), ending
+        this worker's leases on them. A feed another worker took over (this one's lease ran out) is left
+        to that worker's save."""
+        rows = [{**dataclasses.asdict(s), "lease_owner": None, "lease_until": None} for s in states]
         if not rows:
             return
         feeds = schema.feeds
-        with self.engine.begin() as conn:
-            known = set(conn.execute(select(feeds.c.name).where(feeds.c.name.in_([r["name"] for r in rows]))).scalars())
-            old = [{**r, "key": r["name"]} for r in rows if r["name"] in known]
+        with self._write() as conn:
+            held = dict(conn.execute(select(feeds.c.name, feeds.c.lease_owner)
+                                     .where(feeds.c.name.in_([r["name"] for r in rows])).with_for_update()).all())
+            mine = {name for name, owner in held.items() if owner in (None, self.worker.id)}
+            for name in held.keys() - mine:
+                log.warning("feed %s: not saved, worker %s holds it (this worker's lease ran out)", name, held[name])
+            old = [{**r, "key": r["name"]} for r in rows if r["name"] in mine]
             if old:
                 conn.execute(update(feeds).where(feeds.c.name == bindparam("key")), old)
-            new = [r for r in rows if r["name"] not in known]
+            new = [r for r in rows if r["name"] not in held]
             if new:
                 conn.execute(insert(feeds), new)
 
@@ -170,14 +199,19 @@ class Store:
 
         Parts of it can be undone on their own with `Batch.savepoint`.
         """
+        with self._write() as conn:
+            yield Batch(conn)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A transaction that will write. On SQLite it takes the write lock at once (BEGIN IMMEDIATE):
+        pysqlite opens its transaction only before the first write, so a SAVEPOINT taken earlier would
+        become the outermost transaction and its RELEASE would commit; and a read-then-write (a claim)
+        must not fail on a stale read snapshot at its first write, nor race another process's claim."""
         with self.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
-                # pysqlite opens its transaction only before the first write, so a SAVEPOINT taken
-                # earlier would become the outermost transaction and its RELEASE would commit.
-                # IMMEDIATE also takes the write lock now (waiting busy_timeout for it) rather than
-                # failing on a stale read snapshot at the first write.
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            yield Batch(conn)
+            yield conn
 
     def save_item(self, item: Item, assessment: Assessment, **kwargs: Any) -> int:
         """Store the item, its links and decision, and its outbox row, in ONE transaction."""
@@ -233,20 +267,44 @@ class Store:
                               payload=r["payload"], attempts=r["attempts"], created_at=r["created_at"])
                     for r in conn.execute(query).mappings()]
 
-    def mark_attempt(self, outbox: Outbox, row_id: int, now: dt.datetime) -> None:
-        """Recorded (and committed) BEFORE a send: after a crash, attempts > 0 means 'outcome unknown'."""
+    def claim_pending(self, outbox: Outbox, now: dt.datetime, *, after_id: int = 0) -> list[OutboxRow]:
+        """Lease to this worker a batch of the rows of `outbox` still to send (ids past `after_id`), oldest
+        first; rows another live worker holds are left to it. Cheap when none is pending: one read."""
         table = _outbox(outbox)
+        with self.engine.connect() as conn:
+            if not leases.has_free_pending(conn, table, self.worker, now):
+                return []
+        with self._write() as conn:
+            rows = leases.claim_outbox(conn, table, self.worker, now, after_id=after_id)
+        return [OutboxRow(id=r["id"], item_id=r.get("item_id", 0), thread_of=r.get("thread_of"),
+                          thread_ts=r.get("root_ts"), payload=r["payload"], attempts=r["attempts"],
+                          created_at=r["created_at"]) for r in rows]
+
+    def release_outbox(self, outbox: Outbox) -> None:
+        """End this worker's leases on rows of `outbox` it claimed and did not send."""
+        with self._write() as conn:
+            leases.release(conn, _outbox(outbox), self.worker)
+
+    def mark_attempt(self, outbox: Outbox, row_id: int, now: dt.datetime) -> bool:
+        """Recorded (and committed) BEFORE a send: after a crash, attempts > 0 means 'outcome unknown'.
+        The lease is renewed for the send; False (nothing recorded, do not send) when the row was sent
+        meanwhile or another worker holds it."""
+        table = _outbox(outbox)
+        mine = or_(table.c.lease_owner.is_(None), table.c.lease_owner == self.worker.id)
         with self.engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == row_id)
-                         .values(attempts=table.c.attempts + 1, last_attempt=now))
+            done = conn.execute(update(table).where(table.c.id == row_id, table.c.status == "pending", mine)
+                                .values(attempts=table.c.attempts + 1, last_attempt=now, lease_owner=self.worker.id,
+                                        lease_until=now + self.worker.lease))
+            return done.rowcount == 1
 
     def mark_sent(self, outbox: Outbox, row_id: int, ts: str, now: dt.datetime) -> None:
         table = _outbox(outbox)
         with self.engine.begin() as conn:
             conn.execute(update(table).where(table.c.id == row_id)
-                         .values(status="sent", ts=ts, sent_at=now, last_error=""))
+                         .values(status="sent", ts=ts, sent_at=now, last_error="", lease_owner=None, lease_until=None))
 
     def mark_error(self, outbox: Outbox, row_id: int, error: str) -> None:
+        """Kept pending with its error; its lease lasts until the delivery round ends (`release_outbox`)."""
         table = _outbox(outbox)
         with self.engine.begin() as conn:
             conn.execute(update(table).where(table.c.id == row_id).values(last_error=error[:2000]))
@@ -389,21 +447,16 @@ class Store:
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(query)]
 
-    def claim_digest(self, day: dt.date, message_id: str, now: dt.datetime) -> DigestRow:
-        """The digest row for `day`, created pending if absent; its message id stays stable across retries."""
-        with self.engine.begin() as conn:
-            exists = conn.execute(select(schema.digests.c.day).where(schema.digests.c.day == day)).first()
-            if not exists:
-                conn.execute(insert(schema.digests).values(day=day, status="pending", message_id=message_id,
-                                                           attempts=0, created_at=now))
-            conn.execute(update(schema.digests).where(schema.digests.c.day == day, schema.digests.c.status == "pending")
-                         .values(attempts=schema.digests.c.attempts + 1))
-        row = self.digest(day)
-        assert row is not None
-        return row
+    def claim_digest(self, day: dt.date, message_id: str, now: dt.datetime) -> DigestRow | None:
+        """The digest row for `day` (created pending if absent; its message id stays stable across retries),
+        leased to this worker to send it; None when it was sent already or another worker is sending it."""
+        with self._write() as conn:
+            claimed = leases.claim_digest(conn, day, message_id, self.worker, now)
+        return self.digest(day) if claimed else None
 
     def mark_digest(self, day: dt.date, *, sent: bool, now: dt.datetime, error: str = "") -> None:
-        values: dict[str, Any] = {"last_error": error[:2000]}
+        """Sent, or kept pending with its error; either way the lease ends."""
+        values: dict[str, Any] = {"last_error": error[:2000], "lease_owner": None, "lease_until": None}
         if sent:
             values.update(status="sent", sent_at=now)
         with self.engine.begin() as conn:

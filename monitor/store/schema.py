@@ -86,6 +86,12 @@ def without_nul(value: Any) -> Any:
 
 metadata = MetaData()
 
+
+def lease_columns() -> tuple[Column[Any], Column[Any]]:
+    """Who holds the row (a worker id, `monitor.store.worker`) and until when (migration 0004)."""
+    return Column("lease_owner", String(200)), Column("lease_until", UTCDateTime)
+
+
 feeds = Table(
     "feeds", metadata,
     Column("name", NulFreeString(200), primary_key=True),
@@ -97,6 +103,7 @@ feeds = Table(
     Column("error_count", Integer, nullable=False, default=0),
     Column("next_poll", UTCDateTime),
     Column("items_seen", Integer, nullable=False, default=0),
+    *lease_columns(),
 )
 
 items = Table(
@@ -162,6 +169,7 @@ alerts = Table(
     Column("last_error", NulFreeText, nullable=False, default=""),
     Column("ts", NulFreeString(40)),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 Index("ix_alerts_status", alerts.c.status)
 
@@ -174,6 +182,7 @@ digests = Table(
     Column("last_error", NulFreeText, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 
 # -- the review loop (migration 0002) ---------------------------------------------------------
@@ -204,6 +213,7 @@ archive_messages = Table(
     Column("last_error", NulFreeText, nullable=False, default=""),
     Column("ts", NulFreeString(40)),
     Column("sent_at", UTCDateTime),
+    *lease_columns(),
 )
 Index("ix_archive_messages_status", archive_messages.c.status)
 

@@ -14,6 +14,7 @@ import pytest
 
 from monitor.demo import FEEDS, WATCHLIST, sample_pages
 from monitor.loopback import Loopback
+from tests.monitor.workers.leases import wait_for_leases_to_run_out
 from tests.servers.slack import FakeSlackServer
 
 
@@ -29,7 +30,9 @@ def wire_feed(tmp_path: Path) -> Iterator[Path]:
 
 def poll(feeds: Path, tmp_path: Path, db_url: str, slack: FakeSlackServer) -> subprocess.Popen[str]:
     env = {**os.environ, "SLACK_BOT_TOKEN": slack.token, "SLACK_CHANNEL": "C-ALERTS",
-           "MONITOR_SLACK_API_URL": slack.url, "HF_HUB_OFFLINE": "1"}
+           "MONITOR_SLACK_API_URL": slack.url, "HF_HUB_OFFLINE": "1",
+           # The killed run's claim on the alert it was posting lasts this long; then the restart takes it over.
+           "MONITOR_LEASE_SECONDS": "2"}
     args = [sys.executable, "-m", "monitor.cli", "poll", "--once", "--feeds", str(feeds),
             "--watchlist", str(WATCHLIST), "--db", db_url]
     return subprocess.Popen(args, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -45,6 +48,7 @@ def test_sigkill_during_a_post_then_restart_posts_each_alert_once(
         first.kill()  # SIGKILL: no cleanup, no chance to record the post as sent
         first.communicate(timeout=30)
     slack_server.release()
+    wait_for_leases_to_run_out(db_url)
 
     second = poll(wire_feed, tmp_path, db_url, slack_server)
     output, _ = second.communicate(timeout=300)

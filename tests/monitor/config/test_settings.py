@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,8 @@ def test_environment_and_dotenv(tmp_path: Path) -> None:
     ({"DIGEST_TIME": "25:00"}, "DIGEST_TIME: expected a time like '07:30' (got '25:00')"),
     ({"TZ": "Mars/Olympus"}, "TZ: unknown time zone (got 'Mars/Olympus'); use a name like 'America/Mexico_City'"),
     ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS: expected true or false (got 'maybe')"),
+    ({"MONITOR_LEASE_SECONDS": "5m"}, "MONITOR_LEASE_SECONDS: expected a whole number (got '5m')"),
+    ({"MONITOR_CLAIM_BATCH": "0"}, "MONITOR_CLAIM_BATCH: expected a whole number of at least 1 (got 0)"),
     ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_CHANNEL: SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not"),
     ({"SLACK_APP_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-' (Basic "
      "Information > App-Level Tokens, scope connections:write); the bot token goes in SLACK_BOT_TOKEN"),
@@ -93,3 +97,13 @@ def test_secrets_stay_out_of_the_repr() -> None:
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-secret", "SLACK_CHANNEL": "C1", "SMTP_PASSWORD": "hunter2"},
                              dotenv=None)
     assert "xoxb-secret" not in repr(settings) and "hunter2" not in repr(settings)
+
+
+def test_the_worker_settings_make_this_process_a_worker_with_its_id() -> None:
+    default = load_settings({}, dotenv=None).worker
+    assert (default.lease, default.batch) == (dt.timedelta(minutes=5), 500)
+    worker = load_settings({"MONITOR_LEASE_SECONDS": "30", "MONITOR_CLAIM_BATCH": "40"}, dotenv=None).worker
+    assert (worker.lease, worker.batch) == (dt.timedelta(seconds=30), 40)
+    host, pid, tag = worker.id.split(":")
+    assert host == socket.gethostname() and pid == str(os.getpid()) and len(tag) == 6
+    assert worker.id == default.id  # one process, one worker

@@ -66,3 +66,23 @@ def test_a_changed_watchlist_is_relinked_on_the_next_tick(
     assert "FROM THE ARCHIVE: 27th Infantry Battalion" in console.getvalue()
     assert "Militares con sede en Iguala" in console.getvalue()
     assert watch_tick(watch) is None and store.archive_counts() == {"sent": 1}
+
+
+def test_a_second_worker_takes_the_new_watchlist_without_relinking_again(tmp_path: Path, encoder: Encoder) -> None:
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(UNIT_27.sub("", WATCHLIST.read_text(encoding="utf-8")), encoding="utf-8")
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store.save_item(IGUALA, Assessment(), fetched_at=NOW)
+
+    def linker_for(watchlist: Watchlist) -> functools.partial[Linker]:
+        return functools.partial(Linker, watchlist, encoder=encoder)
+
+    first, second = (WatchlistWatch(store, path, linker_for, lambda: NOW) for _ in range(2))
+    assert watch_tick(first) is None and watch_tick(second) is None
+    path.write_text(WATCHLIST.read_text(encoding="utf-8"), encoding="utf-8")  # the unit added, on every machine
+    relinked = watch_tick(first)
+    assert relinked is not None and first.last is not None and len(first.last.messages) == 1
+    taken = watch_tick(second)  # the store's fingerprint is the file's already: no second relink...
+    assert taken is not None and "sedena-27-bi" in taken[0].unit_by_id  # ... but the new watchlist in use
+    assert second.last is None and store.archive_counts() == {"pending": 1}
+    assert watch_tick(second) is None

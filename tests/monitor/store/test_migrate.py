@@ -31,13 +31,15 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the first release's tables, in the first release's columns (not 0003's search column)."""
+    """Every row of the first release's tables, in the first release's columns (not 0003's search column
+    nor 0004's lease columns)."""
     engine = create_engine(url)
     tables = MetaData()
     tables.reflect(engine, only=OLD_TABLES)
     with engine.connect() as conn:
         found = {t: [tuple(r) for r in conn.execute(
-            select(*(c for c in tables.tables[t].c if not is_fulltext_object(c.name, "column"))).order_by(text("1")))]
+            select(*(c for c in tables.tables[t].c if not is_fulltext_object(c.name, "column")
+                      and not c.name.startswith("lease_"))).order_by(text("1")))]
             for t in OLD_TABLES}
     engine.dispose()
     return found
@@ -60,7 +62,7 @@ def test_the_fixture_is_a_first_release_database(old_db: str) -> None:
 def test_opening_a_first_release_database_upgrades_it_and_keeps_every_row(old_db: str) -> None:
     before = rows(old_db)
     store = Store(old_db)
-    assert store.migrated == ["0002", "0003"]  # stamped as the baseline 0001, then the review tables, search
+    assert store.migrated == ["0002", "0003", "0004"]  # the baseline 0001 stamped, then review tables, search, leases
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     assert rows(old_db) == before  # every item, link, alert and digest, byte for byte
     # ... and the store reads them back as before.
@@ -169,8 +171,8 @@ def test_db_upgrade_command_says_what_it_did(old_db: str) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["db", "upgrade", "--db", old_db])
     second = runner.invoke(main, ["db", "upgrade", "--db", old_db])
-    assert first.exit_code == 0 and "upgraded to schema revision 0003" in first.output
-    assert second.exit_code == 0 and "already at schema revision 0003" in second.output
+    assert first.exit_code == 0 and "upgraded to schema revision 0004" in first.output
+    assert second.exit_code == 0 and "already at schema revision 0004" in second.output
 
 
 def test_the_migrations_are_found_from_any_working_directory(old_db: str, tmp_path: Path) -> None:
@@ -179,7 +181,7 @@ def test_the_migrations_are_found_from_any_working_directory(old_db: str, tmp_pa
     result = subprocess.run([sys.executable, "-m", "monitor.cli", "db", "upgrade", "--db", old_db],
                             cwd=elsewhere, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "upgraded to schema revision 0003" in result.stdout
+    assert "upgraded to schema revision 0004" in result.stdout
 
 
 def test_an_editable_install_finds_the_migrations(old_db: str, tmp_path: Path) -> None:
@@ -204,7 +206,7 @@ def test_an_editable_install_finds_the_migrations(old_db: str, tmp_path: Path) -
                             cwd=tmp_path, capture_output=True, text=True, env={}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == str(ROOT / "monitor" / "__init__.py")
-    assert "upgraded to schema revision 0003" in result.stdout
+    assert "upgraded to schema revision 0004" in result.stdout
 
 
 @pytest.mark.sqlite_only(reason="the console made FTS5 objects on SQLite databases only")
@@ -222,7 +224,7 @@ def test_a_database_whose_console_already_made_the_search_objects_upgrades_witho
         conn.exec_driver_sql("INSERT INTO items_fts(rowid, title, body) SELECT id, title, summary FROM items")
     engine.dispose()
     store = Store(old_db)
-    assert store.migrated == ["0003"]
+    assert store.migrated == ["0003", "0004"]
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM items_fts").scalar_one() == 9  # each item once
     assert reads.search(store, "apatzingan", 0, 50).ids == [6]
