@@ -27,7 +27,8 @@ from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
-from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
+from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence
+from .vocabulary import unit_force
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
 MAX_EMBEDDED = 24  # embedded per item: title, lead, then the passages closest lexically to a case
@@ -184,9 +185,15 @@ class Linker:
         mentions = [m for p, row in zip(prepared.passages, prepared.hits, strict=True)
                     for m in named_mentions(p, row)] + list(prepared.areas)
         by_passage = {f.passage: f for f in prepared.findings}
+        index = {p: i for i, p in enumerate(prepared.passages)}
         links: dict[str, Link] = {}
         for mention in mentions:
-            accuses = accused(mention, by_passage.get(mention.passage))
+            finding = by_passage.get(mention.passage)
+            if finding is not None:
+                accuses = accused(mention, finding)
+            else:
+                accuses = accused_nearby(mention, unit_force(self.watchlist.unit_by_id[mention.unit].kind),
+                                         _neighbours(prepared, index[mention.passage], by_passage))
             links[mention.unit] = _merge(links.get(mention.unit), mention, accuses)
         for case in case_links:
             for uid in self.watchlist.case_by_id[case.id].units:
@@ -244,6 +251,14 @@ def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -
     keep = set(range(min(len(prepared.passages), LEAD + 1)))
     keep.update(j for i in anchors for j in range(i - reach, i + reach + 1) if 0 <= j < len(prepared.passages))
     return sorted(keep)
+
+
+def _neighbours(prepared: _Prepared, i: int,
+                by_passage: dict[Passage, alleg.SentenceFinding]) -> list[alleg.SentenceFinding]:
+    """The findings of the sentences just before and after passage i, on the same page."""
+    here = prepared.passages[i]
+    near = [prepared.passages[j] for j in (i - 1, i + 1) if 0 <= j < len(prepared.passages)]
+    return [by_passage[p] for p in near if p in by_passage and p.page == here.page]
 
 
 def _case_evidence(score: CaseScore, prepared: _Prepared) -> list[Evidence]:

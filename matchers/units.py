@@ -53,6 +53,23 @@ def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
     omission ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
+    return _acting(mention)
+
+
+def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFinding]) -> bool:
+    """A unit named in a sentence that reports no violation, beside one that accuses its kind of force
+    ("Eight soldiers are on trial for the enforced disappearance. They served in the 27th Battalion"): the
+    accusation reaches it unless its own sentence makes it the victim or the one who arrests, rescues or
+    reports. `force`: the unit's force ("military", "police"); a state-abuse term with no named actor
+    ("the Prosecutor's Office charges him with enforced disappearance") reaches any force."""
+    if not any(f.accusing and not f.criminal and (not f.actors or force in f.actors or "security forces" in f.actors)
+               for f in nearby):
+        return False
+    return _acting(mention)
+
+
+def _acting(mention: UnitMention) -> bool:
+    """The unit is neither the victim of its sentence nor a force in a touched role there."""
     folded = fold(mention.passage.text)
     first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
     if _victim_at(mention.passage.text, first, last):
