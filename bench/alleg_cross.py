@@ -1,12 +1,14 @@
 """Leave-one-set-out figures for the allegation decision and the alert, on the TUNE sets only.
 
-usage: python -m bench.alleg_cross [--sets mx2,latam,seedcases] [--errors] [--model NAME]
+usage: python -m bench.alleg_cross [--sets mx2,latam,seedcases,tune4] [--errors] [--model NAME] [--write]
 
 For each tune set: the allegation combiner is fitted on the other sets' rows (C and threshold as
 `monitor fit` chooses them) and the left-out set is relinked with it; allegation and alert F1 are
 printed per language, then the mean over sets. The case and statement combiners stay the shipped ones
 (this measures the allegation and accused decisions, not case linking). With --errors, each alert error
 of a tune set is printed with its kind (allegation missed / false, accused unit missing / extra).
+With --write, the combiner fitted on every set given is written to matchers/models/allegation.json (the
+shipped case and statement combiners read the cues, as `monitor fit` does with the ones it has just fitted).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from matchers.allegation import Detector
+from matchers.allegation import MODEL, Detector
 from matchers.allegation_fit import AllegationRow, allegation_rows, fit_allegation, matrix, to_item
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
@@ -51,6 +53,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sets", default=",".join(TUNE))
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--write", action="store_true", help="write the combiner fitted on every set given")
     args = parser.parse_args(argv)
     encoder = Encoder.load(args.model)
     wanted = args.sets.split(",")
@@ -82,6 +85,13 @@ def main(argv: list[str]) -> int:
           f"{np.mean([f1(o, 'alert') for _, o in table]):7.3f}")
     for k, n in kinds.most_common():
         print(f"  alert errors: {n:3d} {k}")
+    if args.write:
+        rows = [r for _, _, found in linked.values() for r in found]
+        model = fit_allegation(rows, c=regularization(*matrix(rows)),
+                               meta={"decision": "allegation", "sets": list(linked),
+                                     "data": [f"{n} ({len(i)} items)" for n, (_, i, _) in linked.items()]})
+        model.save(MODEL)
+        print(f"wrote {MODEL}: out-of-fold F1 {model.meta['out_of_fold_f1']}, threshold {model.threshold:.3f}")
     return 0
 
 
