@@ -27,7 +27,7 @@ from .cases import CaseModel, CaseScore, case_texts, with_dense
 from .embeddings import TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
-from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence
+from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence, with_named_actor
 from .vocabulary import unit_force
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
@@ -113,7 +113,11 @@ class Linker:
         if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
             weak = not embed_all and self.cases.needs_dense(sparse)
             embed = self._choose_passages(found, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
-        return _Prepared(found, hits, areas, tuple(alleg.findings(found)), sparse, embed)
+        mentions: dict[Passage, list[UnitMention]] = {}
+        for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
+            mentions.setdefault(m.passage, []).append(m)
+        findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
+        return _Prepared(found, hits, areas, findings, sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:

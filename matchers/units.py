@@ -5,7 +5,7 @@ implicates (accuses), as opposed to naming them as the arresting force, a victim
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.domain.assessment import Evidence, Signal
 from monitor.domain.text import fold
@@ -53,7 +53,7 @@ def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
     omission ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
-    return _acting(mention)
+    return acting(mention)
 
 
 def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFinding]) -> bool:
@@ -65,10 +65,10 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
     if not any(f.accusing and not f.criminal and (not f.actors or force in f.actors or "security forces" in f.actors)
                for f in nearby):
         return False
-    return _acting(mention)
+    return acting(mention)
 
 
-def _acting(mention: UnitMention) -> bool:
+def acting(mention: UnitMention) -> bool:
     """The unit is neither the victim of its sentence nor a force in a touched role there."""
     folded = fold(mention.passage.text)
     first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
@@ -88,6 +88,16 @@ def _victim_at(text: str, first: int, last: int) -> bool:
         if start < max(last, first + 1) and first < end:
             return True
     return False
+
+
+def with_named_actor(finding: SentenceFinding, mentions: Sequence[UnitMention]) -> SentenceFinding:
+    """A sentence whose violation has a watchlist unit as its actor ("ESMAD units fired gas into homes",
+    "the RAB picked him up") accuses a security force even when no force word ("police", "soldiers") is
+    in it: the unit's name is one. Not when a criminal group acts first, nor where the unit is the
+    victim or only arrests, rescues or reports."""
+    if finding.accuses_force or finding.criminal or not any(acting(m) for m in mentions):
+        return finding
+    return replace(finding, accuses_force=True, bystander=False)
 
 
 def unit_evidence(mention: UnitMention) -> Evidence:

@@ -122,12 +122,17 @@ def test_a_force_that_rescues_is_touched_not_implicated(linker):
 @pytest.mark.parametrize(("text", "kind"), [
     ("None of the seven soldiers charged over the deaths of the villagers has been tried.", "prosecution"),
     ("Ninguno de los policías federales acusados por los disparos ha recibido sentencia.", "prosecution"),
-    ("The patrol left the wounded students without calling an ambulance.", "complicity"),
+    ("Soldiers left the wounded students without calling an ambulance.", "complicity"),
     ("Los soldados se retiraron sin pedir una ambulancia ni brindarles protección.", "complicity"),
-    ("Los tres jóvenes que se llevaron los policías continúan sin ser localizados.", "disappearance"),
 ])
-def test_prosecution_omission_and_whereabouts_in_both_languages(text, kind):
+def test_prosecution_and_omission_in_both_languages(text, kind):
     assert kind in kinds(text)
+
+
+def test_whereabouts_unknown_without_the_word_disappearance_with_a_case():
+    for text in ("Ese grupo de estudiantes continúa sin ser localizado.", "He was last seen being pushed into a van."):
+        assert kinds(text) == ()
+        assert kinds(text, about_case=True) == ("disappearance",)
 
 
 @pytest.mark.parametrize("text", [
@@ -136,7 +141,7 @@ def test_prosecution_omission_and_whereabouts_in_both_languages(text, kind):
     "El equipo se retiró sin pedir la revancha.",
 ])
 def test_prosecution_and_omission_near_misses(text):
-    assert kinds(text) == ()
+    assert not {"prosecution", "complicity"} & set(kinds(text))
 
 
 @pytest.mark.parametrize("text", [

@@ -84,3 +84,17 @@ def test_an_army_base_in_a_place_touches_the_unit_based_there(linker):
     for text in ("Gang members paid off officers at the army base in Iguala.",
                  "Un retén instalado por soldados con base en Iguala dejó pasar a los sicarios."):
         assert units(assess(linker, "Informe", text))["sedena-27-bi"][0] == "area"
+
+
+def test_a_unit_named_as_the_actor_is_a_force_without_a_force_word(linker):
+    for text in ("El 27 Batallón de Infantería dejó pasar a los agresores sin intervenir.",
+                 "The 27th Infantry Battalion let the attackers through without intervening."):
+        found = assess(linker, "Informe", text)
+        assert found.allegation is not None and "sedena-27-bi" in found.implicated and found.alert
+
+
+def test_a_unit_named_only_as_the_rescuer_is_no_actor(linker):
+    for text in ("El 27 Batallón de Infantería rescató a seis personas secuestradas por un cártel.",
+                 "The 27th Infantry Battalion rescued six people kidnapped by a cartel."):
+        found = assess(linker, "Rescate", text)
+        assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
