@@ -60,9 +60,10 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
     """A unit named in a sentence that reports no violation, beside one that accuses its kind of force
     ("Eight soldiers are on trial for the enforced disappearance. They served in the 27th Battalion"): the
     accusation reaches it unless its own sentence makes it the victim or the one who arrests, rescues or
-    reports. `force`: the unit's force ("military", "police"); a state-abuse term with no named actor
-    ("the Prosecutor's Office charges him with enforced disappearance") reaches any force."""
-    if not any(f.accusing and not f.criminal and (not f.actors or force in f.actors or "security forces" in f.actors)
+    reports. `force`: the unit's force ("military", "police"); the neighbour must name that force (or
+    "security forces") as the actor: a state-abuse term with no actor ("experts documented the enforced
+    disappearance") says nothing of which force a nearby name belongs to."""
+    if not any(f.accusing and not f.criminal and (force in f.actors or "security forces" in f.actors)
                for f in nearby):
         return False
     return acting(mention)

@@ -98,3 +98,9 @@ def test_a_unit_named_only_as_the_rescuer_is_no_actor(linker):
                  "The 27th Infantry Battalion rescued six people kidnapped by a cartel."):
         found = assess(linker, "Rescate", text)
         assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+def test_a_neighbouring_state_abuse_term_without_an_actor_does_not_reach_the_unit(linker):
+    found = assess(linker, "Informe", "Experts documented the enforced disappearance of the students in Guerrero. "
+                                      "The 27th Infantry Battalion held a ceremony at its barracks.")
+    assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
