@@ -49,6 +49,9 @@ _UNIT_NAMES = read_data("unit_names.yaml")
 _NOUNS_ES: dict[str, str] = _UNIT_NAMES["nouns"]
 _MODIFIERS_ES: dict[str, str] = _UNIT_NAMES["modifiers"]
 _SPECIFIC_NOUNS = frozenset(_UNIT_NAMES["specific_nouns"])
+_COUNTRIES: dict[str, list[str]] = read_data("countries.yaml")["countries"]
+_COUNTRY_OF = {form: code for code, forms in _COUNTRIES.items() for form in forms}
+_COUNTRY_WORDS = max(len(f.split()) for f in _COUNTRY_OF)
 _ORDINAL_NAME = re.compile(r"^\s*(\d{1,4})(?:st|nd|rd|th|[°º]|/?[oa]\.?)?\s+(.+?)\s*$", re.IGNORECASE)
 
 
@@ -125,6 +128,7 @@ class AliasIndex:
     """Every alias of a watchlist, compiled once; `find` lists the hits in one text."""
 
     def __init__(self, watchlist: Watchlist) -> None:
+        self.countries = {u.id: u.country.upper() for u in watchlist.units if u.country}
         self.patterns: tuple[AliasPattern, ...] = (
             *(p for u in watchlist.units for p in unit_patterns(u)),
             *(p for c in watchlist.cases for p in case_patterns(c)),
@@ -134,7 +138,20 @@ class AliasIndex:
         folded, plain = fold(text), strip_accents(text)
         hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
                 for m in p.regex.finditer(folded if p.folded else plain)]
-        return _longest_first(hits)
+        return [h for h in _longest_first(hits) if not self._foreign(h, folded)]
+
+    def _foreign(self, hit: AliasHit, folded: str) -> bool:
+        """Does a word right beside a unit's alias name another country than the unit's ("French
+        gendarmes", "Policía Nacional del Perú")? Then the alias means that country's force."""
+        country = self.countries.get(hit.id) if hit.target == "unit" else None
+        if not country:
+            return False
+        before = re.findall(r"[^\W_]+", folded[: hit.start])[-2:]
+        after = re.findall(r"[^\W_]+", folded[hit.end:hit.end + 60])[:3]
+        if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
+            after = after[1:]
+        near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
+        return any(_COUNTRY_OF.get(w, country) != country for w in near if w)
 
 
 def _hit(pattern: AliasPattern, match: re.Match[str]) -> AliasHit:

@@ -53,11 +53,22 @@ class SentenceFinding:
     criminal: bool = False  # a criminal group acts first; the force (if any) only reports
     reported: bool = False  # attributed to witnesses, rights bodies, courts
     official: bool = False  # the institution speaks
+    bystander: bool = False  # a force is named only as the one who arrests, rescues, finds or reports
+    actors: tuple[str, ...] = ()  # the `forces.yaml` entries of the forces that act ("military", "police")
 
     @property
     def accusing(self) -> bool:
         """The lexicon rule alone: a violation, not denied, not combat, with a force (or a state-abuse term)."""
         return not self.denial and not self.firefight and (self.accuses_force or self.intrinsic)
+
+    @property
+    def open_actor(self) -> bool:
+        """A violation whose actor a linked case may supply: not denied, not combat, and the sentence does
+        not name another actor (a criminal group; forces only as victims, or only as the ones who arrest,
+        rescue or report: "marines freed 40 kidnapped migrants")."""
+        if self.denial or self.firefight:
+            return False
+        return self.accuses_force or self.intrinsic or not (self.criminal or self.victim or self.bystander)
 
 
 def is_denial(text: str) -> bool:
@@ -82,7 +93,8 @@ def examine(passage: Passage) -> SentenceFinding | None:
     for cue in CUES.find(rendered):
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
-    actors = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims) and not _bystander(rendered, f)]
+    forces = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims)]
+    actors = [f for f in forces if not _bystander(rendered, f)]
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
@@ -91,7 +103,8 @@ def examine(passage: Passage) -> SentenceFinding | None:
     intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
     return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
-                           "reported" in cues, "official" in cues)
+                           "reported" in cues, "official" in cues, bool(forces) and not actors,
+                           tuple(dict.fromkeys(a.entry.name for a in actors)))
 
 
 def _inside(hit: Hit, spans: Sequence[Hit]) -> bool:
@@ -249,7 +262,7 @@ class Detector:
 def _supporting(found: Sequence[SentenceFinding], about_case: bool, strict: bool = False) -> list[SentenceFinding]:
     """The findings that carry the allegation: accusing ones (a linked case supplies the actor), else,
     unless `strict`, any not denied and not combat (the combiner decided on other cues)."""
-    accusing = [f for f in found if f.accusing or (about_case and not f.denial and not f.firefight)]
+    accusing = [f for f in found if f.accusing or (about_case and f.open_actor)]
     return accusing if strict or accusing else [f for f in found if not f.denial and not f.firefight]
 
 

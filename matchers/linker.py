@@ -28,7 +28,8 @@ from .concepts import claim_keys
 from .embeddings import TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
-from .units import AreaIndex, UnitMention, accused, named_mentions, unit_evidence
+from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence, with_named_actor
+from .vocabulary import unit_force
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
 MAX_EMBEDDED = 24  # embedded per item: title, lead, then the passages closest lexically to a case
@@ -113,7 +114,11 @@ class Linker:
         if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
             weak = not embed_all and self.cases.needs_dense(sparse)
             embed = self._choose_passages(found, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
-        return _Prepared(found, hits, areas, tuple(alleg.findings(found)), sparse, embed)
+        mentions: dict[Passage, list[UnitMention]] = {}
+        for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
+            mentions.setdefault(m.passage, []).append(m)
+        findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
+        return _Prepared(found, hits, areas, findings, sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
@@ -185,9 +190,15 @@ class Linker:
         mentions = [m for p, row in zip(prepared.passages, prepared.hits, strict=True)
                     for m in named_mentions(p, row)] + list(prepared.areas)
         by_passage = {f.passage: f for f in prepared.findings}
+        index = {p: i for i, p in enumerate(prepared.passages)}
         links: dict[str, Link] = {}
         for mention in mentions:
-            accuses = accused(mention, by_passage.get(mention.passage))
+            finding = by_passage.get(mention.passage)
+            if finding is not None:
+                accuses = accused(mention, finding)
+            else:
+                accuses = accused_nearby(mention, unit_force(self.watchlist.unit_by_id[mention.unit].kind),
+                                         _neighbours(prepared, index[mention.passage], by_passage))
             links[mention.unit] = _merge(links.get(mention.unit), mention, accuses)
         for case in case_links:
             for uid in self.watchlist.case_by_id[case.id].units:
@@ -248,6 +259,14 @@ def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -
     keep = set(range(min(len(prepared.passages), LEAD + 1)))
     keep.update(j for i in anchors for j in range(i - reach, i + reach + 1) if 0 <= j < len(prepared.passages))
     return sorted(keep)
+
+
+def _neighbours(prepared: _Prepared, i: int,
+                by_passage: dict[Passage, alleg.SentenceFinding]) -> list[alleg.SentenceFinding]:
+    """The findings of the sentences just before and after passage i, on the same page."""
+    here = prepared.passages[i]
+    near = [prepared.passages[j] for j in (i - 1, i + 1) if 0 <= j < len(prepared.passages)]
+    return [by_passage[p] for p in near if p in by_passage and p.page == here.page]
 
 
 def _case_evidence(score: CaseScore, prepared: _Prepared) -> list[Evidence]:

@@ -5,7 +5,7 @@ implicates (accuses), as opposed to naming them as the arresting force, a victim
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.domain.assessment import Evidence, Signal
 from monitor.domain.text import fold
@@ -53,6 +53,24 @@ def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
     omission ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
+    return acting(mention)
+
+
+def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFinding]) -> bool:
+    """A unit named in a sentence that reports no violation, beside one that accuses its kind of force
+    ("Eight soldiers are on trial for the enforced disappearance. They served in the 27th Battalion"): the
+    accusation reaches it unless its own sentence makes it the victim or the one who arrests, rescues or
+    reports. `force`: the unit's force ("military", "police"); the neighbour must name that force (or
+    "security forces") as the actor: a state-abuse term with no actor ("experts documented the enforced
+    disappearance") says nothing of which force a nearby name belongs to."""
+    if not any(f.accusing and not f.criminal and (force in f.actors or "security forces" in f.actors)
+               for f in nearby):
+        return False
+    return acting(mention)
+
+
+def acting(mention: UnitMention) -> bool:
+    """The unit is neither the victim of its sentence nor a force in a touched role there."""
     folded = fold(mention.passage.text)
     first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
     if _victim_at(mention.passage.text, first, last):
@@ -71,6 +89,16 @@ def _victim_at(text: str, first: int, last: int) -> bool:
         if start < max(last, first + 1) and first < end:
             return True
     return False
+
+
+def with_named_actor(finding: SentenceFinding, mentions: Sequence[UnitMention]) -> SentenceFinding:
+    """A sentence whose violation has a watchlist unit as its actor ("ESMAD units fired gas into homes",
+    "the RAB picked him up") accuses a security force even when no force word ("police", "soldiers") is
+    in it: the unit's name is one. Not when a criminal group acts first, nor where the unit is the
+    victim or only arrests, rescues or reports."""
+    if finding.accuses_force or finding.criminal or not any(acting(m) for m in mentions):
+        return finding
+    return replace(finding, accuses_force=True, bystander=False)
 
 
 def unit_evidence(mention: UnitMention) -> Evidence:

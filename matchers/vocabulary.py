@@ -29,7 +29,15 @@ def based_words() -> str:
     return _alternation("based", "places", plurals=False)
 
 
+def unit_force(kind: str) -> str:
+    """"military" or "police": the force a unit of this watchlist `kind` belongs to ("police division" is
+    police although "division" is also a military word)."""
+    kind = kind.casefold()
+    if "polic" in kind:
+        return "police"
+    return "military" if any(k in kind for k in MILITARY_KINDS) else "police"
+
+
 def force_words_for(kind: str) -> str:
     """The force wording that can describe a unit of this kind: soldiers for a battalion, police for police."""
-    kind = kind.casefold()
-    return MILITARY if any(k in kind for k in MILITARY_KINDS) else POLICE
+    return MILITARY if unit_force(kind) == "military" else POLICE

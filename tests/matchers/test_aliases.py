@@ -51,3 +51,35 @@ def test_short_acronym_is_case_sensitive(index):
     assert ids(index, "la PF detuvo a dos hombres") == ["pf"]
     assert ids(index, "see the file report.pdf or the pf settings") == []
     assert ids(index, "PFIZER shares rose") == []
+
+
+NATIONAL_POLICE = Unit(id="co-pn", name="National Police of Colombia", aliases=("Policía Nacional", "National Police"),
+                       kind="police", country="CO")
+GENDARMERIE = Unit(id="ar-gna", name="Gendarmería Nacional", aliases=("Gendarmería", "gendarmes"),
+                   kind="gendarmerie", country="AR")
+
+
+@pytest.fixture(scope="module")
+def national() -> AliasIndex:
+    return AliasIndex(Watchlist(units=(NATIONAL_POLICE, GENDARMERIE)))
+
+
+@pytest.mark.parametrize("text", [
+    "Agentes de la Policía Nacional del Perú golpearon a los manifestantes.",
+    "la Policía Nacional peruana dispersó la marcha",
+    "French gendarmes beat a protester at the reservoir.",
+    "Los gendarmes franceses cargaron contra la marcha.",
+    "the Peruvian National Police said",
+])
+def test_a_generic_alias_beside_another_country_is_that_country_s_force(national, text):
+    assert ids(national, text) == []
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("la Policía Nacional de Colombia disparó", "co-pn"),
+    ("the Colombian National Police opened fire", "co-pn"),
+    ("Argentine gendarmes chased the protesters", "ar-gna"),
+    ("Los gendarmes persiguieron a los manifestantes.", "ar-gna"),
+])
+def test_the_unit_s_own_country_or_none_keeps_the_alias(national, text, unit):
+    assert ids(national, text) == [unit]

@@ -117,3 +117,40 @@ def test_a_force_that_rescues_is_touched_not_implicated(linker):
         found = linker.assess(Item("t", "r1", "", "Rescate", text))
         assert {u.id: u.implicated for u in found.units} == {"pf": False}
         assert not found.alert
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("None of the seven soldiers charged over the deaths of the villagers has been tried.", "prosecution"),
+    ("Ninguno de los policías federales acusados por los disparos ha recibido sentencia.", "prosecution"),
+    ("Soldiers left the wounded students without calling an ambulance.", "complicity"),
+    ("Los soldados se retiraron sin pedir una ambulancia ni brindarles protección.", "complicity"),
+])
+def test_prosecution_and_omission_in_both_languages(text, kind):
+    assert kind in kinds(text)
+
+
+def test_whereabouts_unknown_without_the_word_disappearance_with_a_case():
+    for text in ("Ese grupo de estudiantes continúa sin ser localizado.", "He was last seen being pushed into a van."):
+        assert kinds(text) == ()
+        assert kinds(text, about_case=True) == ("disappearance",)
+
+
+@pytest.mark.parametrize("text", [
+    "Police charged a man with the murder of his neighbour.",
+    "La fiscalía procesó a los sicarios que emboscaron a los militares.",
+    "El equipo se retiró sin pedir la revancha.",
+])
+def test_prosecution_and_omission_near_misses(text):
+    assert not {"prosecution", "complicity"} & set(kinds(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Cuatro hombres fueron asesinados en una vivienda; la fiscalía atribuyó el ataque a un grupo delictivo.",
+    "Gunmen killed four men in a house in the town centre, prosecutors said.",
+    "Marinos liberaron a 40 migrantes que permanecían secuestrados en una casa de seguridad.",
+    "Marines freed 40 migrants held by kidnappers in a safe house.",
+    "Four soldiers were killed when their patrol was attacked.",
+])
+def test_a_linked_case_supplies_no_actor_where_the_sentence_names_another(text):
+    """A criminal group, forces as victims, or a force that only rescues: the case's units are not the actor."""
+    assert kinds(text, about_case=True) == ()

@@ -60,3 +60,47 @@ def test_unsupported_case_units_raise_no_alert(linker):
     assert [c.id for c in found.cases] == ["ayotzinapa-2014"]
     assert set(found.implicated) == {"iguala-mp", "cocula-mp"}
     assert found.at_risk == () and not found.alert
+
+
+def test_an_accusation_in_the_next_sentence_reaches_a_unit_named_without_one(linker):
+    for text in ("Ocho militares son procesados por la desaparición forzada de dos jóvenes en Guerrero. "
+                 "Los elementos estaban adscritos al 27 Batallón de Infantería.",
+                 "Eight soldiers face trial for the enforced disappearance of two young men in Guerrero. "
+                 "They served in the 27th Infantry Battalion at the time."):
+        found = assess(linker, "Proceso", text)
+        assert "sedena-27-bi" in found.implicated and found.alert
+
+
+def test_a_neighbouring_accusation_of_another_force_does_not_reach_the_unit(linker):
+    for text in ("Policías municipales dispararon contra los estudiantes en el centro de Guerrero. "
+                 "El 27 Batallón de Infantería permaneció en su cuartel.",
+                 "Municipal police officers opened fire on the students downtown. "
+                 "The 27th Infantry Battalion stayed in its barracks."):
+        found = assess(linker, "Ataque", text)
+        assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+def test_an_army_base_in_a_place_touches_the_unit_based_there(linker):
+    for text in ("Gang members paid off officers at the army base in Iguala.",
+                 "Un retén instalado por soldados con base en Iguala dejó pasar a los sicarios."):
+        assert units(assess(linker, "Informe", text))["sedena-27-bi"][0] == "area"
+
+
+def test_a_unit_named_as_the_actor_is_a_force_without_a_force_word(linker):
+    for text in ("El 27 Batallón de Infantería dejó pasar a los agresores sin intervenir.",
+                 "The 27th Infantry Battalion let the attackers through without intervening."):
+        found = assess(linker, "Informe", text)
+        assert found.allegation is not None and "sedena-27-bi" in found.implicated and found.alert
+
+
+def test_a_unit_named_only_as_the_rescuer_is_no_actor(linker):
+    for text in ("El 27 Batallón de Infantería rescató a seis personas secuestradas por un cártel.",
+                 "The 27th Infantry Battalion rescued six people kidnapped by a cartel."):
+        found = assess(linker, "Rescate", text)
+        assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+def test_a_neighbouring_state_abuse_term_without_an_actor_does_not_reach_the_unit(linker):
+    found = assess(linker, "Informe", "Experts documented the enforced disappearance of the students in Guerrero. "
+                                      "The 27th Infantry Battalion held a ceremony at its barracks.")
+    assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
