@@ -16,7 +16,7 @@ from pathlib import Path
 from matchers.embeddings import Encoder
 from monitor.evaluate import LABELS, PROJECT, LabelledSet, known_sets, predict_rows, score_rows
 
-TUNE = ("mx2", "latam", "seedcases", "ecbplus-odd")  # the split of eval/README.md
+TUNE = ("mx2", "latam", "seedcases", "tune4", "ecbplus-odd")  # the split of eval/README.md
 
 
 def _row(name: str, lang: str, report: dict[str, dict[str, float]], count: int) -> str:
