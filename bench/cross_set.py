@@ -41,11 +41,12 @@ CASE_LABELS = ("cases", "units")
 
 
 def tune_sets(project: Path = PROJECT, shared: Path = SHARED) -> list[LabelledSet]:
-    """The TUNE split of eval/README.md; tune4 only once finished (its DONE file, or merged here)."""
+    """The TUNE split of eval/README.md; a set not merged here yet is read from the main checkout once
+    finished (its DONE file)."""
     sets = []
     for name in FOLDERS:
         here, there = project / "eval" / name, MAIN / "eval" / name
-        if (here / "items.jsonl").exists() and (name != "tune4" or (here / "DONE").exists() or not there.exists()):
+        if (here / "items.jsonl").exists():
             sets.append(LabelledSet.folder(here))
         elif (there / "DONE").exists() and (there / "items.jsonl").exists():
             sets.append(LabelledSet.folder(there))
