@@ -62,7 +62,8 @@ class Linker:
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
-        self.allegations = alleg.Detector(encoder)
+        self.allegations = alleg.Detector(encoder) if self.models.allegation is None else \
+            alleg.Detector(encoder, self.models.allegation)
 
 
     def warm_up(self) -> None:

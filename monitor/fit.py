@@ -176,7 +176,11 @@ def fit_cases(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Comb
     """The base combiner on each case's own signals, then the case combiner on those and the margins of
     the base log-odds over rival cases; the second is fitted on out-of-fold base log-odds, as linking
     will see them on items the base never saw."""
-    found = case_data(data, encoder)
+    return fit_case_data(case_data(data, encoder), meta)
+
+
+def fit_case_data(found: CaseData, meta: dict[str, object]) -> dict[str, Combiner]:
+    """`fit_cases` from case signals already read (bench/cross_set.py reads each set's once for all folds)."""
     own = found.own_rows()
     base = fit_rows(own, {**meta, "decision": "case_base"})
     x, y, groups = np.asarray(own.x, dtype=float), np.asarray(own.y), np.asarray(own.groups)

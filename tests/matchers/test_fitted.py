@@ -9,7 +9,7 @@ import pytest
 
 from matchers import cases, statements
 from matchers.combiner import Combiner
-from matchers.fitted import MODELS, NAMES, Models
+from matchers.fitted import MODELS, NAMES, OPTIONAL, Models
 from matchers.linker import Linker
 from monitor.domain.errors import ModelError
 from monitor.domain.item import Item
@@ -67,6 +67,18 @@ def test_a_case_added_to_the_watchlist_links_without_a_refit(watchlist: Watchlis
 
 def test_models_load_from_a_folder_of_ones_own(tmp_path: Path):
     Models.load().save(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.json" for n in NAMES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.json" for n in (*NAMES, OPTIONAL))
     assert {f"{n}.json" for n in NAMES} <= {p.name for p in MODELS.glob("*.json")}
     assert Models.load(tmp_path) == Models.load()
+
+
+def test_a_folder_of_ones_own_fit_carries_the_allegation_combiner_when_it_has_one(tmp_path: Path, watchlist):
+    shipped = Models.load()
+    assert shipped.allegation is not None  # the shipped folder has allegation.json
+    Models(shipped.case_base, shipped.cases, shipped.statements).save(tmp_path / "without")
+    assert Models.load(tmp_path / "without").allegation is None  # the detector keeps its own default
+    own = Combiner(shipped.allegation.features, shipped.allegation.weights, -50.0, 0.5, {"own": True})
+    Models(shipped.case_base, shipped.cases, shipped.statements, own).save(tmp_path / "with")
+    loaded = Models.load(tmp_path / "with")
+    assert loaded.allegation is not None and loaded.allegation.meta == {"own": True}
+    assert Linker(watchlist, models=loaded).allegations.model == loaded.allegation
