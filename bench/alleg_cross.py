@@ -1,6 +1,6 @@
 """Leave-one-set-out figures for the allegation decision and the alert, on the TUNE sets only.
 
-usage: python -m bench.alleg_cross [--sets mx2,latam,seedcases,tune4] [--errors] [--model NAME] [--write]
+usage: python -m bench.alleg_cross [--sets mx2,latam,...] [--errors] [--model NAME] [--write]
 
 For each tune set: the allegation combiner is fitted on the other sets' rows (C and threshold as
 `monitor fit` chooses them) and the left-out set is relinked with it; allegation and alert F1 are
@@ -27,10 +27,9 @@ from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabi
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from monitor.config.watchlist import load_watchlist
+from monitor.evaluate import TUNE_FOLDERS as TUNE
 from monitor.evaluate import known_sets
 from monitor.fit import C_GRID
-
-TUNE = ("mx2", "latam", "seedcases", "tune4")  # the tune sets that label allegations (eval/README.md)
 
 
 def f1(rows: Sequence[Mapping[str, Any]], label: str) -> float:

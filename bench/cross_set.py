@@ -2,7 +2,7 @@
 
 usage: python -m bench.cross_set [--sets mx2,latam,...] [--cases-only] [--errors] [--model NAME]
 
-For each TUNE set (eval/mx2, eval/latam, eval/seedcases, eval/tune4 once it is finished, the odd ECB+
+For each TUNE set (monitor.evaluate.TUNE_FOLDERS and the odd ECB+
 topics), the combiners are fitted as `monitor fit` fits them (monitor/fit.py's steps) on the other TUNE
 sets, written into a temporary models folder (never matchers/models/), loaded from there, and the left-out
 set is linked with them and scored as `monitor eval` scores. One row per set and language, then the mean
@@ -33,23 +33,15 @@ from matchers.embeddings import Encoder, TextEncoder
 from matchers.fitted import Models
 from matchers.linker import Linker
 from monitor import fit as fitting
-from monitor.evaluate import LABELS, PROJECT, SHARED, LabelledSet, predict_rows, score_rows
+from monitor.evaluate import LABELS, PROJECT, SHARED, TUNE_FOLDERS, LabelledSet, predict_rows, score_rows
 
-FOLDERS = ("mx2", "latam", "seedcases", "tune4")
-MAIN = PROJECT.parent / "main"  # eval/tune4 is written into the main checkout; read it there until merged
 CASE_LABELS = ("cases", "units")
 
 
 def tune_sets(project: Path = PROJECT, shared: Path = SHARED) -> list[LabelledSet]:
-    """The TUNE split of eval/README.md; a set not merged here yet is read from the main checkout once
-    finished (its DONE file)."""
-    sets = []
-    for name in FOLDERS:
-        here, there = project / "eval" / name, MAIN / "eval" / name
-        if (here / "items.jsonl").exists():
-            sets.append(LabelledSet.folder(here))
-        elif (there / "DONE").exists() and (there / "items.jsonl").exists():
-            sets.append(LabelledSet.folder(there))
+    """The TUNE split of eval/README.md (monitor.evaluate.TUNE_FOLDERS and the odd ECB+ topics)."""
+    sets = [LabelledSet.folder(project / "eval" / name) for name in TUNE_FOLDERS
+            if (project / "eval" / name / "items.jsonl").exists()]
     if (shared / "ecbplus" / "items.jsonl").exists():
         sets.append(LabelledSet.ecbplus(shared / "ecbplus", "odd"))
     return sets

@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 
 from matchers.embeddings import Encoder
-from monitor.evaluate import LABELS, PROJECT, LabelledSet, known_sets, predict_rows, score_rows
-
-TUNE = ("mx2", "latam", "seedcases", "tune4", "ecbplus-odd")  # the split of eval/README.md
+from monitor.evaluate import LABELS, PROJECT, TUNE, LabelledSet, known_sets, predict_rows, score_rows
 
 
 def _row(name: str, lang: str, report: dict[str, dict[str, float]], count: int) -> str:

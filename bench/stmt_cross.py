@@ -1,6 +1,6 @@
 """Statement linking across watchlists: leave one TUNE set out, fit the statement combiner on the others.
 
-usage: python -m bench.stmt_cross [--sets mx2,latam,seedcases,tune4] [--errors]
+usage: python -m bench.stmt_cross [--sets mx2,latam,...] [--errors]
 
 Cases are linked by the shipped case models (the `cases` helper's part); what rotates is the statement
 combiner. Every figure is item-level micro F1 as shared/eval/score.py counts it, so a statement missed
@@ -24,9 +24,8 @@ from matchers.embeddings import Encoder
 from matchers.fitted import Models
 from matchers.linker import Linker
 from monitor.evaluate import PROJECT, LabelledSet, prf, to_item
+from monitor.evaluate import TUNE_FOLDERS as TUNE
 from monitor.fit import Loaded, Rows, fit_rows, load_sets
-
-TUNE = ("mx2", "latam", "seedcases", "tune4")
 
 
 @dataclass

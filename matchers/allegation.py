@@ -35,6 +35,9 @@ MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
             "embedded")
+# Cues that say the forces are not the actor (they are the victims; a criminal group acts): the fit may
+# weigh them only against an allegation (`combiner.fit(..., against=...)`).
+AGAINST = ("victim", "criminal")
 
 
 @dataclass(frozen=True)

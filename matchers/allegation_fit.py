@@ -20,8 +20,8 @@ import numpy as np
 from monitor.domain.assessment import Allegation
 from monitor.domain.item import Item
 
-from .allegation import FEATURES, Detector, SentenceFinding, cues
-from .combiner import Combiner, fit
+from .allegation import AGAINST, FEATURES, Detector, SentenceFinding, cues
+from .combiner import Combiner, fit, set_folds
 from .linker import Linker
 from .passages import Passage
 
@@ -86,8 +86,9 @@ def fit_allegation(rows: Sequence[AllegationRow], c: float = 1.0, folds: int = 5
                    meta: Mapping[str, object] | None = None) -> Combiner:
     """The allegation combiner fitted on `rows` (threshold from grouped out-of-fold F1)."""
     x, y, groups = matrix(rows)
-    folds = min(folds, len(set(groups.tolist())))
-    return fit(FEATURES, x, y, groups=groups, c=c, folds=folds, meta={"label": "expect.allegation", **(meta or {})})
+    by, count = set_folds(groups, folds)
+    return fit(FEATURES, x, y, groups=by, c=c, folds=count, meta={"label": "expect.allegation", **(meta or {})},
+               against=AGAINST)
 
 
 @dataclass(frozen=True)

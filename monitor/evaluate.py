@@ -51,6 +51,13 @@ class LabelledSet:
         return cls(f"ecbplus-{topics}", Path(path) / "watchlist.yaml", Path(path) / "items.jsonl", topics)
 
 
+# The binding split of eval/README.md: fits, thresholds and lexicon entries come from TUNE only; VALIDATION
+# (and the shared dev set) is run for aggregate figures. One place, read by `monitor fit`'s tests and bench/.
+TUNE_FOLDERS = ("mx2", "latam", "seedcases", "tune4", "tune5", "tune6")
+TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
+VALIDATION = ("world", "ca", "mx3", "val4", "ecbplus-even", "shared-dev")
+
+
 def topic_parity(item_id: str) -> Topics | None:
     """"odd" or "even" for an ECB+ item id ("ecb-12_3ecbplus" is topic 12), None for any other id."""
     found = _TOPIC.match(item_id)

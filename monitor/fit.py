@@ -3,9 +3,10 @@
     sets -> case rows (every item x every case, dense signal always computed) -> case_base.json, cases.json
          -> statement rows (statements in play once the new case combiner has decided) -> statements.json
 
-Rows are grouped by item for cross-validation, so the threshold each file carries comes from
-out-of-fold predictions. Features say nothing of particular cases or units (see matchers/cases.py and
-matchers/statements.py), so a fitted file serves any watchlist.
+Cross-validation leaves one labelled set (watchlist) out at a time (`combiner.set_folds`), so the threshold
+and regularization each file carries come from predictions on watchlists the fit did not see. Features say
+nothing of particular cases or units (see matchers/cases.py and matchers/statements.py), so a fitted file
+serves any watchlist.
 
 A further decision is one more `Step` in `STEPS`: the allegation combiner (matchers/allegation_fit.py)
 is fitted last, on cues read by a linker that uses the new case combiners, and written beside them as
@@ -25,7 +26,7 @@ import numpy as np
 from matchers import cases as case_features
 from matchers import statements as statement_features
 from matchers.cases import CaseScore
-from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabilities
+from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabilities, set_folds
 from matchers.embeddings import TextEncoder
 from matchers.fitted import Models
 from matchers.linker import Linker
@@ -137,17 +138,26 @@ def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
         raise ConfigError(f"{meta.get('decision')}: the labelled sets give no positive and negative rows to fit")
     x, y, groups = np.asarray(rows.x, dtype=float), np.asarray(rows.y), np.asarray(rows.groups)
     means = {f: round(float(v), 4) for f, v in zip(rows.features, x.mean(axis=0), strict=True)}
+    folds, count = set_folds(groups)
     c = regularization(x, y, groups)
-    return fit(rows.features, x, y, groups=groups, c=c, meta={**meta, "means": means, "C_grid": list(C_GRID)})
+    return fit(rows.features, x, y, groups=folds, c=c, folds=count,
+               meta={**meta, "means": means, "C_grid": list(C_GRID), "folds_by": _folds_by(groups)})
 
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 
 
 def regularization(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
-    """The inverse regularization strength with the best out-of-fold F1 (ties: the stronger one)."""
-    scored = [(best_threshold(out_of_fold_probabilities(x, y, groups=groups, c=c), y)[1], -c) for c in C_GRID]
+    """The inverse regularization strength with the best F1 on sets left out (ties: the stronger one)."""
+    folds, count = set_folds(groups)
+    scored = [(best_threshold(out_of_fold_probabilities(x, y, groups=folds, c=c, folds=count), y)[1], -c)
+              for c in C_GRID]
     return -max(scored)[1]
+
+
+def _folds_by(groups: np.ndarray) -> str:
+    folds, _ = set_folds(groups)
+    return "item" if np.array_equal(folds, np.asarray(groups)) else "labelled set"
 
 
 def dense_bound(rows: Rows) -> dict[str, object]:
@@ -184,7 +194,8 @@ def fit_case_data(found: CaseData, meta: dict[str, object]) -> dict[str, Combine
     own = found.own_rows()
     base = fit_rows(own, {**meta, "decision": "case_base"})
     x, y, groups = np.asarray(own.x, dtype=float), np.asarray(own.y), np.asarray(own.groups)
-    held_out = out_of_fold_probabilities(x, y, groups=groups).clip(1e-6, 1 - 1e-6)
+    folds, count = set_folds(groups)  # base log-odds as linking sees them: on a watchlist the base never saw
+    held_out = out_of_fold_probabilities(x, y, groups=folds, folds=count).clip(1e-6, 1 - 1e-6)
     logits = np.log(held_out / (1 - held_out))
     cases = fit_rows(found.rows([float(v) for v in logits], base.bias),
                      {**meta, "decision": "cases", "dense_bound": dense_bound(own)})

@@ -44,3 +44,25 @@ def test_an_unknown_feature_is_an_error() -> None:
 def test_best_threshold_separates_separable_scores() -> None:
     threshold, f1 = best_threshold(np.array([0.1, 0.2, 0.8, 0.9]), np.array([0, 0, 1, 1]))
     assert f1 == 1.0 and 0.2 < threshold <= 0.8
+
+
+def test_a_feature_that_may_only_count_against_is_left_out_when_the_data_weighs_it_for() -> None:
+    x, y = _data()  # both features raise the odds of a positive here
+    free = fit(("a", "b"), x, y)
+    assert free.weights[1] > 0
+    constrained = fit(("a", "b"), x, y, against=("b",))
+    assert constrained.weights[1] == 0.0 and constrained.weights[0] > 0
+    assert constrained.meta["left_out_against"] == ["b"]
+    kept = fit(("a", "b"), x, 1 - y, against=("b",))  # here b argues against a positive: it stays
+    assert kept.weights[1] < 0 and "left_out_against" not in kept.meta
+
+
+def test_folds_leave_whole_sets_out_when_there_are_three_or_more() -> None:
+    from matchers.combiner import set_folds
+
+    groups = np.array(["mx2/1", "mx2/2", "latam/1", "tune4/1", "tune4/2"])
+    folds, count = set_folds(groups)
+    assert count == 3 and folds.tolist() == ["mx2", "mx2", "latam", "tune4", "tune4"]
+    two_sets = np.array(["mx2/1", "mx2/2", "latam/1", "latam/2"])
+    folds, count = set_folds(two_sets)
+    assert folds.tolist() == two_sets.tolist() and count == 4  # by item, as before

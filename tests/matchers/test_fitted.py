@@ -14,6 +14,7 @@ from matchers.linker import Linker
 from monitor.domain.errors import ModelError
 from monitor.domain.item import Item
 from monitor.domain.watchlist import Case, Watchlist
+from monitor.evaluate import TUNE, VALIDATION
 
 NEW_CASE = Case(
     id="san-fernando-2010", name="San Fernando massacre", date=dt.date(2010, 8, 24),
@@ -34,7 +35,8 @@ def test_shipped_models_load_with_the_features_of_this_version_and_how_they_were
         assert {"data", "rows", "out_of_fold_f1", "fitted"} <= combiner.meta.keys()
         assert any("mx2" in d for d in combiner.meta["data"])  # fitted on the tune sets
         fitted_on = {d.split()[0] for d in combiner.meta["data"]}  # "mx2 (75 items)" -> "mx2"
-        assert not fitted_on & {"world", "ca", "mx3", "ecbplus-even"}  # never on validation
+        assert fitted_on == set(TUNE)  # every tune set, and never a validation one
+        assert not fitted_on & set(VALIDATION)
     assert "dense_bound" in models.cases.meta
 
 
