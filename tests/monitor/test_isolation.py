@@ -48,9 +48,11 @@ class Recording(Linker):
     def __init__(self, watchlist: Watchlist, encoder: Encoder) -> None:
         super().__init__(watchlist, encoder=encoder)
         self.batches: list[list[str]] = []
+        self.feeds: list[set[str]] = []  # the feeds of each batch's items
 
     def assess_many(self, items: Sequence[Item]) -> list[Assessment]:
         self.batches.append([i.guid for i in items])
+        self.feeds.append({i.feed for i in items})
         return super().assess_many(items)
 
     def seen(self) -> list[str]:
@@ -167,8 +169,11 @@ def test_an_item_the_linker_raises_on_fails_its_feed_only_and_once(
     assert texts.count("Tlatlaya victims were executed") == 1 and "Apatzing" in texts  # un-news, wire
     assert "Iguala" in texts  # prensa-odd's own allegation
     assert report.stored == 7 and report.alerts == len(slack_server.messages) == 3
-    # One batch first (the embedding throughput), then narrowed down to the item.
-    assert len(linker.batches[0]) == 7 and sum(g.endswith("/demo-es-odd") for g in linker.seen()) == 3
+    # Linked in batches of what had arrived (the odd item with its whole feed), then narrowed down:
+    # its feed alone, then the item alone.
+    assert len(set(linker.seen())) == 7 and sum(g.endswith("/demo-es-odd") for g in linker.seen()) == 3
+    first = next(batch for batch in linker.batches if any(g.endswith("/demo-es-odd") for g in batch))
+    assert sum("/demo-es-" in g for g in first) == 3
 
     states = store.feed_states()
     odd = states["prensa-odd"]
@@ -195,14 +200,16 @@ def test_an_item_the_linker_raises_on_fails_its_feed_only_and_once(
     store.close()
 
 
-def test_without_a_bad_item_the_cycle_links_in_one_batch(
+def test_without_a_bad_item_each_item_is_linked_once_with_its_whole_feed(
         tmp_path: Path, feed_server: Loopback, watchlist: Watchlist, slack_server: FakeSlackServer,
         encoder: Encoder) -> None:
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     linker = Recording(watchlist, encoder)
     report = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
     assert report.failed_feeds == () and report.stored == 7 and report.alerts == 3
-    assert [len(batch) for batch in linker.batches] == [7]
+    assert sorted(linker.seen()) == sorted(set(linker.seen())) and len(linker.seen()) == 7  # each once
+    for feed in ("un-news", "prensa-odd", "wire"):  # a feed's items are never split across batches
+        assert sum(feed in feeds for feeds in linker.feeds) == 1
     store.close()
 
 
@@ -247,10 +254,18 @@ def test_a_failing_database_blames_no_item_and_loses_none(
         pipeline(full, watchlist, linker, slack_server).poll(feeds(feed_server))
     full.close()
     store = Store(db)
-    assert store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1)) == []  # none half-kept as unreadable
-    assert store.feed_states() == {} and slack_server.messages == []
+    # The batch being saved rolled back whole: none of its items is half-kept as unreadable, and its
+    # feeds' validators are not saved. Feeds stored in earlier batches keep their items and state.
+    kept = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
+    assert not any(s.item.feed == "prensa-odd" for s in kept) and "prensa-odd" not in store.feed_states()
+    assert {s.item.feed for s in kept} == set(store.feed_states())
+    assert not any(a.notes for a in store.assessments_between(NOW, NOW + dt.timedelta(seconds=1)).values())
     again = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
-    assert again.failed_feeds == () and again.stored == 7 and again.alerts == 3
+    assert again.failed_feeds == () and len(kept) + again.stored == 7
+    guids = [s.item.guid for s in store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))]
+    assert len(guids) == len(set(guids)) == 7
+    alert_ids = [m["metadata"]["event_payload"]["alert_id"] for m in slack_server.messages]
+    assert len(alert_ids) == len(set(alert_ids)) == 3  # each alert posted once, before or after the failure
     store.close()
 
 
