@@ -39,6 +39,20 @@ def old_db(tmp_path: Path) -> Path:
     return path
 
 
+def test_the_head_read_from_the_migration_files_is_alembics_head() -> None:
+    # Every start compares alembic_version with this, without loading Alembic: it must never drift.
+    assert migrate.newest_revision() == migrate.head_revision()
+
+
+def test_a_database_at_head_is_opened_without_alembic(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    Store(db).close()  # created and stamped
+    code = ("import sys; from monitor.store.database import Store; s = Store(sys.argv[1]); "
+            "print(s.migrated, sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code, db], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] []"
+
+
 def test_the_fixture_is_a_first_release_database(old_db: Path) -> None:
     with sqlite3.connect(old_db) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
