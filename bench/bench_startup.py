@@ -1,5 +1,6 @@
 """Start-up benchmark: whole `monitor` processes that have (almost) nothing to do, timed end to end
-(interpreter, imports, configuration, database check, exit). Prints the median of repeated runs;
+(interpreter, imports, configuration, database check, exit). Prints the median of repeated runs,
+wall time and the CPU time the process used (user + system: what a busy machine inflates least);
 asserts nothing.
 
     .venv/bin/python -m bench.bench_startup --runs 9
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,13 +58,15 @@ def prepare(tmp: Path) -> dict[str, list[str]]:
     }
 
 
-def once(checkout: Path, args: list[str], cwd: Path) -> float:
+def once(checkout: Path, args: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds of one run."""
     env = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     for name in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "MONITOR_DB", "MONITOR_FEEDS"):
         env.pop(name, None)  # the console notifier and the files given, whatever this shell has set
-    start = time.perf_counter()
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run([sys.executable, "-m", "monitor.cli", *args], env=env, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -76,15 +80,19 @@ def main() -> None:
         for checkout in checkouts:  # once unmeasured: compiled bytecode and the OS file cache in place
             for command in commands.values():
                 once(checkout, command, Path(tmp))
-        print(f"whole-process wall time, median of {args.runs} runs (min-max)")
+        print(f"whole process, median of {args.runs} runs: wall s (min-max) / cpu s   [load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]")
         for label, command in commands.items():
-            times: dict[Path, list[float]] = {c: [] for c in checkouts}
+            times: dict[Path, list[tuple[float, float]]] = {c: [] for c in checkouts}
             for _ in range(args.runs):
                 for checkout in checkouts:
                     times[checkout].append(once(checkout, command, Path(tmp)))
-            figures = "   ".join(f"{c.name}: {statistics.median(t):.2f} s ({min(t):.2f}-{max(t):.2f})"
-                                  for c, t in times.items())
-            print(f"  {label:<34} {figures}")
+            print(f"  {label:<34} " + "   ".join(f"{c.name}: {_figures(t)}" for c, t in times.items()))
+
+
+def _figures(runs: list[tuple[float, float]]) -> str:
+    wall, cpu = [w for w, _ in runs], [c for _, c in runs]
+    return f"{statistics.median(wall):.2f} ({min(wall):.2f}-{max(wall):.2f}) / {statistics.median(cpu):.2f}"
 
 
 if __name__ == "__main__":
