@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BASELINE = "0001"  # the first release's schema, which had no alembic_version table
-# `revision = "0003"` and `down_revision = "0002"` (or None) as every migration file states them.
-_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]+)"|None)\s*$', re.MULTILINE)
+# `revision = "0003"` and `down_revision = "0002"` (or None), as every migration file states them
+# (Alembic's newer template annotates them: `revision: str = "0003"`).
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]+)?=\s*(?:["']([^"']+)["']|None)\s*$""",
+                            re.MULTILINE)
 
 
 class SchemaError(MonitorError):

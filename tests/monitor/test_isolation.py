@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,9 @@ from monitor.config.feeds import Feed
 from monitor.config.watchlist import load_watchlist
 from monitor.demo import WATCHLIST, sample_pages
 from monitor.domain.assessment import Assessment
-from monitor.domain.item import Item
+from monitor.domain.item import FeedState, Item
 from monitor.domain.watchlist import Watchlist
-from monitor.loopback import Loopback
+from monitor.loopback import Loopback, Reply
 from monitor.pipeline import Pipeline
 from monitor.store.database import Batch, Store
 from notifiers.slack import SlackNotifier, make_client
@@ -244,28 +245,42 @@ def test_an_item_that_cannot_be_saved_is_recorded_unreadable_and_its_feed_fails(
     store.close()
 
 
-def test_a_failing_database_blames_no_item_and_loses_none(
+def test_a_failing_database_undoes_its_batch_alone_blames_no_item_and_loses_none(
         tmp_path: Path, feed_server: Loopback, watchlist: Watchlist, slack_server: FakeSlackServer,
         encoder: Encoder) -> None:
     db = f"sqlite:///{tmp_path / 'm.db'}"
-    full = DiskFullStore(db)
+    others_stored = threading.Event()
+
+    class SavesOthersFirst(DiskFullStore):
+        """prensa-odd answers only once the other two feeds are stored (their state is saved)."""
+
+        def save_feed_states(self, states: Iterable[FeedState]) -> None:
+            saved = list(states)
+            super().save_feed_states(saved)
+            if {"un-news", "wire"} <= set(self.feed_states()):
+                others_stored.set()
+
+    page = feed_server.routes["/prensa-odd.xml"]
+    feed_server.route("/prensa-odd.xml", lambda request: page(request) if others_stored.wait(60) else Reply(503))
+    full = SavesOthersFirst(db)
     linker = Recording(watchlist, encoder)
     with pytest.raises(OperationalError, match="disk is full"):
         pipeline(full, watchlist, linker, slack_server).poll(feeds(feed_server))
     full.close()
     store = Store(db)
     # The batch being saved rolled back whole: none of its items is half-kept as unreadable, and its
-    # feeds' validators are not saved. Feeds stored in earlier batches keep their items and state.
+    # feed's validators are not saved. The feeds stored before it stand, their alerts already posted.
     kept = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
-    assert not any(s.item.feed == "prensa-odd" for s in kept) and "prensa-odd" not in store.feed_states()
-    assert {s.item.feed for s in kept} == set(store.feed_states())
-    assert not any(a.notes for a in store.assessments_between(NOW, NOW + dt.timedelta(seconds=1)).values())
+    assert {s.item.feed for s in kept} == set(store.feed_states()) == {"un-news", "wire"}
+    notes = [n for a in store.assessments_between(NOW, NOW + dt.timedelta(seconds=1)).values() for n in a.notes]
+    assert not any(n.startswith("unreadable") for n in notes)
+    assert len(slack_server.messages) == 2 and "Iguala" not in posted(slack_server)
     again = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
-    assert again.failed_feeds == () and len(kept) + again.stored == 7
+    assert again.failed_feeds == () and len(kept) + again.stored == 7 and again.alerts == 1
     guids = [s.item.guid for s in store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))]
     assert len(guids) == len(set(guids)) == 7
     alert_ids = [m["metadata"]["event_payload"]["alert_id"] for m in slack_server.messages]
-    assert len(alert_ids) == len(set(alert_ids)) == 3  # each alert posted once, before or after the failure
+    assert len(alert_ids) == len(set(alert_ids)) == 3 and "Iguala" in posted(slack_server)  # each once
     store.close()
 
 
