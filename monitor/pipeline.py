@@ -55,7 +55,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
-MAX_CONCURRENCY = 64  # requests in flight across all feeds
+# Requests in flight across all feeds. A cycle of N feeds takes at least N x latency / this: 1,000
+# feeds at 100 ms, 0.8 s. Each response is capped (FetchLimits.max_bytes), and real feeds are small.
+MAX_CONCURRENCY = 128
 PER_HOST = 4  # requests in flight to one host: polite to publishers with several feeds
 LINK_BATCH = 64  # items linked in one pass at most: throughput, yet the first alert waits on few others
 QUEUED = 256  # feeds read and waiting to be linked at most; a slow linker holds back the readers
