@@ -1,17 +1,21 @@
 """One poll cycle, the only place that knows the order of the stages:
 
-feeds -> fetch (conditional) -> parse -> new? -> enrich (full text, report PDFs) -> link -> story
-grouping -> decide -> decision + outbox row (one transaction) -> feed state saved -> outbox -> sent.
+feeds -> fetch (conditional) -> parse -> new? -> enrich (full text, report PDFs) -> queue -> link ->
+story grouping -> decide -> decision + outbox row (one transaction) -> feed state saved -> outbox -> sent.
+
+Each feed goes down that line as soon as its response arrives: its new items wait on a bounded
+queue, are linked with whatever else has arrived meanwhile (a small batch, one embedding pass, off
+the event loop so fetching goes on), stored, and their alerts posted while slower feeds are still
+being fetched (`monitor.stream` is the plumbing). One slow feed delays no other feed's alert.
 
 Feed state (ETag, Last-Modified) is saved only after that feed's items are stored: a crash in
 between means the next poll fetches the items again instead of getting a 304 and losing them.
 
-One bad item fails its feed, never the cycle. The new items are linked in one batch (one embedding
-pass); only when that raises, feed by feed and then item by item, and an item the linker raises on
-is recorded once as unreadable. Each feed's items are saved in a savepoint of the cycle's
-transaction: a feed that fails is undone alone, saved again item by item (an item that still
-cannot be saved is recorded as unreadable), and marked failed (error counted, backoff); the other
-feeds' items stand.
+One bad item fails its feed, never the cycle. A batch is linked in one pass; only when that raises,
+feed by feed and then item by item, and an item the linker raises on is recorded once as
+unreadable. Each batch is saved in one transaction, each feed's items in a savepoint of it: a feed
+that fails is undone alone, saved again item by item (an item that still cannot be saved is
+recorded as unreadable), and marked failed (error counted, backoff); the other feeds' items stand.
 """
 
 from __future__ import annotations
@@ -33,27 +37,37 @@ from monitor.domain.assessment import Assessment
 from monitor.domain.errors import FetchError, FetchHTTPError
 from monitor.domain.item import FeedState, Item
 from monitor.domain.watchlist import Watchlist
-from monitor.fetch import Fetcher, FetchResult, Validators, make_client
 from monitor.outbox import DeliveryReport, deliver_pending
-from monitor.sources.read import Enriched, FeedRead, enrich, read_feed
 from monitor.store.database import Batch, Store, database_failed
-from monitor.stories import StoryIndex
+from monitor.stream import Deliveries, stream
 from notifiers.base import Notifier
 
-if TYPE_CHECKING:  # the linker (and torch behind it) is loaded lazily, by the factory
+if TYPE_CHECKING:
+    # Loaded when first needed, so that a cycle with nothing due starts fast: the linker (torch) by
+    # its factory; HTTP (httpx), the parsers (feedparser, pypdf, trafilatura) and the story index
+    # (datasketch, scipy) by the functions below that use them.
     from matchers.linker import Linker
+    from monitor.fetch import Fetcher, FetchResult
+    from monitor.sources.read import Enriched, FeedRead
+    from monitor.stories import StoryIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STORY_WINDOW = dt.timedelta(days=14)  # syndicated copies arrive within days, not months
-MAX_CONCURRENCY = 64  # requests in flight across all feeds
+# Requests in flight across all feeds. A cycle of N feeds takes at least N x latency / this: 1,000
+# feeds at 100 ms, 0.8 s. Each response is capped (FetchLimits.max_bytes), and real feeds are small.
+MAX_CONCURRENCY = 128
 PER_HOST = 4  # requests in flight to one host: polite to publishers with several feeds
+LINK_BATCH = 64  # items linked in one pass at most: throughput, yet the first alert waits on few others
+QUEUED = 256  # feeds read and waiting to be linked at most; a slow linker holds back the readers
 
 
 @asynccontextmanager
 async def open_fetcher() -> AsyncIterator[Fetcher]:
     """One shared HTTP client (connection reuse) for a whole cycle, closed at its end."""
+    from monitor.fetch import Fetcher, make_client
+
     async with make_client(max_connections=MAX_CONCURRENCY) as client:
         yield Fetcher(client, max_concurrency=MAX_CONCURRENCY, per_host=PER_HOST)
 
@@ -81,6 +95,36 @@ class CycleReport:
 
 
 Linked = Assessment | Exception  # an assessment, or what the linker raised on the item
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One feed's response as it came in: its read (or why not) and its new items, enriched."""
+
+    feed: Feed
+    state: FeedState
+    read: FeedRead | FetchError
+    enriched: Sequence[Enriched] = ()
+
+
+@dataclass
+class _Claimed:
+    """The items taken by a feed earlier in this cycle (GUIDs and canonical URLs): a story two
+    feeds carry under one URL is stored once, by the feed that answered first."""
+
+    guids: set[tuple[str, str]] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+
+    def take(self, items: Iterable[Item]) -> list[Item]:
+        out = []
+        for item in items:
+            if (item.feed, item.guid) in self.guids or (item.url and item.url in self.urls):
+                continue
+            out.append(item)
+            self.guids.add((item.feed, item.guid))
+            if item.url:
+                self.urls.add(item.url)
+        return out
 
 
 @dataclass(frozen=True)
@@ -124,35 +168,62 @@ class Pipeline:
     rng: random.Random = field(default_factory=random.Random)
     reliefweb_appname: str | None = None
     _stories: StoryIndex | None = field(default=None, init=False, repr=False)  # built on first use
+    _linker_works: bool = field(default=False, init=False, repr=False)  # it linked an item this cycle
 
     def poll(self, feeds: Sequence[Feed], *, only_due: bool = False) -> CycleReport:
-        """Fetch every (due) enabled feed, store and link what is new, send the alerts."""
-        report = asyncio.run(self._collect(feeds, only_due))
-        delivery = deliver_pending(self.store, self.notifier, self.clock)
-        return replace(report, delivery=delivery)
+        """Fetch every (due) enabled feed; as each answers, store and link what is new and send its alerts."""
+        return asyncio.run(self._cycle(feeds, only_due))
 
-    async def _collect(self, feeds: Sequence[Feed], only_due: bool) -> CycleReport:
+    async def _cycle(self, feeds: Sequence[Feed], only_due: bool) -> CycleReport:
+        async with Deliveries(lambda: deliver_pending(self.store, self.notifier, self.clock)) as deliveries:
+            report = await self._collect(feeds, only_due, deliveries)
+        return replace(report, delivery=deliveries.report)
+
+    async def _collect(self, feeds: Sequence[Feed], only_due: bool, deliveries: Deliveries) -> CycleReport:
         # The feeds this worker leases now (at most its batch; those another worker holds are left to it).
         states = self.store.claim_feeds((f.name for f in feeds if f.enabled), self.clock(), only_due=only_due)
         due = [f for f in feeds if f.name in states]
         if not due:
             return CycleReport()
+        self._linker_works, claimed = False, _Claimed()
         async with self.fetcher() as fetcher:
-            reads = await asyncio.gather(*(self._read(fetcher, f, _state(states, f)) for f in due))
-            by_feed = {f.name: read for f, read in zip(due, reads, strict=True)}
-            fresh = self.store.unseen(i for read in reads if isinstance(read, FeedRead) for i in read.items)
-            feed_of = {f.name: f for f in due}
-            enriched = await asyncio.gather(*(_enrich(fetcher, feed_of[i.feed], i) for i in fresh))
+            batches = await stream(due, lambda feed: self._arrive(fetcher, feed, _state(states, feed), claimed),
+                                   lambda arrivals: self._settle(arrivals, deliveries),
+                                   weight=lambda arrival: max(1, len(arrival.enriched)), batch=LINK_BATCH,
+                                   maxsize=QUEUED)
+        return _cycle_report(due, [pair for batch in batches for pair in batch])
+
+    async def _arrive(self, fetcher: Fetcher, feed: Feed, state: FeedState, claimed: _Claimed) -> Arrival:
+        """One feed's response, its new items (stored by no one yet, taken by no other feed) enriched."""
+        read = await self._read(fetcher, feed, state)
+        if isinstance(read, FetchError):
+            return Arrival(feed, state, read)
+        fresh = claimed.take(self.store.unseen(read.items))
+        return Arrival(feed, state, read, await asyncio.gather(*(_enrich(fetcher, feed, i) for i in fresh)))
+
+    async def _settle(self, arrivals: list[Arrival], deliveries: Deliveries) -> list[tuple[FeedOutcome, FeedStored]]:
+        """Link and store what has arrived, off the event loop (the linker is CPU-bound; fetching goes
+        on), then have its alerts posted."""
+        settled = await asyncio.to_thread(self._store_arrivals, arrivals)
+        if any(stored.alerts for _, stored in settled):
+            deliveries.wanted()
+        return settled
+
+    def _store_arrivals(self, arrivals: list[Arrival]) -> list[tuple[FeedOutcome, FeedStored]]:
+        """Link and store the arrived feeds' new items, then save those feeds' state."""
+        enriched = [e for a in arrivals for e in a.enriched]
         stored = self._store([e.item for e in enriched])
         problems = _problems_by_feed(enriched)
-        recorded = [self._record(f, _state(states, f), by_feed[f.name], stored.get(f.name, FeedStored()),
-                                 problems.get(f.name, ())) for f in due]
+        of_feed = [stored.get(a.feed.name, FeedStored()) for a in arrivals]
+        recorded = [self._record(a.feed, a.state, a.read, feed_stored, problems.get(a.feed.name, ()))
+                    for a, feed_stored in zip(arrivals, of_feed, strict=True)]
         self.store.save_feed_states(state for _, state in recorded)
-        totals = list(stored.values())
-        return CycleReport(tuple(outcome for outcome, _ in recorded), sum(t.stored for t in totals),
-                           sum(t.linked for t in totals), sum(t.alerts for t in totals))
+        return [(outcome, feed_stored) for (outcome, _), feed_stored in zip(recorded, of_feed, strict=True)]
 
     async def _read(self, fetcher: Fetcher, feed: Feed, state: FeedState) -> FeedRead | FetchError:
+        from monitor.fetch import Validators
+        from monitor.sources.read import read_feed
+
         try:
             return await read_feed(fetcher, feed, Validators(state.etag, state.last_modified),
                                    reliefweb_appname=self.reliefweb_appname)
@@ -166,8 +237,9 @@ class Pipeline:
         if not items:
             return {}
         linked = self._link(items)
-        if not any(isinstance(result, Assessment) for _, result in linked):
-            return _not_linked(linked)  # no sign the linker works at all: blame no item
+        self._linker_works = self._linker_works or any(isinstance(result, Assessment) for _, result in linked)
+        if not self._linker_works:
+            return _not_linked(linked)  # no sign this cycle that the linker works at all: blame no item
         try:
             return self._save(linked)
         except BaseException:
@@ -185,14 +257,16 @@ class Pipeline:
         return [pair for group in _by_feed(items, lambda i: i).values() for pair in _link_feed(linker, group)]
 
     def _save(self, linked: list[tuple[Item, Linked]]) -> dict[str, FeedStored]:
-        """One transaction for the cycle: every decision with its outbox row, or (after a crash) none;
-        then the feeds' validators are not saved either, and the items come again next cycle."""
+        """One transaction for the batch: every decision with its outbox row, or (after a crash) none;
+        then those feeds' validators are not saved either, and their items come again next cycle."""
         now, stories = self.clock(), self._story_index()
         with self.store.batch() as batch:
             writer = _Writer(batch, stories, self.watchlist, now)
             return {feed: writer.feed(pairs) for feed, pairs in _by_feed(linked, lambda pair: pair[0]).items()}
 
     def _story_index(self) -> StoryIndex:
+        from monitor.stories import StoryIndex
+
         if self._stories is None:
             self._stories, unreadable = StoryIndex(), 0
             for story_id, signature in self.store.story_signatures(self.clock() - STORY_WINDOW):
@@ -326,6 +400,8 @@ def _link_one(linker: Linker, item: Item) -> Linked:
 
 
 async def _enrich(fetcher: Fetcher, feed: Feed, item: Item) -> Enriched:
+    from monitor.sources.read import Enriched, enrich
+
     try:
         return await enrich(fetcher, feed, item)
     except Exception as exc:  # a bug reading one document: the item is kept without its longer text
@@ -361,6 +437,15 @@ def _problems_by_feed(enriched: Sequence[Enriched]) -> dict[str, tuple[str, ...]
             log.warning("feed %s: item kept without its longer text: %s", e.item.feed, "; ".join(map(str, e.problems)))
             out[e.item.feed] = (*out.get(e.item.feed, ()), *map(str, e.problems))
     return out
+
+
+def _cycle_report(due: Sequence[Feed], settled: list[tuple[FeedOutcome, FeedStored]]) -> CycleReport:
+    """The cycle's figures, its feeds in the order they were given (not the order they answered)."""
+    order = {f.name: i for i, f in enumerate(due)}
+    settled = sorted(settled, key=lambda pair: order[pair[0].feed])
+    totals = [stored for _, stored in settled]
+    return CycleReport(tuple(outcome for outcome, _ in settled), sum(t.stored for t in totals),
+                       sum(t.linked for t in totals), sum(t.alerts for t in totals))
 
 
 def _state(states: dict[str, FeedState], feed: Feed) -> FeedState:

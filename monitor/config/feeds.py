@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from monitor.config.yamlfile import line_of, read_yaml, validate
+from monitor.config.yamlfile import line_of, load_checked, validate
 from monitor.domain.errors import ConfigError
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -81,7 +81,10 @@ class FeedsFile(BaseModel):
 
 def load_feeds(path: Path) -> tuple[Feed, ...]:
     """Read and validate `feeds.yaml`; raises ConfigError naming file, line and field."""
-    data = read_yaml(path)
+    return load_checked(path, _feeds)
+
+
+def _feeds(data: Any, path: Path) -> tuple[Feed, ...]:
     feeds = validate(FeedsFile, data, path).feeds
     seen: set[str] = set()
     for index, feed in enumerate(feeds):

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from monitor.config.yamlfile import line_of, read_yaml, validate
+from monitor.config.yamlfile import line_of, load_checked, validate
 from monitor.domain.errors import ConfigError
 from monitor.domain.watchlist import Watchlist
 
 
 def load_watchlist(path: Path) -> Watchlist:
     """Read and validate `watchlist.yaml`; raises ConfigError naming file, line and field."""
-    data = read_yaml(path)
+    return load_checked(path, _watchlist)
+
+
+def _watchlist(data: Any, path: Path) -> Watchlist:
     watchlist = validate(Watchlist, data, path)
     _check_unique_ids(watchlist, data, path)
     return watchlist

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import trafilatura
-
 from monitor.sources.markup import squash
 
 
@@ -15,6 +13,10 @@ def article_text(html: bytes, url: str) -> str | None:
     """
     if not html.strip():
         return None
+    # Imported here: trafilatura (with the language models behind it) takes longer to load than a
+    # whole unchanged cycle of 304s, and only feeds with `fulltext: true` ever need it.
+    import trafilatura
+
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
                                favor_recall=True, deduplicate=False)
     if not text:

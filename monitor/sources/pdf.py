@@ -6,20 +6,25 @@ import io
 import logging
 import struct
 import zlib
-
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PyPdfError
+from typing import TYPE_CHECKING
 
 from monitor.domain.errors import FetchError
 from monitor.domain.item import Page
 from monitor.sources.markup import squash
 
+if TYPE_CHECKING:  # pypdf is imported when a PDF is read: a cycle of unchanged feeds never needs it
+    from pypdf import PdfReader
+
 log = logging.getLogger(__name__)
 
-# pypdf on hostile or broken files fails with more than its own error type; every one of these
-# means "this document cannot be read", never a bug of ours to hide.
-_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
-           RecursionError, ZeroDivisionError, OverflowError, struct.error, zlib.error, UnicodeError)
+
+def _broken() -> tuple[type[BaseException], ...]:
+    """pypdf on hostile or broken files fails with more than its own error type; every one of these
+    means "this document cannot be read", never a bug of ours to hide."""
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
+            RecursionError, ZeroDivisionError, OverflowError, struct.error, zlib.error, UnicodeError)
 
 
 def pdf_pages(data: bytes, *, max_pages: int = 300) -> tuple[Page, ...]:
@@ -28,12 +33,12 @@ def pdf_pages(data: bytes, *, max_pages: int = 300) -> tuple[Page, ...]:
     Raises `FetchError("bad_pdf")` for garbage, a document locked with a password, or a file with
     no readable page at all. Only the first `max_pages` pages are read.
     """
-    reader = _open(data)
+    reader, broken = _open(data), _broken()
     pages: list[Page] = []
     for number, page in enumerate(reader.pages[:max_pages], start=1):
         try:
             text = squash(page.extract_text())
-        except _BROKEN as exc:  # one bad page must not cost the others
+        except broken as exc:  # one bad page must not cost the others
             log.info("PDF page %d unreadable: %s", number, exc)
             continue
         if text:
@@ -42,6 +47,9 @@ def pdf_pages(data: bytes, *, max_pages: int = 300) -> tuple[Page, ...]:
 
 
 def _open(data: bytes) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise FetchError("bad_pdf", "not a PDF (no %PDF header)")
     try:
@@ -51,6 +59,6 @@ def _open(data: bytes) -> PdfReader:
         len(reader.pages)  # force the page tree to load here, where failures are classified
     except FileNotDecryptedError as exc:
         raise FetchError("bad_pdf", f"PDF is encrypted: {exc}") from exc
-    except _BROKEN as exc:
+    except _broken() as exc:
         raise FetchError("bad_pdf", f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
     return reader

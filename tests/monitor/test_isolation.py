@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,7 +24,7 @@ from monitor.demo import WATCHLIST, sample_pages
 from monitor.domain.assessment import Assessment
 from monitor.domain.item import FeedState, Item
 from monitor.domain.watchlist import Watchlist
-from monitor.loopback import Loopback
+from monitor.loopback import Loopback, Reply
 from monitor.pipeline import Pipeline
 from monitor.store.database import Batch, Store
 from notifiers.slack import SlackNotifier, make_client
@@ -47,9 +48,11 @@ class Recording(Linker):
     def __init__(self, watchlist: Watchlist, encoder: Encoder) -> None:
         super().__init__(watchlist, encoder=encoder)
         self.batches: list[list[str]] = []
+        self.feeds: list[set[str]] = []  # the feeds of each batch's items
 
     def assess_many(self, items: Sequence[Item]) -> list[Assessment]:
         self.batches.append([i.guid for i in items])
+        self.feeds.append({i.feed for i in items})
         return super().assess_many(items)
 
     def seen(self) -> list[str]:
@@ -166,8 +169,11 @@ def test_an_item_the_linker_raises_on_fails_its_feed_only_and_once(
     assert texts.count("Tlatlaya victims were executed") == 1 and "Apatzing" in texts  # un-news, wire
     assert "Iguala" in texts  # prensa-odd's own allegation
     assert report.stored == 7 and report.alerts == len(slack_server.messages) == 3
-    # One batch first (the embedding throughput), then narrowed down to the item.
-    assert len(linker.batches[0]) == 7 and sum(g.endswith("/demo-es-odd") for g in linker.seen()) == 3
+    # Linked in batches of what had arrived (the odd item with its whole feed), then narrowed down:
+    # its feed alone, then the item alone.
+    assert len(set(linker.seen())) == 7 and sum(g.endswith("/demo-es-odd") for g in linker.seen()) == 3
+    first = next(batch for batch in linker.batches if any(g.endswith("/demo-es-odd") for g in batch))
+    assert sum("/demo-es-" in g for g in first) == 3
 
     states = store.feed_states()
     odd = states["prensa-odd"]
@@ -194,14 +200,16 @@ def test_an_item_the_linker_raises_on_fails_its_feed_only_and_once(
     store.close()
 
 
-def test_without_a_bad_item_the_cycle_links_in_one_batch(
+def test_without_a_bad_item_each_item_is_linked_once_with_its_whole_feed(
         db_url: str, feed_server: Loopback, watchlist: Watchlist, slack_server: FakeSlackServer,
         encoder: Encoder) -> None:
     store = Store(db_url)
     linker = Recording(watchlist, encoder)
     report = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
     assert report.failed_feeds == () and report.stored == 7 and report.alerts == 3
-    assert [len(batch) for batch in linker.batches] == [7]
+    assert sorted(linker.seen()) == sorted(set(linker.seen())) and len(linker.seen()) == 7  # each once
+    for feed in ("un-news", "prensa-odd", "wire"):  # a feed's items are never split across batches
+        assert sum(feed in feeds for feeds in linker.feeds) == 1
     store.close()
 
 
@@ -237,21 +245,44 @@ def test_an_item_that_cannot_be_saved_is_recorded_unreadable_and_its_feed_fails(
     store.close()
 
 
-def test_a_failing_database_blames_no_item_and_loses_none(
+def test_a_failing_database_undoes_its_batch_alone_blames_no_item_and_loses_none(
         db_url: str, feed_server: Loopback, watchlist: Watchlist, slack_server: FakeSlackServer,
         encoder: Encoder) -> None:
     db = db_url
-    full = DiskFullStore(db)
+    others_stored = threading.Event()
+
+    class SavesOthersFirst(DiskFullStore):
+        """prensa-odd answers only once the other two feeds are stored (their state is saved)."""
+
+        def save_feed_states(self, states: Iterable[FeedState]) -> None:
+            saved = list(states)
+            super().save_feed_states(saved)
+            if {"un-news", "wire"} <= _polled(self):
+                others_stored.set()
+
+    page = feed_server.routes["/prensa-odd.xml"]
+    feed_server.route("/prensa-odd.xml", lambda request: page(request) if others_stored.wait(60) else Reply(503))
+    full = SavesOthersFirst(db)
     linker = Recording(watchlist, encoder)
     with pytest.raises(OperationalError, match="disk is full"):
         pipeline(full, watchlist, linker, slack_server).poll(feeds(feed_server))
     full.close()
     store = Store(db)
-    assert store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1)) == []  # none half-kept as unreadable
-    # No state saved: only the blank rows the claim made, so the feeds are fetched whole again.
-    assert all(s == FeedState(name=s.name) for s in store.feed_states().values()) and slack_server.messages == []
+    # The batch being saved rolled back whole: none of its items is half-kept as unreadable, and its
+    # feed's validators are not saved (only the blank row its claim made). The feeds stored before it
+    # stand, their alerts already posted.
+    kept = store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))
+    assert {s.item.feed for s in kept} == _polled(store) == {"un-news", "wire"}
+    assert store.feed_states()["prensa-odd"] == FeedState(name="prensa-odd")
+    notes = [n for a in store.assessments_between(NOW, NOW + dt.timedelta(seconds=1)).values() for n in a.notes]
+    assert not any(n.startswith("unreadable") for n in notes)
+    assert len(slack_server.messages) == 2 and "Iguala" not in posted(slack_server)
     again = pipeline(store, watchlist, linker, slack_server).poll(feeds(feed_server))
-    assert again.failed_feeds == () and again.stored == 7 and again.alerts == 3
+    assert again.failed_feeds == () and len(kept) + again.stored == 7 and again.alerts == 1
+    guids = [s.item.guid for s in store.items_fetched_between(NOW, NOW + dt.timedelta(seconds=1))]
+    assert len(guids) == len(set(guids)) == 7
+    alert_ids = [m["metadata"]["event_payload"]["alert_id"] for m in slack_server.messages]
+    assert len(alert_ids) == len(set(alert_ids)) == 3 and "Iguala" in posted(slack_server)  # each once
     store.close()
 
 
@@ -285,3 +316,8 @@ def test_an_item_stored_meanwhile_by_a_concurrent_poll_does_not_stop_the_others(
     assert len(guids) == len(set(guids)) == 6  # each once: five by this poll, one by the other
     assert store.feed_states()["prensa"].etag  # its items are all stored: its validators are saved
     store.close()
+
+
+def _polled(store: Store) -> set[str]:
+    """The feeds whose state a poll saved (a claim alone leaves a blank row)."""
+    return {name for name, state in store.feed_states().items() if state.last_attempt is not None}

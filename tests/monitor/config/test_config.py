@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config.feeds import load_feeds, parse_duration
+from monitor.config.feeds import FeedsFile, load_feeds, parse_duration
 from monitor.config.watchlist import load_watchlist
+from monitor.config.yamlfile import read_yaml, validate
 from monitor.domain.errors import ConfigError
+from monitor.domain.watchlist import Watchlist
 from tests.shared import shared_path
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "config"
@@ -73,3 +75,18 @@ def test_parse_duration(text: str, seconds: int) -> None:
 def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_the_fast_parse_reads_the_shipped_files_as_the_round_trip_parse_does() -> None:
+    # load_* parse with the C parser and fall back to the round-trip one only for errors: same objects.
+    feeds, watchlist = ROOT / "feeds.yaml", ROOT / "watchlist.yaml"
+    assert load_feeds(feeds) == validate(FeedsFile, read_yaml(feeds), feeds).feeds
+    assert load_watchlist(watchlist) == validate(Watchlist, read_yaml(watchlist), watchlist)
+
+
+def test_yaml_1_2_words_stay_words_on_the_fast_parse(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - {name: no, url: 'https://example.org/feed', interval: 1h, tags: [on, off, 12:30]}\n",
+                    encoding="utf-8")
+    [feed] = load_feeds(path)
+    assert feed.name == "no" and feed.tags == ("on", "off", "12:30")  # YAML 1.1 would read False, True, 750

@@ -50,6 +50,19 @@ def old_db(release_1_db: str) -> str:
     return release_1_db
 
 
+def test_the_head_read_from_the_migration_files_is_alembics_head() -> None:
+    # Every start compares alembic_version with this, without loading Alembic: it must never drift.
+    assert migrate.newest_revision() == migrate.head_revision()
+
+
+def test_a_database_at_head_is_opened_without_alembic(db_url: str) -> None:
+    Store(db_url).close()  # created and stamped
+    code = ("import sys; from monitor.store.database import Store; s = Store(sys.argv[1]); "
+            "print(s.migrated, sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] []"
+
+
 def test_the_fixture_is_a_first_release_database(old_db: str) -> None:
     engine = create_engine(old_db)
     tables = set(inspect(engine).get_table_names())
