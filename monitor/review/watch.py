@@ -64,23 +64,26 @@ class WatchlistWatch:
             return self._reload(current)  # another worker on this store relinked it already
         return self._relink(current)
 
-    def _reload(self, current: str) -> tuple[Watchlist, Callable[[], Linker]] | None:
+    def _load(self, current: str) -> Watchlist | None:
+        """The changed watchlist, or None (logged, and this version not tried again) when it cannot be used."""
         try:
-            watchlist = load_watchlist(self._path)
+            return load_watchlist(self._path)
         except ConfigError as exc:
             log.error("the watchlist changed but cannot be used: %s; linking with the previous one", exc)
             self._rejected = current
+            return None
+
+    def _reload(self, current: str) -> tuple[Watchlist, Callable[[], Linker]] | None:
+        watchlist = self._load(current)
+        if watchlist is None:
             return None
         self._loaded = current
         log.warning("watchlist changed: another worker relinked the archive; linking with the new one")
         return watchlist, self._linker_for(watchlist)
 
     def _relink(self, current: str) -> tuple[Watchlist, Callable[[], Linker]] | None:
-        try:
-            watchlist = load_watchlist(self._path)
-        except ConfigError as exc:
-            log.error("the watchlist changed but cannot be used: %s; linking with the previous one", exc)
-            self._rejected = current
+        watchlist = self._load(current)
+        if watchlist is None:
             return None
         linker = self._linker_for(watchlist)
         try:
