@@ -62,6 +62,16 @@ def schedule_jobs(scheduler: BaseScheduler, app: App, *, poll: Callable[[], None
         scheduler.add_job(digest, "date", run_date=now, id="digest-catch-up")
 
 
+def warm_linker(pipeline: Pipeline) -> None:
+    """Load the model and embed the watchlist before the first poll, so the first cycle's alerts do not
+    wait seconds for them (later cycles reuse the same linker). A failure is logged and left to the
+    polls, which build the linker again and fail their cycle until it works."""
+    try:
+        pipeline.linker().warm_up()
+    except Exception:
+        log.exception("loading the linker at start failed; every poll will try again")
+
+
 def poll_tick(pipeline: Pipeline, feeds: Sequence[Feed]) -> None:
     """One tick: poll the due feeds. Nothing it raises stops the daemon; the next tick tries again."""
     try:
@@ -116,6 +126,8 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
             except MonitorError as exc:  # stays pending; the next run retries it
                 log.error("digest for %s not sent: %s", day, exc)
 
+    if any(f.enabled for f in feeds):
+        warm_linker(pipeline)  # before the scheduler starts: the first poll finds it ready, no race
     schedule_jobs(scheduler, app, poll=poll, digest=digest, now=dt.datetime.now(dt.UTC))
     scheduler.start()
     print(f"monitor: worker {app.store.worker.id} polling {sum(f.enabled for f in feeds)} feeds; digest daily at "

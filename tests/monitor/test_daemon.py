@@ -19,7 +19,7 @@ from matchers.linker import Linker
 from monitor.app import App
 from monitor.config.feeds import Feed
 from monitor.config.settings import Settings
-from monitor.daemon import TICK, poll_tick, schedule_jobs
+from monitor.daemon import TICK, poll_tick, schedule_jobs, warm_linker
 from monitor.demo import WATCHLIST, sample_pages
 from monitor.domain.item import FeedState
 from monitor.loopback import Loopback
@@ -104,4 +104,31 @@ def test_a_tick_that_raises_anything_is_logged_and_the_next_tick_runs(
         poll_tick(pipeline, feeds)
     assert len(app.store.pending_alerts()) == 0 and app.store.alert_counts().get("sent", 0) >= 1
     assert "Apatzing" in console.getvalue()
+    app.store.close()
+
+
+def test_the_linker_is_warmed_before_the_first_poll_and_a_failure_is_left_to_the_polls(
+        db_url: str, encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+    app = _app(db_url, dt.time(7, 30))
+    warmed: list[Linker] = []
+
+    class Recording(Linker):
+        def warm_up(self) -> None:
+            warmed.append(self)
+            super().warm_up()
+
+    built = Recording(app.watchlist, encoder=encoder)
+    pipeline = Pipeline(store=app.store, watchlist=app.watchlist, linker=lambda: built,
+                        notifier=ConsoleNotifier(io.StringIO()))
+    warm_linker(pipeline)
+    assert warmed == [built]
+
+    def broken() -> Linker:
+        raise RuntimeError("model file truncated")
+
+    with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
+        warm_linker(Pipeline(store=app.store, watchlist=app.watchlist, linker=broken,
+                             notifier=ConsoleNotifier(io.StringIO())))  # does not raise
+    [record] = caplog.records
+    assert "every poll will try again" in record.getMessage() and "truncated" in str(record.exc_info[1])
     app.store.close()
