@@ -21,15 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from matchers.allegation import FEATURES, MODEL, Detector
-from matchers.allegation_fit import AllegationRow, allegation_rows, matrix, to_item
-from matchers.combiner import Combiner, best_threshold, fit, out_of_fold_probabilities
+from matchers.allegation import MODEL, Detector
+from matchers.allegation_fit import AllegationRow, allegation_rows, to_item
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from monitor.config.watchlist import load_watchlist
 from monitor.evaluate import TUNE_FOLDERS as TUNE
 from monitor.evaluate import known_sets
-from monitor.fit import C_GRID
+from monitor.fit import allegation_combiner
 
 
 def f1(rows: Sequence[Mapping[str, Any]], label: str) -> float:
@@ -66,7 +65,7 @@ def main(argv: list[str]) -> int:
     table, kinds = [], Counter()
     for name, (linker, items, _) in linked.items():
         train = [r for other, (_, _, rows) in linked.items() if other != name for r in rows]
-        model = fit_across_sets(train)
+        model = allegation_combiner(train, {})
         out = predict(linker, items, model)
         table.append((name, out))
         for row in out:
@@ -87,24 +86,11 @@ def main(argv: list[str]) -> int:
         print(f"  alert errors: {n:3d} {k}")
     if args.write:
         rows = [r for _, _, found in linked.values() for r in found]
-        model = fit_across_sets(rows, {"decision": "allegation", "label": "expect.allegation", "sets": list(linked),
-                                       "data": [f"{n} ({len(i)} items)" for n, (_, i, _) in linked.items()]})
+        model = allegation_combiner(rows, {"decision": "allegation", "sets": list(linked),
+                                           "data": [f"{n} ({len(i)} items)" for n, (_, i, _) in linked.items()]})
         model.save(MODEL)
         print(f"wrote {MODEL}: out-of-fold F1 {model.meta['out_of_fold_f1']}, threshold {model.threshold:.3f}")
     return 0
-
-
-def fit_across_sets(rows: Sequence[AllegationRow], meta: Mapping[str, object] | None = None) -> Combiner:
-    """The allegation combiner with C and threshold chosen leaving one set (watchlist) out at a time: the
-    choice that generalizes to a watchlist the fit never saw, not only to an unseen item of a known one."""
-    x, y, _ = matrix(rows)
-    sets = np.array([r.group.split("/")[0] for r in rows])
-    folds = len(set(sets.tolist()))
-    scored = [(best_threshold(out_of_fold_probabilities(x, y, groups=sets, c=c, folds=folds), y)[1], -c)
-              for c in C_GRID]
-    c = -max(scored)[1]
-    return fit(FEATURES, x, y, groups=sets, c=c, folds=folds,
-               meta={**(meta or {}), "selection": "leave one set out", "C_grid": list(C_GRID)})
 
 
 def predict(linker: Linker, items: Sequence[Mapping[str, Any]], model: Any) -> list[dict[str, Any]]:

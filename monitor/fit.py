@@ -139,9 +139,9 @@ def fit_rows(rows: Rows, meta: dict[str, object]) -> Combiner:
     x, y, groups = np.asarray(rows.x, dtype=float), np.asarray(rows.y), np.asarray(rows.groups)
     means = {f: round(float(v), 4) for f, v in zip(rows.features, x.mean(axis=0), strict=True)}
     folds, count = set_folds(groups)
-    c = regularization(x, y, groups)
-    return fit(rows.features, x, y, groups=folds, c=c, folds=count,
-               meta={**meta, "means": means, "C_grid": list(C_GRID), "folds_by": _folds_by(groups)})
+    by = "item" if np.array_equal(folds, groups) else "labelled set"
+    return fit(rows.features, x, y, groups=folds, c=regularization(x, y, groups), folds=count,
+               meta={**meta, "means": means, "C_grid": list(C_GRID), "folds_by": by})
 
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
@@ -153,11 +153,6 @@ def regularization(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
     scored = [(best_threshold(out_of_fold_probabilities(x, y, groups=folds, c=c, folds=count), y)[1], -c)
               for c in C_GRID]
     return -max(scored)[1]
-
-
-def _folds_by(groups: np.ndarray) -> str:
-    folds, _ = set_folds(groups)
-    return "item" if np.array_equal(folds, np.asarray(groups)) else "labelled set"
 
 
 def dense_bound(rows: Rows) -> dict[str, object]:
@@ -211,7 +206,7 @@ def fit_statements(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str,
 def fit_allegations(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str, Combiner],
                     meta: dict[str, object]) -> dict[str, Combiner]:
     """The allegation combiner of matchers/allegation_fit.py on the sets that label allegations."""
-    from matchers.allegation_fit import allegation_rows, fit_allegation
+    from matchers.allegation_fit import allegation_rows
 
     models = Models(done["case_base"], done["cases"], done["statements"])
     rows, sets = [], []
@@ -222,14 +217,15 @@ def fit_allegations(data: Sequence[Loaded], encoder: TextEncoder, done: dict[str
             sets.append(labelled.name)
     if not rows:
         return {}
-    return {"allegation": fit_allegation(rows, c=regularization(*_allegation_matrix(rows)),
-                                         meta={**meta, "decision": "allegation", "sets": sets})}
+    return {"allegation": allegation_combiner(rows, {**meta, "decision": "allegation", "sets": sets})}
 
 
-def _allegation_matrix(rows: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from matchers.allegation_fit import matrix
+def allegation_combiner(rows: Sequence[Any], meta: dict[str, object]) -> Combiner:
+    """The allegation combiner on `rows` (matchers.allegation_fit.AllegationRow), C chosen as for every
+    decision: the best F1 on labelled sets left out (bench/alleg_cross.py fits its folds with this too)."""
+    from matchers.allegation_fit import fit_allegation, matrix
 
-    return matrix(rows)
+    return fit_allegation(rows, c=regularization(*matrix(rows)), meta=meta)
 
 
 STEPS: tuple[Step, ...] = (fit_cases, fit_statements, fit_allegations)
