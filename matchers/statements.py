@@ -10,7 +10,10 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   Tlatlaya story says soldiers killed people; only one that speaks of their training bears on "none
   of the soldiers had been trained by the U.S. military".
 - overlap: the largest weighted share of the statement's distinctive words (EN/ES lemma stems, so
-  cognates such as "uniformes clonados" / "cloned uniforms" meet) and concepts that one passage carries.
+  cognates such as "uniformes clonados" / "cloned uniforms" meet) and concepts that one passage carries;
+  a concept contradicting one of the claim's concepts counts for it even when the case record asserts it
+  (a story of police gunfire speaks of "the police used only non-lethal means" though the case is about
+  police gunfire: it repeats what the claim denies).
   A word weighs by its rarity in English and Spanish (wordfreq), so "said" or "government" count for
   nothing and "ambushed" or "archives" for much. The words of the case identity are left out; for a
   statement tied to no case, the words of every case of the watchlist (a claim about torture in general
@@ -25,6 +28,7 @@ restates; otherwise a passage whose polarity differs from the statement's ("were
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,7 +81,7 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
                             _NEGATION.search(fold(statement.text)) is not None,
                             tuple(sorted((k, w) for k, w in weighted_keys(statement.text).items()
                                          if k not in named and w > 0)),
-                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]) - record)) for c in sorted(own)))
+                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]))) for c in sorted(own)))
 
 
 def common_texts(statement: Statement, cases: Mapping[str, Case]) -> list[str]:
@@ -165,9 +169,21 @@ DENSE = ("dense_relative",)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
-    """The combiner's features of each statement in play."""
-    return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else 0.0,
+    """The combiner's features of each statement in play; a dense feature of an item that was not embedded
+    is NaN (unknown): `impute_unknown` before fitting, `decide` when linking give it the fit data's mean."""
+    return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys)} for s in signals]
+
+
+def impute_unknown(rows: Sequence[dict[str, float]]) -> None:
+    """Give each unknown (NaN) dense feature the mean of the rows where it is known, in place: the fit then
+    sees for an item that was never embedded the value linking gives it (the `means` of the fitted file)."""
+    for name in DENSE:
+        known = [r[name] for r in rows if not math.isnan(r[name])]
+        mean = sum(known) / len(known) if known else 0.0
+        for row in rows:
+            if math.isnan(row[name]):
+                row[name] = mean
 
 
 def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Allegation | None) -> str:
@@ -183,13 +199,13 @@ def stance(found: StatementProfile, hits: Sequence[ConceptHit], allegation: Alle
 
 def decide(signals: Sequence[Signals], allegation: Allegation | None, combiner: Combiner) -> list[Link]:
     """A Link for every statement whose probability reaches the combiner's threshold. Without embeddings
-    (no encoder) the dense features take their mean in the fit data: unknown, not absent."""
+    (no encoder, or an item not embedded) the dense features take their mean in the fit data: unknown, not
+    absent (the fit gave such rows that mean too, `impute_unknown`)."""
     means = combiner.meta.get("means", {})
     assert isinstance(means, Mapping)
     rows = features(signals, allegation)
-    for s, row in zip(signals, rows, strict=True):
-        if s.dense is None:
-            row.update({f: float(means.get(f, 0.0)) for f in DENSE})
+    for row in rows:
+        row.update({f: float(means.get(f, 0.0)) for f in DENSE if math.isnan(row[f])})
     probabilities = [combiner.probability(f) for f in rows]
     return [link(s, p, allegation) for s, p in zip(signals, probabilities, strict=True)
             if p >= combiner.threshold]
