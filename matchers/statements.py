@@ -18,6 +18,9 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   nothing and "ambushed" or "archives" for much. The words of the case identity are left out; for a
   statement tied to no case, the words of every case of the watchlist (a claim about torture in general
   is not echoed by each story of a torture case: it must not link on the words all its stories use).
+- overlap_common: the same share over the statement's words the case identity does carry, a separate
+  and weaker feature: "only terrorists were killed in Moura; no civilian died" shares "civilians" and
+  "terrorists" with the case's opening sentence, and the stories that restate or dispute it share little else.
 - dense: how close the closest passage is to the statement less its closeness to the statement's cases
   (every case, for a statement tied to none).
 
@@ -59,6 +62,7 @@ class StatementProfile:
     keys: tuple[tuple[str, float], ...] = ()  # its words and concepts (`claim_keys`) the case identity
     # lacks, each with its weight (the rarer in English and Spanish, the heavier)
     answers: tuple[tuple[str, frozenset[str]], ...] = ()  # concept key -> the keys of concepts contradicting it
+    common: tuple[tuple[str, float], ...] = ()  # its weighted keys that the case identity carries too
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -77,11 +81,12 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
     record = identity | _concepts_of(d for c in tied for d in c.description)
     own = concepts(fold(statement.text))
     named = {k for t in common_texts(statement, cases) for k in claim_keys(t)}
+    weighted = sorted((k, w) for k, w in weighted_keys(statement.text).items() if w > 0)
     return StatementProfile(statement, frozenset(own - identity), frozenset(counters(own) - record),
                             _NEGATION.search(fold(statement.text)) is not None,
-                            tuple(sorted((k, w) for k, w in weighted_keys(statement.text).items()
-                                         if k not in named and w > 0)),
-                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]))) for c in sorted(own)))
+                            tuple((k, w) for k, w in weighted if k not in named),
+                            tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]))) for c in sorted(own)),
+                            tuple((k, w) for k, w in weighted if k in named))
 
 
 def common_texts(statement: Statement, cases: Mapping[str, Case]) -> list[str]:
@@ -150,11 +155,21 @@ class Signals:
 def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
     """The largest weighted share of the statement's distinctive keys that one passage carries; a concept
     that contradicts one of the claim's concepts speaks of it ("extrajudicial executions" of "a firefight")."""
-    total = sum(w for _, w in found.keys)
+    return _share(found.keys, dict(found.answers), passage_keys)
+
+
+def overlap_common(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
+    """`overlap` of the statement's keys that its case identity carries too: weak alone (every story of the
+    case repeats them), but a story that restates "only terrorists were killed in Moura" shares little else."""
+    return _share(found.common, dict(found.answers), passage_keys)
+
+
+def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozenset[str]],
+           passage_keys: Iterable[frozenset[str]]) -> float:
+    total = sum(w for _, w in weighted)
     if not total:
         return 0.0
-    answers = dict(found.answers)
-    return max((sum(w for k, w in found.keys if k in keys or answers.get(k, frozenset()) & keys) / total
+    return max((sum(w for k, w in weighted if k in keys or answers.get(k, frozenset()) & keys) / total
                 for keys in passage_keys), default=0.0)
 
 
@@ -163,8 +178,12 @@ def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> 
 # "denial_nearby" (an official denial near the case) said more about how a watchlist is written (how many
 # statements a case has, how many denials its items quote) than about the claim, and did not carry over to
 # other watchlists; "counter" got a weight near zero once contradictions count in `overlap` (it still
-# decides the stance); the share of claim concepts and TF-IDF with the statement added noise.
-FEATURES = ("addressed", "dense_relative", "overlap")
+# decides the stance); the share of claim concepts and TF-IDF with the statement added noise. Tried in
+# session 3 and left out (no gain beyond noise): the plain dense similarity of the closest passage, the
+# dense features for English items only, a flag for a statement tied to no case, the number of concept hits,
+# the allegation; statements of a case not linked brought into play by overlap alone (at overlap >= 0.3,
+# 6 right against 100 wrong on the tune sets).
+FEATURES = ("addressed", "dense_relative", "overlap", "overlap_common")
 DENSE = ("dense_relative",)
 
 
@@ -172,7 +191,7 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
     """The combiner's features of each statement in play; a dense feature of an item that was not embedded
     is NaN (unknown): `impute_unknown` before fitting, `decide` when linking give it the fit data's mean."""
     return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else math.nan,
-             "overlap": overlap(s.found, s.keys)} for s in signals]
+             "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys)} for s in signals]
 
 
 def impute_unknown(rows: Sequence[dict[str, float]]) -> None:
