@@ -18,8 +18,8 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   nothing and "ambushed" or "archives" for much. The words of the case identity are left out; for a
   statement tied to no case, the words of every case of the watchlist (a claim about torture in general
   is not echoed by each story of a torture case: it must not link on the words all its stories use).
-- overlap_common: the same share over the statement's words the case identity does carry, a separate
-  and weaker feature: "only terrorists were killed in Moura; no civilian died" shares "civilians" and
+- overlap_common: the same share over the statement's words the case identity does carry (but for the
+  case's name, aliases and place, which every story of it repeats), a separate and weaker feature: "only terrorists were killed in Moura; no civilian died" shares "civilians" and
   "terrorists" with the case's opening sentence, and the stories that restate or dispute it share little else.
 - dense: how close the closest passage is to the statement less its closeness to the statement's cases
   (every case, for a statement tied to none).
@@ -62,7 +62,8 @@ class StatementProfile:
     keys: tuple[tuple[str, float], ...] = ()  # its words and concepts (`claim_keys`) the case identity
     # lacks, each with its weight (the rarer in English and Spanish, the heavier)
     answers: tuple[tuple[str, frozenset[str]], ...] = ()  # concept key -> the keys of concepts contradicting it
-    common: tuple[tuple[str, float], ...] = ()  # its weighted keys that the case identity carries too
+    common: tuple[tuple[str, float], ...] = ()  # its weighted keys that the case identity carries too, less
+    # the case's name, aliases and place (every story of the case names it)
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -81,7 +82,8 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
     record = identity | _concepts_of(d for c in tied for d in c.description)
     own = concepts(fold(statement.text))
     named = {k for t in common_texts(statement, cases) for k in claim_keys(t)}
-    weighted = sorted((k, w) for k, w in weighted_keys(statement.text).items() if w > 0)
+    names = {k for c in tied for t in (c.name, *c.aliases, c.place) for k in claim_keys(t)}
+    weighted = sorted((k, w) for k, w in weighted_keys(statement.text).items() if w > 0 and k not in names)
     return StatementProfile(statement, frozenset(own - identity), frozenset(counters(own) - record),
                             _NEGATION.search(fold(statement.text)) is not None,
                             tuple((k, w) for k, w in weighted if k not in named),
