@@ -19,8 +19,9 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   statement tied to no case, the words of every case of the watchlist (a claim about torture in general
   is not echoed by each story of a torture case: it must not link on the words all its stories use).
 - overlap_common: the same share over the statement's words the case identity does carry (but for the
-  case's name, aliases and place, which every story of it repeats), a separate and weaker feature: "only terrorists were killed in Moura; no civilian died" shares "civilians" and
-  "terrorists" with the case's opening sentence, and the stories that restate or dispute it share little else.
+  case's name, aliases and place, which every story of it repeats), a separate and weaker feature:
+  "only terrorists were killed in Moura; no civilian died" shares "civilians" and "terrorists" with the
+  case's opening sentence, and the stories that restate or dispute it share little else.
 - dense: how close the closest passage is to the statement less its closeness to the statement's cases
   (every case, for a statement tied to none).
 
@@ -192,7 +193,8 @@ DENSE = ("dense_relative",)
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
     """The combiner's features of each statement in play; a dense feature of an item that was not embedded
     is NaN (unknown): `impute_unknown` before fitting, `decide` when linking give it the fit data's mean."""
-    return [{"addressed": float(addressed(s.found, s.hits)), "dense_relative": s.dense.relative if s.dense else math.nan,
+    return [{"addressed": float(addressed(s.found, s.hits)),
+             "dense_relative": s.dense.relative if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys)} for s in signals]
 
 
