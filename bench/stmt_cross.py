@@ -61,6 +61,12 @@ def collect(data: Loaded, encoder: Encoder, models: Models) -> SetData:
     return SetData(data.name, out, expected)
 
 
+def impute(data: list[SetData]) -> list[SetData]:
+    """Unknown dense features get the mean over every set's known rows, as monitor fit gives them."""
+    stmts.impute_unknown([r.values for d in data for r in d.rows])
+    return data
+
+
 def to_rows(rows: list[Row], features: tuple[str, ...] = stmts.FEATURES) -> Rows:
     found = Rows.empty(features)
     for r in rows:
@@ -99,7 +105,7 @@ def main(argv: list[str]) -> int:
     found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
     found = [s for s in found if s.items.exists()]
     encoder, models = Encoder.load(), Models.load()
-    data = [collect(d, encoder, models) for d in load_sets(found)]
+    data = impute([collect(d, encoder, models) for d in load_sets(found)])
     for chosen in args.features.split(";"):
         report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors)
     return 0

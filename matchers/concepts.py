@@ -30,12 +30,15 @@ COUNTERS: dict[str, tuple[str, ...]] = {
     "self-defence": _KILLED_UNLAWFULLY,
     "attack on forces": _KILLED_UNLAWFULLY,
     "lawful force": _KILLED_UNLAWFULLY,
-    "unarmed": ("forensic", "excessive force"),
+    "unarmed": ("forensic", "excessive force", "firearms"),
     "isolated acts": ("systematic practice",),
     "accountability": ("impunity",),
     "non-lethal": ("firearms", "unlawful killing", "excessive force"),
     "compliance": ("non-compliance", "impunity"),
     "no evidence": ("accountability",),
+    "combatants": ("civilians", "execution", "unlawful killing"),
+    "case closed": ("reopened",),
+    "intercommunal": ("omission", "paramilitaries"),
 }
 
 

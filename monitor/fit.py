@@ -119,6 +119,7 @@ def case_data(data: Sequence[Loaded], encoder: TextEncoder) -> CaseData:
 def statement_rows(data: Sequence[Loaded], encoder: TextEncoder, base: Combiner, cases: Combiner) -> Rows:
     """One row per (item, statement in play) of the sets that label statements."""
     rows = Rows.empty(statement_features.FEATURES)
+    read: list[tuple[str, dict[str, float], bool]] = []
     models = Models(base, cases, neutral(statement_features.FEATURES))
     for labelled in data:
         labelled_rows = [r for r in labelled.rows if "statements" in r["expect"]]
@@ -129,7 +130,10 @@ def statement_rows(data: Sequence[Loaded], encoder: TextEncoder, base: Combiner,
         for row, (signals, allegation) in zip(labelled_rows, found, strict=True):
             wanted = set(row["expect"]["statements"])
             for s, values in zip(signals, statement_features.features(signals, allegation), strict=True):
-                rows.add(f"{labelled.name}/{row['id']}", values, s.found.statement.id in wanted)
+                read.append((f"{labelled.name}/{row['id']}", values, s.found.statement.id in wanted))
+    statement_features.impute_unknown([values for _, values, _ in read])
+    for group, values, label in read:
+        rows.add(group, values, label)
     return rows
 
 

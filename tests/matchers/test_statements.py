@@ -38,6 +38,12 @@ def profile(statement: Statement) -> stmts.StatementProfile:
     ("se hacían pasar por marinos", "impostors"), ("gunmen posing as marines", "impostors"),
     ("la patrulla cayó en una emboscada", "attack on forces"), ("the convoy was ambushed", "attack on forces"),
     ("dispararon munición real", "firearms"), ("they fired live ammunition", "firearms"),
+    ("solo murieron terroristas", "combatants"), ("only militants were killed", "combatants"),
+    ("la mayoría de los muertos eran civiles", "civilians"), ("most of the dead were civilians", "civilians"),
+    ("calificó el informe de mentiras y propaganda", "fabrication"), ("called the reports fabricated", "fabrication"),
+    ("el juez cerró la causa", "case closed"), ("the matter is closed", "case closed"),
+    ("los policías vieron el ataque y no intervinieron", "omission"), ("troops stood by", "omission"),
+    ("el expediente no registra ninguna orden judicial", "court order"), ("acting on a court order", "court order"),
 ])
 def test_lexicon_maps_both_languages_to_one_concept(text, concept):
     assert concept in concepts(fold(text))
@@ -193,3 +199,82 @@ def test_a_torture_story_does_not_link_the_general_claim_on_the_word_torture(tor
 def test_a_finding_on_the_practice_links_the_general_claim(torture_linker, title, text):
     found = torture_linker.assess(Item("t", title, "", title, text))
     assert [s.id for s in found.statements] == ["s-isolated"]
+
+
+MOURA_LIKE = Case(id="m1", name="Kolo killings", place="Kolo, Mopti", aliases=("Kolo",),
+                  description=("Soldiers executed some 300 people in Kolo, most of them civilians; the army said it "
+                               "had neutralized 200 terrorists.",))
+ONLY_TERRORISTS = Statement(id="s-terrorists", text="Only terrorists were killed in Kolo; no civilian died.",
+                            cases=("m1",))
+
+
+def test_words_the_case_identity_carries_are_left_to_overlap_common():
+    found = stmts.profile(ONLY_TERRORISTS, {"m1": MOURA_LIKE})
+    assert {"#civilians", "#combatants"} <= {k for k, _ in found.common}
+    assert not {"#civilians", "#combatants"} & keys_of(found)
+    assert "kolo" not in {k for k, _ in found.common}  # the case's name is in every story of it
+
+
+@pytest.mark.parametrize(("text", "bears"), [
+    ("The government insisted that only terrorists died in Kolo and that no civilian was killed.", True),
+    ("El Gobierno insistió en que en Kolo solo murieron terroristas y ningún civil.", True),
+    ("Relatives of the dead of Kolo asked for access to the graves.", False),
+    ("Los familiares de los muertos de Kolo pidieron acceso a las fosas.", False),
+])
+def test_overlap_common_tells_the_claim_from_a_story_of_the_same_case(text, bears):
+    found = stmts.profile(ONLY_TERRORISTS, {"m1": MOURA_LIKE})
+    share = stmts.overlap_common(found, [claim_keys(text)])
+    assert share >= 0.5 if bears else share < 0.2
+
+
+GUNFIRE_CASE = Case(id="g1", name="Puente Alto protest deaths", place="Puente Alto", aliases=("Puente Alto",),
+                    description=("Police met the Puente Alto protest with firearms; four marchers died.",))
+NON_LETHAL = Statement(id="s-nonlethal", text="The police at Puente Alto used only non-lethal means.", cases=("g1",))
+
+
+@pytest.mark.parametrize(("text", "bears"), [
+    ("Witnesses said officers fired live ammunition at the marchers.", True),
+    ("Testigos dijeron que los agentes dispararon armas de fuego contra los manifestantes.", True),
+    ("Relatives of the four marchers asked Congress for compensation.", False),
+    ("Los familiares de los cuatro manifestantes pidieron una indemnización.", False),
+])
+def test_a_contradiction_the_case_record_asserts_still_speaks_of_the_claim(text, bears):
+    # the record says "firearms", yet a story of gunfire repeats what "only non-lethal means" denies
+    found = stmts.profile(NON_LETHAL, {"g1": GUNFIRE_CASE})
+    assert "firearms" not in found.counter  # the stance and `addressed` still leave the record's own concepts out
+    share = stmts.overlap(found, [claim_keys(text)])
+    assert share >= 0.3 if bears else share == 0.0
+
+
+def test_unknown_dense_features_take_the_mean_of_the_known_rows():
+    rows = [{"dense_relative": -0.2, "overlap": 0.1}, {"dense_relative": 0.0, "overlap": 0.0},
+            {"dense_relative": math.nan, "overlap": 0.3}]
+    stmts.impute_unknown(rows)
+    assert rows[2] == {"dense_relative": -0.1, "overlap": 0.3} and rows[0]["dense_relative"] == -0.2
+
+
+def test_an_item_not_embedded_has_unknown_dense_features():
+    found = stmts.profile(ISOLATED, {})
+    row = stmts.features([stmts.Signals(found, (), None)], None)[0]
+    assert math.isnan(row["dense_relative"]) and not math.isnan(row["overlap"])
+
+
+@pytest.fixture(scope="module")
+def gunfire_linker(encoder: Encoder) -> Linker:
+    return Linker(Watchlist(cases=(GUNFIRE_CASE,), statements=(NON_LETHAL,)), encoder)
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    ("Puente Alto: witnesses say police fired live rounds", "Witnesses of the Puente Alto protest said police "
+     "officers fired live ammunition at the marchers as they ran.", {"s-nonlethal": "undercuts"}),
+    ("Puente Alto: testigos dicen que la policía disparó armas de fuego", "Testigos de la protesta de Puente Alto "
+     "dijeron que los policías dispararon armas de fuego contra los manifestantes.", {"s-nonlethal": "undercuts"}),
+    ("Puente Alto families ask for compensation", "Relatives of the four marchers who died in Puente Alto asked "
+     "Congress for compensation.", {}),
+    ("Familias de Puente Alto piden una indemnización", "Los familiares de los cuatro manifestantes muertos en "
+     "Puente Alto pidieron una indemnización al Congreso.", {}),
+])
+def test_gunfire_on_a_gunfire_case_bears_on_the_non_lethal_claim(gunfire_linker, title, text, expected):
+    found = gunfire_linker.assess(Item("t", title, "", title, text))
+    assert [c.id for c in found.cases] == ["g1"]
+    assert {s.id: s.stance for s in found.statements} == expected
