@@ -60,7 +60,7 @@ class Folds:
         train = [d for d in self.data if d.name != left_out]
         meta: dict[str, object] = {"data": [f"{d.name} ({len(d.rows)} items)" for d in train],
                                    "fitted": dt.date.today().isoformat()}
-        found = fitting.CaseData([row for d in train for row in self.signals[d.name].items])
+        found = fitting.CaseData.joined(self.signals[d.name] for d in train)
         done = fitting.fit_case_data(found, meta)
         steps = () if cases_only else fitting.STEPS
         for step in (s for s in steps if s is not fitting.fit_cases):

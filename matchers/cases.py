@@ -1,8 +1,9 @@
 """Case linking: one calibrated probability per (item, case) from lexical, dense, alias, date and place signals.
 
 The signals of each case (`CaseScore`) and how they stand against the item's other cases (margins over the
-best rival, being the top case) are the features of a learned combiner (`combiner.Combiner`, fitted by
-`monitor fit` on labelled sets, shipped as matchers/models/cases.json). Every case whose probability
+best rival, being the top case, how alike the watchlist describes a case and the item's top one) are the
+features of a learned combiner (`combiner.Combiner`, fitted by `monitor fit` on labelled sets, shipped as
+matchers/models/cases.json). Every case whose probability
 reaches the combiner's threshold is linked. The features say nothing of any particular case, so a case
 added to a watchlist links without a refit.
 
@@ -35,7 +36,7 @@ OWN = ("lexical", "lead", "names", "content", "passage", "dense", "year", "alias
        "force")
 # ... and the case combiner's: those, plus how the case stands against the item's other cases.
 FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
-            "base_margin", "top_base")
+            "base_margin", "top_base", "rival_likeness")
 DENSE_FEATURES = ("dense", "dense_margin", "top_dense")
 
 _CAPITALIZED = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÁÉÍÓÚÑ][\w'’-]+")
@@ -104,18 +105,44 @@ def own_matrix(scores: Sequence[CaseScore]) -> np.ndarray:
     return np.array([_own_row(s) for s in scores], dtype=float).reshape(len(scores), len(OWN))
 
 
-def feature_matrix(own: np.ndarray, base: np.ndarray, nothing: float) -> np.ndarray:
+def feature_matrix(own: np.ndarray, base: np.ndarray, nothing: float,
+                   likeness: np.ndarray | None = None) -> np.ndarray:
     """[case, FEATURES] of one item: each case's own signals and how they stand against the best rival case
     (a story about one event is close to similar events too; the margin tells them apart). `base[i]` is
     case i's log-odds from its own signals alone (the base combiner), `nothing` those of a case with no
-    signal at all (the rival of a case that has none)."""
+    signal at all (the rival of a case that has none). `likeness[i, j]`: how alike cases i and j are
+    described (`case_likeness`; None: not at all)."""
     lexical, dense = own[:, OWN.index("lexical")], own[:, OWN.index("dense")]
     rival_lexical, rival_dense = _rival_best(lexical, 0.0), _rival_best(dense, 0.0)
     rival_base = _rival_best(base, nothing)
     rival_alias = _rival_best(own[:, OWN.index("alias")], 0.0)
     extra = np.column_stack([lexical - rival_lexical, dense - rival_dense, lexical > rival_lexical,
-                             dense > rival_dense, rival_alias, base - rival_base, base > rival_base])
+                             dense > rival_dense, rival_alias, base - rival_base, base > rival_base,
+                             _rival_likeness(base, likeness)])
     return np.hstack([own, extra.astype(float)])
+
+
+def _rival_likeness(base: np.ndarray, likeness: np.ndarray | None) -> np.ndarray:
+    """For each case but the item's most probable one, how alike it is described to that one (0 for the
+    most probable). A case described like the winner gets its signals from the winner's story: two
+    strikes, two massacres in one town, a rule and the rule that undid it."""
+    if likeness is None or len(base) < 2:
+        return np.zeros(len(base))
+    top = int(np.argmax(base))
+    out = likeness[:, top].astype(float).copy()
+    out[top] = 0.0
+    return out
+
+
+def case_likeness(index: LexicalIndex, owner: np.ndarray, count: int) -> np.ndarray:
+    """[case, case]: the best lexical cosine between any text of one case and any of the other (the
+    watchlist's own wording, so a new case gets its row without a refit); 0 on the diagonal."""
+    similarity = np.asarray((index.matrix @ index.matrix.T).todense())
+    out = np.zeros((count, count))
+    for i in range(count):
+        for j in range(i + 1, count):
+            out[i, j] = out[j, i] = similarity[np.ix_(owner == i, owner == j)].max()
+    return out
 
 
 def _rival_best(values: np.ndarray, nothing: float) -> np.ndarray:
@@ -127,9 +154,10 @@ def _rival_best(values: np.ndarray, nothing: float) -> np.ndarray:
     return np.where(np.arange(len(values)) == order[-1], second, first)
 
 
-def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float) -> list[dict[str, float]]:
+def features(scores: Sequence[CaseScore], base: Sequence[float], nothing: float,
+             likeness: np.ndarray | None = None) -> list[dict[str, float]]:
     """`feature_matrix` as one mapping per case (for fitting and explaining)."""
-    matrix = feature_matrix(own_matrix(scores), np.asarray(base, dtype=float), nothing)
+    matrix = feature_matrix(own_matrix(scores), np.asarray(base, dtype=float), nothing, likeness)
     return [dict(zip(FEATURES, (float(v) for v in row), strict=True)) for row in matrix]
 
 
@@ -148,6 +176,7 @@ class CaseModel:
         ignore = [broad_terms(c) for c in self.cases for _ in case_documents(c)]
         tfidf = Tfidf([*background, *documents])
         self.lexical = LexicalIndex(tfidf, documents, ignore)
+        self.likeness = case_likeness(self.lexical, self._owner, len(self.cases))
         self._place_terms = [set(terms(c.place)) for c in self.cases]
         self.content = LexicalIndex(tfidf, documents, [self._place_terms[i] for i in self._owner])
         self.names = LexicalIndex(Tfidf([*map(proper_names, background), *names]), names, ignore)
@@ -208,7 +237,7 @@ class CaseModel:
 
     def _probabilities(self, own: np.ndarray) -> np.ndarray:
         base = own @ self._base_weights + self.base.bias
-        final = feature_matrix(own, base, self.base.bias) @ self._weights + self.combiner.bias
+        final = feature_matrix(own, base, self.base.bias, self.likeness) @ self._weights + self.combiner.bias
         return 1.0 / (1.0 + np.exp(-final))
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:

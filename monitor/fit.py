@@ -16,8 +16,8 @@ allegation.json (the allegation detector loads it from there).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +81,18 @@ def load_sets(sets: Sequence[LabelledSet]) -> list[Loaded]:
 
 @dataclass(frozen=True)
 class CaseData:
-    """Every case's signals for each item of the sets, with the item's group and its labelled cases."""
+    """Every case's signals for each item of the sets, with the item's group ("set/item") and its labelled
+    cases; `likeness`: each set's `CaseModel.likeness` (a set missing from it: its cases alike in nothing)."""
 
     items: list[tuple[str, list[CaseScore], set[str]]]
+    likeness: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def joined(cls, parts: Iterable[CaseData]) -> CaseData:
+        """One CaseData of several (each fold of bench/cross_set.py joins the sets it fits on)."""
+        found = list(parts)
+        return cls([row for part in found for row in part.items],
+                   {name: value for part in found for name, value in part.likeness.items()})
 
     def own_rows(self) -> Rows:
         rows = Rows.empty(case_features.OWN)
@@ -98,7 +107,8 @@ class CaseData:
         for group, scores, wanted in self.items:
             logits = base[start:start + len(scores)]
             start += len(scores)
-            for score, values in zip(scores, case_features.features(scores, logits, nothing), strict=True):
+            likeness = self.likeness.get(group.split("/", 1)[0])
+            for score, values in zip(scores, case_features.features(scores, logits, nothing, likeness), strict=True):
                 rows.add(group, values, score.case in wanted)
         return rows
 
@@ -107,13 +117,14 @@ def case_data(data: Sequence[Loaded], encoder: TextEncoder) -> CaseData:
     """Every (item, case) of every set; the label: the case is in the item's `expect.cases`."""
     placeholder = Models(neutral(case_features.OWN), neutral(case_features.FEATURES),
                          neutral(statement_features.FEATURES))
-    found = []
+    found, likeness = [], {}
     for labelled in data:
         linker = Linker(labelled.watchlist, encoder, models=placeholder)
         signals = linker.case_signals([to_item(r) for r in labelled.rows])
         found += [(f"{labelled.name}/{row['id']}", scores, set(row["expect"].get("cases", ())))
                   for row, scores in zip(labelled.rows, signals, strict=True)]
-    return CaseData(found)
+        likeness[labelled.name] = linker.cases.likeness
+    return CaseData(found, likeness)
 
 
 def statement_rows(data: Sequence[Loaded], encoder: TextEncoder, base: Combiner, cases: Combiner) -> Rows:

@@ -58,6 +58,16 @@ def test_case_rows_take_rival_margins_from_the_base_log_odds():
     assert dict(zip(alone.features, alone.x[0], strict=True))["base_margin"] == 7.0  # against a case with nothing
 
 
+def test_case_rows_take_each_sets_likeness_and_joined_sets_keep_theirs():
+    a = cases.CaseScore("a", 0.5, 0.5, 0.2, 0.4, 0.6, 1, True, False, True)
+    b = cases.CaseScore("b", 0.4, 0.0, 0.0, 0.1, 0.1, 0, False, False, False)
+    alike = CaseData([("s/i1", [a, b], {"a"})], {"s": np.array([[0.0, 0.7], [0.7, 0.0]])})
+    apart = CaseData([("t/i1", [a, b], {"a"})])  # a set without likeness: its cases alike in nothing
+    rows = CaseData.joined([alike, apart]).rows([2.0, -1.0, 2.0, -1.0], nothing=-5.0)
+    column = rows.features.index("rival_likeness")
+    assert [x[column] for x in rows.x] == [0.0, 0.7, 0.0, 0.0]  # the top case gets none; b is alike the top
+
+
 def test_dense_bound_rises_with_the_sparse_signals():
     rows = CaseData([(f"s/{i}", [cases.CaseScore("a", lex, lex, 0.0, lex, lex, 0, False, False, False,
                                                  dense=0.2 + lex)], {"a"} if lex > 0.3 else set())
