@@ -3,12 +3,13 @@
 torch and sentence-transformers are imported inside `Encoder.load` only, so importing the matchers
 (for the CLI, the pipeline, or the tests of the other signals) stays cheap.
 
-Throughput on a small CPU comes from three things (bench/bench_eval.py): texts are sorted by token length
+Throughput on a small CPU comes from four things (bench/bench_eval.py): texts are sorted by token length
 and cut into batches of at most `TOKEN_BUDGET` padded tokens (a batch pads every text to its longest, so
 one long case description no longer makes forty short sentences pay its length); the matrix products
 run in bfloat16 under `torch.autocast` when the CPU has native bf16 instructions (cosine to fp32
->= 0.9999; without them autocast would be emulated and slower, so fp32); and the model is run once at
-load so the first item does not pay the kernels' start-up.
+>= 0.9999; without them autocast would be emulated and slower, so fp32); the model is run once at
+load so the first item does not pay the kernels' start-up; and torch's threads sleep rather than spin
+while they wait for each other (OMP_WAIT_POLICY, see `Encoder.load`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ class Encoder:
         if name == BUNDLED:
             # The bundled model is plain files on disk: never let the hub client reach out for it.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # Read by OpenMP when torch is first imported (here, as the matchers import torch nowhere else). By
+        # default its threads spin waiting for each other; on a 2-core machine that also runs the poller, the
+        # database or other jobs, a spinning thread takes the core its partner needs, and a first pass took
+        # 6x longer (bench/bench_eval.py, machine busy: 12 against 81 items/s). Sleeping threads cost little.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from sentence_transformers import SentenceTransformer
 

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -88,3 +89,14 @@ def test_a_torch_without_the_capability_probes_means_fp32(monkeypatch):
     for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
         monkeypatch.delattr(torch.cpu, probe, raising=False)
     assert not embeddings.native_bf16()
+
+
+def test_loading_lets_torch_threads_sleep_unless_told_otherwise():
+    code = ("import os, sys; from matchers.embeddings import Encoder; Encoder.load(); "
+            "assert 'torch' in sys.modules; print(os.environ['OMP_WAIT_POLICY'])")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    assert done.stdout.split()[-1] == "PASSIVE"
+    told = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                          env={**env, "OMP_WAIT_POLICY": "ACTIVE"})
+    assert told.stdout.split()[-1] == "ACTIVE"
