@@ -125,7 +125,8 @@ def main(argv: list[str]) -> int:
     sets = [s for s in tune_sets() if not args.sets or s.name in args.sets.split(",")]
     if len(sets) < 2:
         parser.error("leave-one-set-out needs at least two TUNE sets")
-    run(Folds(sets, Encoder.load(args.model)), args.cases_only, args.errors)
+    # fp32, as `monitor fit`: the figures are those of the fit the project ships, on any CPU
+    run(Folds(sets, Encoder.load(args.model, precision="fp32")), args.cases_only, args.errors)
     return 0
 
 

@@ -2,6 +2,14 @@
 
 torch and sentence-transformers are imported inside `Encoder.load` only, so importing the matchers
 (for the CLI, the pipeline, or the tests of the other signals) stays cheap.
+
+Throughput on a small CPU comes from four things (bench/bench_eval.py): texts are sorted by token length
+and cut into batches of at most `TOKEN_BUDGET` padded tokens (a batch pads every text to its longest, so
+one long case description no longer makes forty short sentences pay its length); the matrix products
+run in bfloat16 under `torch.autocast` when the CPU has native bf16 instructions (cosine to fp32
+>= 0.9999; without them autocast would be emulated and slower, so fp32); the model is run once at
+load so the first item does not pay the kernels' start-up; and torch's threads sleep rather than spin
+while they wait for each other (OMP_WAIT_POLICY, see `Encoder.load`).
 """
 
 from __future__ import annotations
@@ -9,13 +17,16 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from monitor.domain.errors import ModelError
 
 BUNDLED = "bundled:all-MiniLM-L6-v2"
+TOKEN_BUDGET = 256  # padded tokens per forward pass: large enough to keep the matrix units busy
+MAX_BATCH = 64
+Precision = Literal["auto", "bf16", "fp32"]
 
 
 class TextEncoder(Protocol):
@@ -29,35 +40,54 @@ class Encoder:
 
     Watchlist texts are embedded once per process however many items are linked against them; the
     cache is bounded (least recently used texts go first) so a long-running poller does not grow.
+    `precision`: "auto" (bf16 when the CPU runs it natively, else fp32), "bf16" or "fp32".
     """
 
-    def __init__(self, model: Any, name: str, batch_size: int = 64, cache_size: int = 50_000) -> None:
-        self._model, self.name, self.batch_size, self.cache_size = model, name, batch_size, cache_size
+    def __init__(self, model: Any, name: str, precision: Precision = "auto", token_budget: int = TOKEN_BUDGET,
+                 cache_size: int = 50_000) -> None:
+        self._model, self.name, self.token_budget, self.cache_size = model, name, token_budget, cache_size
+        self.precision: Precision = ("bf16" if native_bf16() else "fp32") if precision == "auto" else precision
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 
     @classmethod
-    def load(cls, model: str | None = None) -> Encoder:
+    def load(cls, model: str | None = None, precision: Precision = "auto") -> Encoder:
         """Load `model` (None: the bundled all-MiniLM-L6-v2); raises ModelError saying how to get it."""
         name, path = _resolve(model)
         if name == BUNDLED:
             # The bundled model is plain files on disk: never let the hub client reach out for it.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # Read by OpenMP when torch is first imported (here, as the matchers import torch nowhere else). By
+        # default its threads spin waiting for each other; on a 2-core machine that also runs the poller, the
+        # database or other jobs, a spinning thread takes the core its partner needs, and a first pass took
+        # 6x longer (bench/bench_eval.py, machine busy: 12 against 81 items/s). Sleeping threads cost little.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from sentence_transformers import SentenceTransformer
 
             loaded = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             raise ModelError(_how_to_get(name, exc)) from exc
-        return cls(loaded, name)
+        encoder = cls(loaded, name, precision)
+        encoder._compute(["A short sentence to start the kernels.", "Una frase corta para empezar."])
+        return encoder
+
+    def fresh(self) -> Encoder:
+        """The same model with an empty cache (benchmarks: a first pass after the model load)."""
+        return type(self)(self._model, self.name, self.precision, self.token_budget, self.cache_size)
+
+    def uncached(self, texts: Sequence[str]) -> int:
+        """How many distinct texts of `texts` the next `encode` would send to the model."""
+        return len({t for t in texts if (self.name, t) not in self._cache})
+
+    def describe(self) -> str:
+        return f"{self.name}, {self.precision}, batches of <= {self.token_budget} tokens"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-normalized embeddings, one row per text; only texts not seen before reach the model."""
         todo = list(dict.fromkeys(t for t in texts if (self.name, t) not in self._cache))
         if todo:
-            vectors = self._model.encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
-                                         convert_to_numpy=True, show_progress_bar=False)
-            for text, vector in zip(todo, vectors, strict=True):
-                self._cache[(self.name, text)] = vector.astype(np.float32)
+            for text, vector in zip(todo, self._compute(todo), strict=True):
+                self._cache[(self.name, text)] = vector
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         rows = np.stack([self._cache[(self.name, t)] for t in texts])
@@ -67,12 +97,50 @@ class Encoder:
             self._cache.popitem(last=False)
         return rows
 
+    def _compute(self, texts: Sequence[str]) -> np.ndarray:
+        """The model's vectors for `texts`, in their order, computed batch by batch of similar length."""
+        import torch
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+            for batch in batches(self._lengths(texts), self.token_budget):
+                out[batch] = self._model.encode([texts[i] for i in batch], batch_size=len(batch),
+                                                normalize_embeddings=True, convert_to_numpy=True,
+                                                show_progress_bar=False)
+        return out
+
+    def _lengths(self, texts: Sequence[str]) -> list[int]:
+        """Token counts as the model sees them (truncated at its maximum length)."""
+        ids = self._model.tokenizer(list(texts), add_special_tokens=True, truncation=True,
+                                    max_length=self._model.max_seq_length)["input_ids"]
+        return [len(row) for row in ids]
+
     @property
     def dimension(self) -> int:
         # sentence-transformers renamed the method (get_embedding_dimension, v5+); support both.
         getter = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
         return int(getter() or 0)
+
+
+def batches(lengths: Sequence[int], budget: int, most: int = MAX_BATCH) -> list[list[int]]:
+    """Indexes of `lengths`, longest first, cut so a batch padded to its longest stays within `budget`
+    tokens (a text longer than the budget goes alone)."""
+    out: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if out and len(out[-1]) < most and (len(out[-1]) + 1) * lengths[out[-1][0]] <= budget:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 in hardware (AVX512-BF16 or AMX): where autocast pays."""
+    import torch
+
+    probes = [getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
+    return any(probe() for probe in probes if probe is not None)
 
 
 def _resolve(model: str | None) -> tuple[str, str]:

@@ -61,16 +61,24 @@ class Linker:
         self.cases = CaseModel(watchlist, [*BACKGROUND, *background], self.models.case_base, self.models.cases)
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
+        self._warm = False  # the fixed texts are in the encoder's cache
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
         self.allegations = alleg.Detector(encoder) if self.models.allegation is None else \
             alleg.Detector(encoder, self.models.allegation)
 
 
     def warm_up(self) -> None:
-        """Embed the watchlist's texts now rather than with the first item that needs them."""
-        if self.encoder is not None and self.watchlist.cases:
-            self._case_similarity(np.zeros((0, self.encoder.encode([""]).shape[1]), dtype=np.float32))
-            self.encoder.encode([s.text for s in self.watchlist.statements])
+        """Embed the watchlist's texts and the allegation prototypes now, in one pass, rather than with the
+        first items that need them."""
+        if self.encoder is not None:
+            self.encoder.encode(self._fixed_texts())
+            self._warm = True
+
+    def _fixed_texts(self) -> list[str]:
+        """The texts every item is compared with: case texts, statements, allegation prototypes."""
+        prototypes = self.allegations.prototypes
+        return [*(t for group in self._case_texts for t in group), *(s.text for s in self.watchlist.statements),
+                *(prototypes.texts if prototypes is not None else ())]
 
     def assess(self, item: Item) -> Assessment:
         return self.assess_many([item])[0]
@@ -135,7 +143,11 @@ class Linker:
         wanted = [(i, j) for i, p in enumerate(prepared) for j in p.embed]
         if not wanted or self.encoder is None:
             return {}
-        matrix = self.encoder.encode([prepared[i].passages[j].text for i, j in wanted])
+        texts = [prepared[i].passages[j].text for i, j in wanted]
+        # The first batch also embeds the fixed texts, so the model sees one pass of texts sorted by length
+        # instead of a few small ones (one per kind of text) padded each to its own longest.
+        matrix = self.encoder.encode([*texts, *([] if self._warm else self._fixed_texts())])[: len(texts)]
+        self._warm = True
         out: dict[int, list[np.ndarray]] = {}
         for (i, _), row in zip(wanted, matrix, strict=True):
             out.setdefault(i, []).append(row)

@@ -430,7 +430,9 @@ def fit(folders: tuple[Path, ...], ecbplus: Path | None, topics: str, out: Path 
     if not sets:
         raise click.UsageError("give at least one --data folder or --ecbplus")
     target = out or MODELS
-    combiners = fit_models(sets, Encoder.load(_settings().model), target, dt.datetime.now(dt.UTC).date())
+    # fp32 whatever the CPU: the fitted files must not depend on whether it has bf16 (linking may use it)
+    encoder = Encoder.load(_settings().model, precision="fp32")
+    combiners = fit_models(sets, encoder, target, dt.datetime.now(dt.UTC).date())
     click.echo(f"{summary(combiners)}\nwritten to {target}")
 
 

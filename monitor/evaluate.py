@@ -109,6 +109,7 @@ def predict_rows(watchlist_path: Path, rows: Sequence[dict[str, Any]], linker: L
                  encoder: TextEncoder | None = None) -> list[dict[str, Any]]:
     if linker is None:
         linker = Linker(load_watchlist(Path(watchlist_path)), encoder)
+        linker.warm_up()  # the watchlist and prototypes embedded once, as `monitor run` does before its first poll
     assessments = linker.assess_many([to_item(r) for r in rows])
     return [prediction(r["id"], a) for r, a in zip(rows, assessments, strict=True)]
 

@@ -131,3 +131,25 @@ def test_the_prefilter_skips_items_no_plausible_dense_similarity_could_link(watc
     linker = Linker(watchlist, encoder, models=_budget_models())
     far = linker._prepare(item("Floods in the south", "Rains damaged roads and homes."))
     assert not linker.cases.worth_embedding(far.sparse) and not far.embed
+
+
+def test_the_first_batch_embeds_the_fixed_texts_in_the_same_call(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder)
+    fixed = len(linker._fixed_texts())
+    prototypes = linker.allegations.prototypes
+    assert prototypes is not None and fixed > len(prototypes.texts) + len(watchlist.statements)
+    tlatlaya = item("Tlatlaya warehouse killings", "Soldiers executed men who surrendered in Tlatlaya.")
+    linker.assess_many([tlatlaya])
+    embedded = len(linker._prepare(tlatlaya).embed)
+    assert encoder.calls[0] == embedded + fixed  # passages, case texts, statements, prototypes: one call
+
+
+def test_after_warm_up_the_batch_call_holds_only_the_item_passages(watchlist: Watchlist):
+    encoder = KeywordEncoder()
+    linker = Linker(watchlist, encoder)
+    linker.warm_up()
+    assert encoder.calls == [len(linker._fixed_texts())]
+    tlatlaya = item("Tlatlaya warehouse killings", "Soldiers executed men who surrendered in Tlatlaya.")
+    linker.assess_many([tlatlaya])
+    assert encoder.calls[1] == len(linker._prepare(tlatlaya).embed)
