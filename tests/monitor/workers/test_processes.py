@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,29 @@ def posted_alert_ids(slack: FakeSlackServer) -> Counter[int]:
     return Counter(m["metadata"]["event_payload"]["alert_id"] for m in slack.messages)
 
 
+def hold_until_both_ready(server: Loopback, logs: list[Path], most: float = 15.0, until: float = 120.0) -> None:
+    """Hold each feed's reply until every worker has printed its "polling" line (at most `most` seconds a
+    reply, below the fetcher's 20 s read timeout, and not after `until` seconds): on a loaded machine one
+    worker can be ready many seconds before the other and would otherwise poll every feed alone."""
+    ready, deadline = threading.Event(), time.monotonic() + until
+
+    def all_ready() -> bool:
+        if not ready.is_set() and all(p.exists() and " polling " in p.read_text(encoding="utf-8") for p in logs):
+            ready.set()
+        return ready.is_set()
+
+    def held(route: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
+        def reply(request: Request) -> Reply:
+            ends = min(time.monotonic() + most, deadline)
+            while not all_ready() and time.monotonic() < ends:
+                ready.wait(0.2)
+            return route(request)
+        return reply
+
+    for path, route in list(server.routes.items()):
+        server.routes[path] = held(route)
+
+
 @pytest.fixture
 def engine(pg_url: str) -> Iterator[Engine]:
     e = create_engine(pg_url)
@@ -94,6 +118,7 @@ def test_two_workers_on_one_postgresql_poll_200_feeds_each_once_post_each_alert_
                       DIGEST_TIME="00:00")  # past already: each worker catches up on yesterday's digest at start
     with Loopback() as server:
         server.serve_pages(pages)
+        hold_until_both_ready(server, [tmp_path / f"worker-{n}.log" for n in "ab"])
         feeds = feeds_file(tmp_path / "feeds.yaml", server, pages)
         logs = [(tmp_path / f"worker-{n}.log").open("w", encoding="utf-8") for n in "ab"]
         workers = [start(["run", "--feeds", str(feeds)], env, tmp_path, log) for log in logs]
