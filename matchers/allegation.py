@@ -27,14 +27,14 @@ from .embeddings import TextEncoder
 from .lexicon import Hit, Rendered, read_data, render, vocabulary
 from .passages import Passage
 
-VIOLATIONS, CUES, FORCES, ROLES = (vocabulary(n) for n in ("violations", "cues", "forces", "roles"))
+VIOLATIONS, CUES, FORCES, ROLES, PLACES = (vocabulary(n) for n in ("violations", "cues", "forces", "roles", "places"))
 KINDS = VIOLATIONS.names
 FORCE_KINDS = ("military", "police", "security forces")  # `forces.yaml` entries that are forces (not unit nouns)
 TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded")
+            "embedded", "unattributed", "defence", "case_harm")
 # Cues that say the forces are not the actor (they are the victims; a criminal group acts): the fit may
 # weigh them only against an allegation (`combiner.fit(..., against=...)`).
 AGAINST = ("victim", "criminal")
@@ -74,6 +74,24 @@ class SentenceFinding:
         return self.accuses_force or self.intrinsic or not (self.criminal or self.victim or self.bystander)
 
 
+@dataclass(frozen=True)
+class Voice:
+    """What the whole item says, sentences without a violation word included: whether the accused
+    institution speaks in its own defence, and whether it speaks of harm done (deaths, victims, the
+    missing) or of justice for it (impunity, those responsible, an inquiry)."""
+
+    defence: bool = False  # an official speaker and a denial or official position somewhere in the item
+    harm: bool = False  # deaths, victims, the missing, or the call for justice over them
+
+
+def voice(passages: Sequence[Passage]) -> Voice:
+    """The item-level stance cues of `passages` (all of them, not only those with a violation term)."""
+    names: set[str] = set()
+    for passage in passages:
+        names |= CUES.names_in(render(passage.text))
+    return Voice("denial" in names and "official" in names, bool(names & {"harm", "justice"}))
+
+
 def is_denial(text: str) -> bool:
     """The sentence states an official denial or position ("was not involved", "no hay pruebas")."""
     return bool(CUES.find(render(text), ("denial",)))
@@ -97,7 +115,8 @@ def examine(passage: Passage) -> SentenceFinding | None:
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
     forces = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims)]
-    actors = [f for f in forces if not _bystander(rendered, f)]
+    standing = [f for f in forces if _bystander(rendered, f)]
+    actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
@@ -118,6 +137,18 @@ def _before(a: Hit, b: Hit) -> bool:
     return a.language == b.language and a.start < b.start
 
 
+def _names_same(rendered: Rendered, force: Hit, other: Hit, gap: int = 4) -> bool:
+    """`other` follows `force` within a few words and completes its name: "uniformados del Gaula de la
+    Policía Nacional rescataron", "officers of the state police arrested": one force, whose role is the
+    one after the last name."""
+    if force.language != other.language or force.language == "re" or not force.end <= other.start:
+        return False
+    tokens = rendered.tokens[force.language]
+    words = len(tokens[:other.start].split()) - len(tokens[:force.end].split())
+    between = " ".join(rendered.rest(force.language, force.end).split()[:words])
+    return words <= gap and not any(mark in between for mark in ",;:")
+
+
 def _bystander(rendered: Rendered, force: Hit) -> bool:
     """The force's next words make it the one who arrests someone accused, investigates, finds or reports."""
     if force.language == "re":
@@ -130,7 +161,9 @@ def touched_role(after: str) -> bool:
     someone else is named as the accused ("arrested a mayor accused of..."); a complicity term
     afterwards ("guarding the road, watched the attack without intervening") makes it an actor again."""
     after = _past_relative_clause(after)
-    roles = {h.entry.name for h in ROLES.leading(after)} & set(TOUCHED_ROLES)
+    # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
+    reach = 8 if PLACES.leading(after, words=0) else 4
+    roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
     if not roles or VIOLATIONS.find(render(after), ("complicity",)):
         return False
     if roles == {"arrest"}:
@@ -196,11 +229,16 @@ class Prototypes:
 # -- the item's decision ---------------------------------------------------------------------------
 
 
-def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None) -> dict[str, float]:
+def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None,
+         stance: Voice | None = None) -> dict[str, float]:
     """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts).
     Counts and source cues are taken over the sentences that carry an allegation by the lexicon rule, so a
-    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent."""
+    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent.
+    `unattributed`: a violation with no actor named and none excluded ("thousands of torture complaints",
+    "died in custody"), which a linked case does not anchor; `case_harm`: a linked case and talk of its
+    dead, victims or the justice owed them, where the allegation is carried by the case, not by a verb."""
     live = [f for f in found if not f.denial]
+    stance = stance or Voice()
     support = _supporting(found, about_case, strict=True)
     kinds = {k for f in support for k in f.kinds}
     return {
@@ -221,6 +259,9 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "prototype": dense.similarity if dense else 0.0,
         "prototype_margin": dense.margin if dense else 0.0,
         "embedded": float(dense is not None),
+        "unattributed": float(not about_case and any(f.open_actor and not f.accusing for f in live)),
+        "defence": float(stance.defence),
+        "case_harm": float(about_case and stance.harm),
     }
 
 
@@ -242,13 +283,15 @@ class Detector:
         return self.model.probability(values)
 
     def allegation(self, found: Sequence[SentenceFinding], about_case: bool, naming: Collection[Passage] = (),
-                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None) -> Allegation | None:
+                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None,
+                   stance: Voice | None = None) -> Allegation | None:
         """The item's allegation, or None. `about_case`: it is linked to a tracked case, whose units are the
         security forces the violation terms refer to even when a sentence does not name them. `naming`: the
         passages that name an implicated unit or a linked case; their findings are the best evidence.
-        `embedded`/`vectors`: the passages the linker embedded, for the prototype signal."""
+        `embedded`/`vectors`: the passages the linker embedded, for the prototype signal; `stance`: the
+        item-level cues of `voice`."""
         dense = self.dense(embedded, vectors)
-        values = cues(found, about_case, dense)
+        values = cues(found, about_case, dense, stance)
         p = self.probability(values)
         if p < (self.model.threshold if self.model is not None else 0.5):
             return None

@@ -47,6 +47,7 @@ class _Prepared:
     findings: tuple[alleg.SentenceFinding, ...]
     sparse: tuple[CaseScore, ...]
     embed: tuple[int, ...]  # indexes of the passages to embed; () when no case can be reached
+    voice: alleg.Voice = alleg.Voice()  # the item-level stance cues (allegation.voice)
 
 
 class Linker:
@@ -119,7 +120,7 @@ class Linker:
         for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
             mentions.setdefault(m.passage, []).append(m)
         findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
-        return _Prepared(found, hits, areas, findings, sparse, embed)
+        return _Prepared(found, hits, areas, findings, sparse, embed, alleg.voice(found))
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
@@ -161,13 +162,13 @@ class Linker:
                     vectors: np.ndarray | None) -> Allegation | None:
         embedded = [prepared.passages[i] for i in prepared.embed]
         allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
-                                                 vectors=vectors)
+                                                 vectors=vectors, stance=prepared.voice)
         if allegation is None:
             return None
         units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
         naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
         return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
-                                           embedded=embedded, vectors=vectors)
+                                           embedded=embedded, vectors=vectors, stance=prepared.voice)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))
