@@ -35,6 +35,10 @@ MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
             "embedded", "unattributed", "defence", "case_harm")
+# Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
+# officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
+# with no actor is as often a crime or an accident.
+STATE_KINDS = ("torture", "arbitrary detention", "scene tampering")
 # Cues that say the forces are not the actor (they are the victims; a criminal group acts): the fit may
 # weigh them only against an allegation (`combiner.fit(..., against=...)`).
 AGAINST = ("victim", "criminal")
@@ -234,8 +238,8 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
     """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts).
     Counts and source cues are taken over the sentences that carry an allegation by the lexicon rule, so a
     violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent.
-    `unattributed`: a violation with no actor named and none excluded ("thousands of torture complaints",
-    "died in custody"), which a linked case does not anchor; `case_harm`: a linked case and talk of its
+    `unattributed`: a violation of a `STATE_KINDS` kind with no actor named and none excluded ("thousands of
+    torture complaints"), which a linked case does not anchor; `case_harm`: a linked case and talk of its
     dead, victims or the justice owed them, where the allegation is carried by the case, not by a verb."""
     live = [f for f in found if not f.denial]
     stance = stance or Voice()
@@ -259,7 +263,8 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "prototype": dense.similarity if dense else 0.0,
         "prototype_margin": dense.margin if dense else 0.0,
         "embedded": float(dense is not None),
-        "unattributed": float(not about_case and any(f.open_actor and not f.accusing for f in live)),
+        "unattributed": float(not about_case and any(f.open_actor and not f.accusing and set(f.kinds) & set(STATE_KINDS)
+                                                     for f in live)),
         "defence": float(stance.defence),
         "case_harm": float(about_case and stance.harm),
     }
