@@ -34,7 +34,7 @@ TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded", "unattributed", "defence", "case_harm")
+            "embedded", "unattributed", "defence", "case_harm", "official_lead")
 # Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
@@ -84,8 +84,9 @@ class Voice:
     institution speaks in its own defence, and whether it speaks of harm done (deaths, victims, the
     missing) or of justice for it (impunity, those responsible, an inquiry)."""
 
-    defence: bool = False  # an official speaker and a denial or official position somewhere in the item
+    defence: bool = False  # an official speaker, and a denial, an official position or a firefight account
     harm: bool = False  # deaths, victims, the missing, or the call for justice over them
+    official_lead: bool = False  # the title or the lead's first speaker is the institution (not a third party)
 
 
 def voice(passages: Sequence[Passage]) -> Voice:
@@ -93,7 +94,23 @@ def voice(passages: Sequence[Passage]) -> Voice:
     names: set[str] = set()
     for passage in passages:
         names |= CUES.names_in(render(passage.text))
-    return Voice("denial" in names and "official" in names, bool(names & {"harm", "justice"}))
+    defence = "official" in names and bool(names & {"denial", "firefight"})
+    lead = [p for p in passages if p.kind == "title"][:1] + [p for p in passages if p.kind != "title"][:1]
+    return Voice(defence, bool(names & {"harm", "justice"}), any(_official_speaker(p) for p in lead))
+
+
+def _official_speaker(passage: Passage) -> bool:
+    """The passage's first speaker is the institution: "Sedena: ...", "Police: ...", or an official cue
+    ("the ministry said", "el portavoz") before any third-party source ("witnesses", "según la ONU")."""
+    head, colon, _ = passage.text.partition(":")
+    if passage.kind == "title" and colon and len(head.split()) <= 5:
+        rendered = render(head)
+        if CUES.find(rendered, ("reported",)):
+            return False
+        return bool(CUES.find(rendered, ("official",)) or FORCES.find(rendered, FORCE_KINDS))
+    hits = CUES.find(render(passage.text), ("official", "reported"))
+    first = min(hits, key=lambda h: (h.language == "re", h.start), default=None)
+    return first is not None and first.entry.name == "official"
 
 
 def is_denial(text: str) -> bool:
@@ -267,6 +284,7 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
                                                      for f in live)),
         "defence": float(stance.defence),
         "case_harm": float(about_case and stance.harm),
+        "official_lead": float(stance.official_lead),
     }
 
 

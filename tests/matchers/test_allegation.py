@@ -163,7 +163,8 @@ def test_a_linked_case_supplies_no_actor_where_the_sentence_names_another(text):
     ["Eritrea dismisses report", "The information ministry called the reports a disinformation campaign."],
     ["Sedena: el personal repelió una agresión", "La Secretaría de la Defensa informó que el personal militar "
      "repelió una agresión armada."],
-    ["Ministro defiende a la policía", "El ministro afirmó que la policía usa armas de fuego solo como último recurso."],
+    ["Ministro defiende a la policía",
+     "El ministro afirmó que la policía usa armas de fuego solo como último recurso."],
 ])
 def test_the_accused_institution_defending_itself_is_a_defence(texts):
     assert voice([Passage(t) for t in texts]).defence
@@ -246,3 +247,32 @@ def test_a_force_named_in_full_that_kidnaps_is_still_the_actor():
 def test_seized_goods_are_no_kidnapping():
     assert examine(Passage("La Gendarmería secuestra mercadería de contrabando en la frontera.")) is None
     assert "disappearance" in examine(Passage("Policías secuestraron a dos jóvenes.")).kinds
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Sedena: personal militar repelió una agresión",
+     "La Secretaría de la Defensa informó que el personal fue atacado."),
+    ("Police: 46 guards killed at the palace",
+     "A police spokesman said the guards were killed in an exchange of fire."),
+    ("Kampala sostiene que había una milicia",
+     "El portavoz del Gobierno afirmó que los fallecidos eran combatientes."),
+    ("Ministry gives nationwide toll", "The health ministry said 638 people were killed across the country."),
+])
+def test_the_institution_as_first_speaker_is_an_official_lead(title, lead):
+    assert voice([Passage(title, kind="title"), Passage(lead)]).official_lead
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("HRW: suspected soldiers executed civilians", "Human Rights Watch said soldiers killed 83 men."),
+    ("Testigos: los soldados golpearon a los detenidos", "Según testigos, el ministerio ocultó los hechos."),
+    ("Amnistía: un año después, impunidad total", "Amnistía Internacional denunció que nadie fue investigado."),
+    ("Witnesses contradict the army", "Survivors told reporters that the ministry's account was false."),
+])
+def test_a_third_party_first_is_no_official_lead(title, lead):
+    assert not voice([Passage(title, kind="title"), Passage(lead)]).official_lead
+
+
+def test_an_official_account_of_a_firefight_is_a_defence():
+    assert voice([Passage("Officials said the men died in a clash with the army.")]).defence
+    assert voice([Passage("El vocero dijo que murieron en un enfrentamiento.")]).defence
+    assert not voice([Passage("Witnesses said the men died in a clash with the army.")]).defence
