@@ -39,9 +39,10 @@ FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentence
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
 STATE_KINDS = ("torture", "arbitrary detention", "scene tampering")
-# Cues that say the forces are not the actor (they are the victims; a criminal group acts): the fit may
-# weigh them only against an allegation (`combiner.fit(..., against=...)`).
-AGAINST = ("victim", "criminal")
+# Cues that say the forces are not the actor (they are the victims; a criminal group acts) or that the
+# accused institution speaks for itself: the fit may weigh them only against an allegation
+# (`combiner.fit(..., against=...)`), which also lets the linker skip the stance of an item that has nothing else.
+AGAINST = ("victim", "criminal", "defence", "official_lead")
 
 
 @dataclass(frozen=True)

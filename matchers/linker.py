@@ -47,7 +47,6 @@ class _Prepared:
     findings: tuple[alleg.SentenceFinding, ...]
     sparse: tuple[CaseScore, ...]
     embed: tuple[int, ...]  # indexes of the passages to embed; () when no case can be reached
-    voice: alleg.Voice = alleg.Voice()  # the item-level stance cues (allegation.voice)
 
 
 class Linker:
@@ -120,7 +119,7 @@ class Linker:
         for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
             mentions.setdefault(m.passage, []).append(m)
         findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
-        return _Prepared(found, hits, areas, findings, sparse, embed, alleg.voice(found))
+        return _Prepared(found, hits, areas, findings, sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
@@ -161,14 +160,17 @@ class Linker:
     def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore],
                     vectors: np.ndarray | None) -> Allegation | None:
         embedded = [prepared.passages[i] for i in prepared.embed]
+        # the stance cues only weigh against an allegation or need a case: an item with no violation term,
+        # no linked case and nothing embedded cannot carry one, so its sentences are not read again
+        stance = alleg.voice(prepared.passages) if prepared.findings or linked or embedded else alleg.Voice()
         allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
-                                                 vectors=vectors, stance=prepared.voice)
+                                                 vectors=vectors, stance=stance)
         if allegation is None:
             return None
         units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
         naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
         return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
-                                           embedded=embedded, vectors=vectors, stance=prepared.voice)
+                                           embedded=embedded, vectors=vectors, stance=stance)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))
