@@ -27,17 +27,22 @@ from .embeddings import TextEncoder
 from .lexicon import Hit, Rendered, read_data, render, vocabulary
 from .passages import Passage
 
-VIOLATIONS, CUES, FORCES, ROLES = (vocabulary(n) for n in ("violations", "cues", "forces", "roles"))
+VIOLATIONS, CUES, FORCES, ROLES, PLACES = (vocabulary(n) for n in ("violations", "cues", "forces", "roles", "places"))
 KINDS = VIOLATIONS.names
 FORCE_KINDS = ("military", "police", "security forces")  # `forces.yaml` entries that are forces (not unit nouns)
 TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded")
-# Cues that say the forces are not the actor (they are the victims; a criminal group acts): the fit may
-# weigh them only against an allegation (`combiner.fit(..., against=...)`).
-AGAINST = ("victim", "criminal")
+            "embedded", "unattributed", "defence", "case_harm", "official_lead")
+# Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
+# officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
+# with no actor is as often a crime or an accident.
+STATE_KINDS = ("torture", "arbitrary detention", "scene tampering")
+# Cues that say the forces are not the actor (they are the victims; a criminal group acts) or that the
+# accused institution speaks for itself: the fit may weigh them only against an allegation
+# (`combiner.fit(..., against=...)`), which also lets the linker skip the stance of an item that has nothing else.
+AGAINST = ("victim", "criminal", "defence", "official_lead")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,41 @@ class SentenceFinding:
         return self.accuses_force or self.intrinsic or not (self.criminal or self.victim or self.bystander)
 
 
+@dataclass(frozen=True)
+class Voice:
+    """What the whole item says, sentences without a violation word included: whether the accused
+    institution speaks in its own defence, and whether it speaks of harm done (deaths, victims, the
+    missing) or of justice for it (impunity, those responsible, an inquiry)."""
+
+    defence: bool = False  # an official speaker, and a denial, an official position or a firefight account
+    harm: bool = False  # deaths, victims, the missing, or the call for justice over them
+    official_lead: bool = False  # the title or the lead's first speaker is the institution (not a third party)
+
+
+def voice(passages: Sequence[Passage]) -> Voice:
+    """The item-level stance cues of `passages` (all of them, not only those with a violation term)."""
+    names: set[str] = set()
+    for passage in passages:
+        names |= CUES.names_in(render(passage.text))
+    defence = "official" in names and bool(names & {"denial", "firefight"})
+    lead = [p for p in passages if p.kind == "title"][:1] + [p for p in passages if p.kind != "title"][:1]
+    return Voice(defence, bool(names & {"harm", "justice"}), any(_official_speaker(p) for p in lead))
+
+
+def _official_speaker(passage: Passage) -> bool:
+    """The passage's first speaker is the institution: "Sedena: ...", "Police: ...", or an official cue
+    ("the ministry said", "el portavoz") before any third-party source ("witnesses", "según la ONU")."""
+    head, colon, _ = passage.text.partition(":")
+    if passage.kind == "title" and colon and len(head.split()) <= 5:
+        rendered = render(head)
+        if CUES.find(rendered, ("reported",)):
+            return False
+        return bool(CUES.find(rendered, ("official",)) or FORCES.find(rendered, FORCE_KINDS))
+    hits = CUES.find(render(passage.text), ("official", "reported"))
+    first = min(hits, key=lambda h: (h.language == "re", h.start), default=None)
+    return first is not None and first.entry.name == "official"
+
+
 def is_denial(text: str) -> bool:
     """The sentence states an official denial or position ("was not involved", "no hay pruebas")."""
     return bool(CUES.find(render(text), ("denial",)))
@@ -97,7 +137,8 @@ def examine(passage: Passage) -> SentenceFinding | None:
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
     forces = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims)]
-    actors = [f for f in forces if not _bystander(rendered, f)]
+    standing = [f for f in forces if _bystander(rendered, f)]
+    actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
@@ -118,6 +159,18 @@ def _before(a: Hit, b: Hit) -> bool:
     return a.language == b.language and a.start < b.start
 
 
+def _names_same(rendered: Rendered, force: Hit, other: Hit, gap: int = 4) -> bool:
+    """`other` follows `force` within a few words and completes its name: "uniformados del Gaula de la
+    Policía Nacional rescataron", "officers of the state police arrested": one force, whose role is the
+    one after the last name."""
+    if force.language != other.language or force.language == "re" or not force.end <= other.start:
+        return False
+    tokens = rendered.tokens[force.language]
+    words = len(tokens[:other.start].split()) - len(tokens[:force.end].split())
+    between = " ".join(rendered.rest(force.language, force.end).split()[:words])
+    return words <= gap and not any(mark in between for mark in ",;:")
+
+
 def _bystander(rendered: Rendered, force: Hit) -> bool:
     """The force's next words make it the one who arrests someone accused, investigates, finds or reports."""
     if force.language == "re":
@@ -130,7 +183,9 @@ def touched_role(after: str) -> bool:
     someone else is named as the accused ("arrested a mayor accused of..."); a complicity term
     afterwards ("guarding the road, watched the attack without intervening") makes it an actor again."""
     after = _past_relative_clause(after)
-    roles = {h.entry.name for h in ROLES.leading(after)} & set(TOUCHED_ROLES)
+    # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
+    reach = 8 if PLACES.leading(after, words=0) else 4
+    roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
     if not roles or VIOLATIONS.find(render(after), ("complicity",)):
         return False
     if roles == {"arrest"}:
@@ -196,11 +251,16 @@ class Prototypes:
 # -- the item's decision ---------------------------------------------------------------------------
 
 
-def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None) -> dict[str, float]:
+def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | None = None,
+         stance: Voice | None = None) -> dict[str, float]:
     """The named signals the allegation combiner reads (watchlist-independent, 0..1 or small counts).
     Counts and source cues are taken over the sentences that carry an allegation by the lexicon rule, so a
-    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent."""
+    violation word alone (a victim soldier, an arrest for a killing) adds nothing by being frequent.
+    `unattributed`: a violation of a `STATE_KINDS` kind with no actor named and none excluded ("thousands of
+    torture complaints"), which a linked case does not anchor; `case_harm`: a linked case and talk of its
+    dead, victims or the justice owed them, where the allegation is carried by the case, not by a verb."""
     live = [f for f in found if not f.denial]
+    stance = stance or Voice()
     support = _supporting(found, about_case, strict=True)
     kinds = {k for f in support for k in f.kinds}
     return {
@@ -221,6 +281,11 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "prototype": dense.similarity if dense else 0.0,
         "prototype_margin": dense.margin if dense else 0.0,
         "embedded": float(dense is not None),
+        "unattributed": float(not about_case and any(f.open_actor and not f.accusing and set(f.kinds) & set(STATE_KINDS)
+                                                     for f in live)),
+        "defence": float(stance.defence),
+        "case_harm": float(about_case and stance.harm),
+        "official_lead": float(stance.official_lead),
     }
 
 
@@ -242,13 +307,15 @@ class Detector:
         return self.model.probability(values)
 
     def allegation(self, found: Sequence[SentenceFinding], about_case: bool, naming: Collection[Passage] = (),
-                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None) -> Allegation | None:
+                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None,
+                   stance: Voice | None = None) -> Allegation | None:
         """The item's allegation, or None. `about_case`: it is linked to a tracked case, whose units are the
         security forces the violation terms refer to even when a sentence does not name them. `naming`: the
         passages that name an implicated unit or a linked case; their findings are the best evidence.
-        `embedded`/`vectors`: the passages the linker embedded, for the prototype signal."""
+        `embedded`/`vectors`: the passages the linker embedded, for the prototype signal; `stance`: the
+        item-level cues of `voice`."""
         dense = self.dense(embedded, vectors)
-        values = cues(found, about_case, dense)
+        values = cues(found, about_case, dense, stance)
         p = self.probability(values)
         if p < (self.model.threshold if self.model is not None else 0.5):
             return None

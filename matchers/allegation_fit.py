@@ -20,7 +20,7 @@ import numpy as np
 from monitor.domain.assessment import Allegation
 from monitor.domain.item import Item
 
-from .allegation import AGAINST, FEATURES, Detector, SentenceFinding, cues
+from .allegation import AGAINST, FEATURES, Detector, SentenceFinding, Voice, cues
 from .combiner import Combiner, fit, set_folds
 from .linker import Linker
 from .passages import Passage
@@ -45,9 +45,10 @@ class _Recorder(Detector):
         self.calls: list[dict[str, float]] = []
 
     def allegation(self, found: Sequence[SentenceFinding], about_case: bool, naming: Collection[Passage] = (),
-                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None) -> Allegation | None:
-        self.calls.append(cues(found, about_case, self.dense(embedded, vectors)))
-        return super().allegation(found, about_case, naming, embedded, vectors)
+                   embedded: Sequence[Passage] = (), vectors: np.ndarray | None = None,
+                   stance: Voice | None = None) -> Allegation | None:
+        self.calls.append(cues(found, about_case, self.dense(embedded, vectors), stance))
+        return super().allegation(found, about_case, naming, embedded, vectors, stance)
 
 
 def to_item(row: Mapping[str, Any]) -> Item:

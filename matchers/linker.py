@@ -172,14 +172,17 @@ class Linker:
     def _allegation(self, prepared: _Prepared, linked: Sequence[CaseScore],
                     vectors: np.ndarray | None) -> Allegation | None:
         embedded = [prepared.passages[i] for i in prepared.embed]
+        # the stance cues only weigh against an allegation or need a case: an item with no violation term,
+        # no linked case and nothing embedded cannot carry one, so its sentences are not read again
+        stance = alleg.voice(prepared.passages) if prepared.findings or linked or embedded else alleg.Voice()
         allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
-                                                 vectors=vectors)
+                                                 vectors=vectors, stance=stance)
         if allegation is None:
             return None
         units = self._unit_links(prepared, [self._case_link(s, prepared, allegation) for s in linked])
         naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
         return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
-                                           embedded=embedded, vectors=vectors)
+                                           embedded=embedded, vectors=vectors, stance=stance)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))

@@ -1,6 +1,6 @@
 import pytest
 
-from matchers.allegation import allegation, examine, findings
+from matchers.allegation import Voice, allegation, cues, examine, findings, voice
 from matchers.passages import Passage
 from monitor.domain.item import Item, Page
 
@@ -154,3 +154,125 @@ def test_prosecution_and_omission_near_misses(text):
 def test_a_linked_case_supplies_no_actor_where_the_sentence_names_another(text):
     """A criminal group, forces as victims, or a force that only rescues: the case's units are not the actor."""
     assert kinds(text, about_case=True) == ()
+
+
+# -- the item's voice and the cues it adds ------------------------------------------------------------
+
+@pytest.mark.parametrize("texts", [
+    ["Army says troops followed protocol", "The Defense Secretariat said the troops acted within the law."],
+    ["Eritrea dismisses report", "The information ministry called the reports a disinformation campaign."],
+    ["Sedena: el personal repelió una agresión", "La Secretaría de la Defensa informó que el personal militar "
+     "repelió una agresión armada."],
+    ["Ministro defiende a la policía",
+     "El ministro afirmó que la policía usa armas de fuego solo como último recurso."],
+])
+def test_the_accused_institution_defending_itself_is_a_defence(texts):
+    assert voice([Passage(t) for t in texts]).defence
+
+
+@pytest.mark.parametrize("texts", [
+    ["Witnesses say soldiers beat detainees", "Survivors said the soldiers denied them water and beat them."],
+    ["Testigos: los soldados golpearon a los detenidos", "Los sobrevivientes rechazaron la versión del Ejército."],
+    ["The ministry opened a hospital", "The health ministry said the new wing has 40 beds."],
+])
+def test_no_defence_without_both_an_official_speaker_and_a_denial(texts):
+    assert not voice([Passage(t) for t in texts]).defence
+
+
+@pytest.mark.parametrize("text", [
+    "The UN office urged a prompt and impartial investigation into the deaths of 17 people.",
+    "A year later no soldier has been questioned over the killings.",
+    "Integrantes del Comité lamentaron que ningún militar haya sido procesado por las muertes.",
+    "Las viudas de los indígenas siguen esperando justicia.",
+])
+def test_talk_of_a_case_s_dead_or_of_justice_is_harm(text):
+    assert voice([Passage(text)]).harm
+
+
+@pytest.mark.parametrize("text", [
+    "Fifty children started the school year in the new classrooms.",
+    "Unos 400 agentes reforzaron los patrullajes durante la cosecha de limón.",
+])
+def test_ordinary_news_is_no_harm(text):
+    assert not voice([Passage(text)]).harm
+
+
+def test_case_harm_needs_a_linked_case_and_defence_comes_from_the_voice():
+    found = findings([Passage("The UN called for an investigation into the deaths.")])
+    stance = voice([Passage("The UN called for an investigation into the deaths.")])
+    assert cues(found, True, stance=stance)["case_harm"] == 1.0
+    assert cues(found, False, stance=stance)["case_harm"] == 0.0
+    assert cues(found, True, stance=Voice(defence=True))["defence"] == 1.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The commission recorded thousands of acts of torture in prisons last year.", 1.0),
+    ("La comisión registró miles de hechos de tortura y malos tratos en cárceles.", 1.0),
+    ("Gunmen tortured and killed two men, police said.", 0.0),
+    ("Pistoleros de un cártel torturaron a dos hombres.", 0.0),
+    ("Soldiers tortured two men at the base.", 0.0),  # the actor is named: the rule carries it, not this cue
+    ("Rescuers search for four people reported missing after the landslide.", 0.0),  # not a state kind
+    ("Bomberos buscan a cuatro personas desaparecidas tras el deslave.", 0.0),
+])
+def test_unattributed_violation_is_one_with_no_actor_named_or_excluded(text, expected):
+    assert cues(findings([Passage(text)]), about_case=False)["unattributed"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Residents accused the pro-government militia of executing men at a checkpoint.",
+    "Members of a civilian auxiliary force rounded up and shot a dozen herders.",
+    "Combatientes de las Fuerzas de Apoyo Rápido y milicias aliadas mataron a hombres que huían.",
+    "Tres milicianos acusados de ejecutar a siete pastores.",
+])
+def test_militia_and_auxiliary_forces_acting_for_the_state_are_actors(text):
+    finding = examine(Passage(text))
+    assert finding is not None and finding.accuses_force
+
+
+@pytest.mark.parametrize("text", [
+    "Marinos con base en Nuevo Laredo liberaron a 40 migrantes que permanecían secuestrados.",
+    "Uniformados del Gaula de la Policía Nacional rescataron a un comerciante secuestrado.",
+    "Officers of the state police rescued a businessman kidnapped in the city.",
+])
+def test_a_force_that_rescues_after_its_base_or_full_name_is_a_bystander(text):
+    finding = examine(Passage(text))
+    assert finding is not None and finding.bystander and not finding.accuses_force
+
+
+def test_a_force_named_in_full_that_kidnaps_is_still_the_actor():
+    finding = examine(Passage("Uniformados de la Policía Nacional secuestraron a dos jóvenes."))
+    assert finding is not None and finding.accuses_force
+
+
+def test_seized_goods_are_no_kidnapping():
+    assert examine(Passage("La Gendarmería secuestra mercadería de contrabando en la frontera.")) is None
+    assert "disappearance" in examine(Passage("Policías secuestraron a dos jóvenes.")).kinds
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Sedena: personal militar repelió una agresión",
+     "La Secretaría de la Defensa informó que el personal fue atacado."),
+    ("Police: 46 guards killed at the palace",
+     "A police spokesman said the guards were killed in an exchange of fire."),
+    ("Kampala sostiene que había una milicia",
+     "El portavoz del Gobierno afirmó que los fallecidos eran combatientes."),
+    ("Ministry gives nationwide toll", "The health ministry said 638 people were killed across the country."),
+])
+def test_the_institution_as_first_speaker_is_an_official_lead(title, lead):
+    assert voice([Passage(title, kind="title"), Passage(lead)]).official_lead
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("HRW: suspected soldiers executed civilians", "Human Rights Watch said soldiers killed 83 men."),
+    ("Testigos: los soldados golpearon a los detenidos", "Según testigos, el ministerio ocultó los hechos."),
+    ("Amnistía: un año después, impunidad total", "Amnistía Internacional denunció que nadie fue investigado."),
+    ("Witnesses contradict the army", "Survivors told reporters that the ministry's account was false."),
+])
+def test_a_third_party_first_is_no_official_lead(title, lead):
+    assert not voice([Passage(title, kind="title"), Passage(lead)]).official_lead
+
+
+def test_an_official_account_of_a_firefight_is_a_defence():
+    assert voice([Passage("Officials said the men died in a clash with the army.")]).defence
+    assert voice([Passage("El vocero dijo que murieron en un enfrentamiento.")]).defence
+    assert not voice([Passage("Witnesses said the men died in a clash with the army.")]).defence
