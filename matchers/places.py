@@ -37,11 +37,35 @@ def area_patterns(unit: Unit) -> list[AreaPattern]:
     return found
 
 
+# The kind of a place, which reports leave out ("Kasese Municipality" is "Kasese"; "Rabaa al-Adawiya
+# Square" is "Rabaa al-Adawiya"; "municipio de Chenalhó" is "Chenalhó"). "Ciudad" and "City" are not here:
+# they are part of names ("Ciudad Juárez", "Mexico City").
+_KIND_AFTER = re.compile(r"\s+(?:municipality|district|sub-?county|county|province|department|region|zone|"
+                         r"square|parish|township|village|town)$", re.IGNORECASE)
+_KIND_BEFORE = re.compile(r"^(?:municipio|distrito|departamento|provincia|regi[oó]n|zona|plaza|parroquia|"
+                          r"aldea|vereda|corregimiento|comunidad|poblado|localidad)\s+(?:de(?:l)?\s+)?",
+                          re.IGNORECASE)
+# What is left of "Central Zone" or "North Region" names no place.
+_NOT_A_NAME = {"central", "centre", "center", "north", "south", "east", "west", "northern", "southern",
+               "eastern", "western", "norte", "sur", "este", "oeste", "centro", "oriente", "occidente", "upper",
+               "lower", "alto", "bajo", "new", "old", "nuevo", "nueva", "viejo"}
+
+
 def place_names(case: Case) -> list[str]:
     """The specific parts of a case's place ("San Pedro Limón, Tlatlaya, State of Mexico" -> the first
-    two): the last part is a state or country, too broad to point at one case."""
+    two): the last part is a state or country, too broad to point at one case, and so is a region named by
+    a direction ("Western Region"). Each part also without the word for its kind of place, as reports name it."""
     parts = [p.strip() for p in case.place.split(",") if p.strip()]
-    return parts[:-1] if len(parts) > 1 else parts
+    specific = parts[:-1] if len(parts) > 1 else parts
+    return list(dict.fromkeys(n for part in specific if bare_name(part) for n in (part, bare_name(part))))
+
+
+def bare_name(part: str) -> str:
+    """`part` without the word for its kind of place; "" when what is left names nothing in particular."""
+    bare = _KIND_BEFORE.sub("", _KIND_AFTER.sub("", part)).strip()
+    if bare == part:
+        return part
+    return bare if len(bare) >= 3 and bare.casefold() not in _NOT_A_NAME else ""
 
 
 def place_pattern(case: Case) -> re.Pattern[str] | None:
