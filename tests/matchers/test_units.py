@@ -1,5 +1,7 @@
 """Place/areas, touched vs implicated, chain-of-command roll-up (real linker on the eval watchlist)."""
 
+import pytest
+
 from matchers.linker import Linker
 from monitor.domain.item import Item
 
@@ -26,6 +28,18 @@ def test_arresting_force_is_touched_not_implicated(linker):
     found = assess(linker, "Arrest in Guerrero",
                    "Federal police officers arrested a former mayor accused of ordering the killing of "
                    "two journalists.")
+    assert units(found)["pf"] == ("named", False)
+    assert not found.alert
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Arrest in Guerrero", "Federal police officers arrested a former officer wanted over death-squad killings."),
+    ("Detención en Guerrero", "Agentes de la Policía Federal detuvieron a un expolicía prófugo por la masacre."),
+    ("Detención en Guerrero", "Agentes de la Policía Federal detuvieron a un exmilitar requerido por la justicia "
+                              "por torturas a detenidos."),
+])
+def test_a_force_arresting_someone_wanted_for_abuse_is_touched_not_implicated(linker, title, text):
+    found = assess(linker, title, text)
     assert units(found)["pf"] == ("named", False)
     assert not found.alert
 
