@@ -574,10 +574,12 @@ def _first_line(exc: BaseException | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets `monitor digest` read while `monitor run` writes; the timeout rides out short locks.
+    # WAL lets `monitor digest` read while `monitor run` writes; the timeout (30 s) rides out locks such as a
+    # schema build on a loaded machine. It comes first: switching a new file to WAL waits for a process that
+    # is building the schema (before, that wait had sqlite3's default 5 s, and a test failed under load).
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
