@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
         torch.set_num_threads(args.threads)
     rows = read_jsonl(args.items)
     runs = [one_run(model, args.watchlist, rows) for _ in range(args.runs)]
-    n, median = len(rows), lambda values: statistics.median(values)
+    n, median = len(rows), statistics.median
     link, build = median(r.link for r in runs), median(r.build for r in runs)
     print(f"{n} items, {args.runs} runs; model load {loaded:.2f}s (once, excluded); encoder: {model.describe()}")
     each = ", ".join(f"{n / r.link:.0f}" for r in runs)

@@ -57,7 +57,8 @@ def place_names(case: Case) -> list[str]:
     a direction ("Western Region"). Each part also without the word for its kind of place, as reports name it."""
     parts = [p.strip() for p in case.place.split(",") if p.strip()]
     specific = parts[:-1] if len(parts) > 1 else parts
-    return list(dict.fromkeys(n for part in specific if bare_name(part) for n in (part, bare_name(part))))
+    bare = {part: bare_name(part) for part in specific}
+    return list(dict.fromkeys(n for part in specific if bare[part] for n in (part, bare[part])))
 
 
 def bare_name(part: str) -> str:
