@@ -47,12 +47,35 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+# A web page's pointer to another story ("Lee también: ...", "Read more: ..."), kept by article extraction
+# but not part of the item: a case named there is not what the page reports. The cue must open the
+# sentence and be followed by a colon or a dash, so prose such as "read also the report" stays. A linked
+# headline has no final period, so the extracted text often runs on into the page's next sentence: a
+# "sentence" longer than a headline is kept whole rather than lose that text.
+_CROSS_LINK = re.compile(
+    r"^\W*(?:lee|lea|leer|ver|vea|mira|checa) tambi[eé]n|^\W*te (?:puede|podr[ií]a) interesar|"
+    r"^\W*(?:te )?recomendamos|^\W*(?:noticias|notas) relacionadas|^\W*relacionad[ao]s?|^\W*m[aá]s informaci[oó]n|"
+    r"^\W*(?:read|see) (?:also|more)|^\W*also read|^\W*related(?: stories| story| articles?| coverage)?|"
+    r"^\W*more on this|^\W*you (?:may|might) also like",
+    re.IGNORECASE,
+)
+_CROSS_LINK_END = re.compile(r"^\s*[:|\-–—»>]")
+_HEADLINE_WORDS = 20
+
+
+def is_cross_link(sentence: str) -> bool:
+    """True for a "Lee también: <another story>" line of page furniture."""
+    found = _CROSS_LINK.match(sentence)
+    return (found is not None and _CROSS_LINK_END.match(sentence[found.end():]) is not None
+            and len(sentence.split()) <= _HEADLINE_WORDS)
+
+
 def passages(item: Item) -> list[Passage]:
-    """Title, then every sentence of the summary and of each page (with its page number)."""
+    """Title, then every sentence of the summary and of each page (with its page number), less cross-links."""
     found = [Passage(" ".join(item.title.split()), None, "title")] if item.title.strip() else []
-    found.extend(Passage(s) for s in sentences(item.summary))
+    found.extend(Passage(s) for s in sentences(item.summary) if not is_cross_link(s))
     for page in item.pages:
-        found.extend(Passage(s, page.number) for s in sentences(page.text))
+        found.extend(Passage(s, page.number) for s in sentences(page.text) if not is_cross_link(s))
     return list(_dedupe(found))
 
 

@@ -153,3 +153,13 @@ def test_after_warm_up_the_batch_call_holds_only_the_item_passages(watchlist: Wa
     tlatlaya = item("Tlatlaya warehouse killings", "Soldiers executed men who surrendered in Tlatlaya.")
     linker.assess_many([tlatlaya])
     assert encoder.calls[1] == len(linker._prepare(tlatlaya).embed)
+
+
+def test_a_read_also_line_naming_a_case_does_not_link_it(watchlist: Watchlist):
+    linker = Linker(watchlist, KeywordEncoder())
+    page = ("Rains flooded the market of Toluca overnight and traders lost their stock. "
+            "Read also: Soldiers who executed men in the Tlatlaya warehouse are freed. "
+            "The city said it would repair the drains before the next floods.")
+    assert not linker.assess(item("Floods hit Toluca market", page)).cases
+    told = page.replace("Read also: ", "In other news, ")
+    assert [c.id for c in linker.assess(item("Floods hit Toluca market", told)).cases] == ["tlatlaya-2014"]
