@@ -99,8 +99,8 @@ def test_statement_probability_is_the_link_score_and_passes_the_fitted_threshold
 
 
 def test_without_embeddings_the_dense_features_take_their_fitted_mean():
-    combiner = Combiner(stmts.FEATURES, tuple(1.0 if f == "dense_relative" else 0.0 for f in stmts.FEATURES), 0.0,
-                        0.5, {"means": {"dense_relative": 2.0}})
+    combiner = Combiner(stmts.FEATURES, tuple(1.0 if f == "dense_clause_relative" else 0.0 for f in stmts.FEATURES), 0.0,
+                        0.5, {"means": {"dense_clause_relative": 2.0}})
     found = profile(FIREFIGHT)
     signals = [stmts.Signals(found, (), None)]
     assert [s.score for s in stmts.decide(signals, None, combiner)] == [round(1 / (1 + math.exp(-2.0)), 3)]
