@@ -76,7 +76,8 @@ class Linker:
             self._warm = True
 
     def _fixed_texts(self) -> list[str]:
-        """The texts every item is compared with: case texts, statements, allegation prototypes."""
+        """The texts every item is compared with: case texts, statements and their clauses, the stance sentences
+        and the allegation prototypes."""
         prototypes = self.allegations.prototypes
         return [*(t for group in self._case_texts for t in group), *(t for s in self.statements for t in s.clauses),
                 *self.stances.texts,

@@ -2,7 +2,7 @@
 
 A statement is in play when the item is about one of the statement's cases (or the statement is tied to
 none). It is linked when a learned combiner (`combiner.Combiner`, fitted by `monitor fit`, shipped as
-matchers/models/statements.json) finds the item addresses the statement's specific claim, seen three ways:
+matchers/models/statements.json) finds the item addresses the statement's specific claim, seen these ways:
 
 - concepts (English and Spanish): the statement's distinctive concepts (`concepts.py`) are those of
   its text that the case's identity (name, aliases, place, opening sentence) does not already carry,
@@ -22,8 +22,15 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   case's name, aliases and place, which every story of it repeats), a separate and weaker feature:
   "only terrorists were killed in Moura; no civilian died" shares "civilians" and "terrorists" with the
   case's opening sentence, and the stories that restate or dispute it share little else.
-- dense: how close the closest passage is to the statement less its closeness to the statement's cases
-  (every case, for a statement tied to none).
+- dense_clause_relative: how close the closest embedded passage is to the statement or to one of the claims
+  it joins (`clauses`: "the officers were unarmed; the shots came from armed groups" is two claims, and an
+  item may dispute only one), less that passage's closeness to the statement's cases (every case, for a
+  statement tied to none): a passage is close to the claim beyond being about the case.
+- dispute, restate: the item's closeness to generic sentences (EN and ES, `lexicon/stances.yaml`) that dispute
+  an official account ("the autopsies show shots at close range") or restate one ("the ministry said the
+  officers acted in self-defence"). A talking point is an official account, so an item that takes a position
+  on one more likely bears on it than one that recounts the case (a memorial, a new prosecutor); the claim's
+  own words need not appear. Neither depends on the watchlist: a new statement links without a refit.
 
 The stance: a contradicting concept or an allegation undercuts; an official denial or position
 restates; otherwise a passage whose polarity differs from the statement's ("were trained" against
@@ -225,9 +232,15 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # session 3 and left out (no gain beyond noise): the plain dense similarity of the closest passage, the
 # dense features for English items only, a flag for a statement tied to no case, the number of concept hits,
 # the allegation; statements of a case not linked brought into play by overlap alone (at overlap >= 0.3,
-# 6 right against 100 wrong on the tune sets).
+# 6 right against 100 wrong on the tune sets). Session 4 (bench/stmt_cross.py, LOSO mean .706 before):
+# dense_clause_relative for dense_relative .725, with dispute and restate .750; kept both. Tried and left
+# out: the plain clause similarity (.716), the clause-level `overlap` (.707), a lexical cue for words that
+# contest an account ("contradicts", "desmiente", "versión oficial": .702), dispute/restate less a neutral
+# sentence's similarity (.703: it removed the part that carried), the allegation flag, the counter and denial
+# hits, the number of concept hits, overlap x addressed (all within noise or lower).
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "dispute", "restate")
-DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")
+DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
+# (`features` also gives dense_relative and dense_clause, which bench/stmt_cross.py --features can still try)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
