@@ -64,6 +64,7 @@ class Linker:
         self._warm = False  # the fixed texts are in the encoder's cache
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
         self.stances = stmts.Stances()
+        self._stance_matrix: np.ndarray | None = None
         self.allegations = alleg.Detector(encoder) if self.models.allegation is None else \
             alleg.Detector(encoder, self.models.allegation)
 
@@ -258,7 +259,9 @@ class Linker:
         """The item's (dispute, restate) similarity with the stance sentences (`stmts.Stances`)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return 0.0, 0.0
-        return self.stances.similarity(vectors, self.encoder.encode(self.stances.texts))
+        if self._stance_matrix is None:
+            self._stance_matrix = self.encoder.encode(self.stances.texts)
+        return self.stances.similarity(vectors, self._stance_matrix)
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared, vectors: np.ndarray | None,
                      stance: tuple[float, float] = (0.0, 0.0)) -> stmts.DenseMatch | None:
