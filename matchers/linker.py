@@ -80,8 +80,8 @@ class Linker:
         """The texts every item is compared with: case texts, statements and their clauses, the stance sentences
         and the allegation prototypes."""
         prototypes = self.allegations.prototypes
-        return [*(t for group in self._case_texts for t in group), *(t for s in self.statements for t in s.clauses),
-                *self.stances.texts,
+        return [*(t for group in self._case_texts for t in group),
+                *(t for s in self.statements for t in (s.statement.text, *s.clauses)), *self.stances.texts,
                 *(prototypes.texts if prototypes is not None else ())]
 
     def assess(self, item: Item) -> Assessment:
