@@ -63,6 +63,8 @@ class Linker:
         self._text_matrix: np.ndarray | None = None
         self._warm = False  # the fixed texts are in the encoder's cache
         self.statements = [stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements]
+        self.stances = stmts.Stances()
+        self._stance_matrix: np.ndarray | None = None
         self.allegations = alleg.Detector(encoder) if self.models.allegation is None else \
             alleg.Detector(encoder, self.models.allegation)
 
@@ -75,9 +77,11 @@ class Linker:
             self._warm = True
 
     def _fixed_texts(self) -> list[str]:
-        """The texts every item is compared with: case texts, statements, allegation prototypes."""
+        """The texts every item is compared with: case texts, statements and their clauses, the stance sentences
+        and the allegation prototypes."""
         prototypes = self.allegations.prototypes
-        return [*(t for group in self._case_texts for t in group), *(s.text for s in self.watchlist.statements),
+        return [*(t for group in self._case_texts for t in group),
+                *(t for s in self.statements for t in (s.statement.text, *s.clauses)), *self.stances.texts,
                 *(prototypes.texts if prototypes is not None else ())]
 
     def assess(self, item: Item) -> Assessment:
@@ -237,6 +241,7 @@ class Linker:
         cases = {s.case for s in linked}
         window = [prepared.passages[i] for i in _on_case(prepared, linked)]
         keys: dict[bool, list[frozenset[str]]] = {}  # each passage's claim keys, read once per item and window
+        stance = self._stance(vectors) if self.statements else (0.0, 0.0)
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
@@ -246,24 +251,35 @@ class Linker:
             hits = stmts.concept_hits(found, where)
             if bool(tied) not in keys:
                 keys[bool(tied)] = [claim_keys(p.text) for p in where]
-            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors),
+            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors, stance),
                                      tuple(keys[bool(tied)])))
         return out
 
-    def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared,
-                     vectors: np.ndarray | None) -> stmts.DenseMatch | None:
+    def _stance(self, vectors: np.ndarray | None) -> tuple[float, float]:
+        """The item's (dispute, restate) similarity with the stance sentences (`stmts.Stances`)."""
+        if vectors is None or self.encoder is None or not len(vectors):
+            return 0.0, 0.0
+        if self._stance_matrix is None:
+            self._stance_matrix = self.encoder.encode(self.stances.texts)
+        return self.stances.similarity(vectors, self._stance_matrix)
+
+    def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared, vectors: np.ndarray | None,
+                     stance: tuple[float, float] = (0.0, 0.0)) -> stmts.DenseMatch | None:
         """The embedded passage closest to the statement relative to its closeness to the statement's cases
         (to every case of the watchlist, for a statement tied to none)."""
         if vectors is None or self.encoder is None or not len(vectors):
             return None
         plain = vectors @ self.encoder.encode([found.statement.text])[0]
-        relative = plain
+        clause = (vectors @ self.encoder.encode(list(found.clauses)).T).max(1)  # per passage, its closest clause
+        relative, clause_relative = plain, clause
         if self.watchlist.cases:  # a statement tied to no case: relative to every case
             index = {c.id: i for i, c in enumerate(self.watchlist.cases)}
             columns = [index[c] for c in found.statement.cases] or list(range(len(index)))
-            relative = plain - self._case_similarity(vectors)[:, columns].max(1)
+            on_case = self._case_similarity(vectors)[:, columns].max(1)
+            relative, clause_relative = plain - on_case, clause - on_case
         best = int(relative.argmax())
-        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]), float(relative[best]))
+        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]), float(relative[best]),
+                                float(clause.max()), float(clause_relative.max()), *stance)
 
 
 def _on_case(prepared: _Prepared, linked: Sequence[CaseScore], reach: int = 2) -> list[int]:

@@ -2,7 +2,7 @@
 
 A statement is in play when the item is about one of the statement's cases (or the statement is tied to
 none). It is linked when a learned combiner (`combiner.Combiner`, fitted by `monitor fit`, shipped as
-matchers/models/statements.json) finds the item addresses the statement's specific claim, seen three ways:
+matchers/models/statements.json) finds the item addresses the statement's specific claim, seen these ways:
 
 - concepts (English and Spanish): the statement's distinctive concepts (`concepts.py`) are those of
   its text that the case's identity (name, aliases, place, opening sentence) does not already carry,
@@ -22,8 +22,15 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   case's name, aliases and place, which every story of it repeats), a separate and weaker feature:
   "only terrorists were killed in Moura; no civilian died" shares "civilians" and "terrorists" with the
   case's opening sentence, and the stories that restate or dispute it share little else.
-- dense: how close the closest passage is to the statement less its closeness to the statement's cases
-  (every case, for a statement tied to none).
+- dense_clause_relative: how close the closest embedded passage is to the statement or to one of the claims
+  it joins (`clauses`: "the officers were unarmed; the shots came from armed groups" is two claims, and an
+  item may dispute only one), less that passage's closeness to the statement's cases (every case, for a
+  statement tied to none): a passage is close to the claim beyond being about the case.
+- dispute, restate: the item's closeness to generic sentences (EN and ES, `lexicon/stances.yaml`) that dispute
+  an official account ("the autopsies show shots at close range") or restate one ("the ministry said the
+  officers acted in self-defence"). A talking point is an official account, so an item that takes a position
+  on one more likely bears on it than one that recounts the case (a memorial, a new prosecutor); the claim's
+  own words need not appear. Neither depends on the watchlist: a new statement links without a refit.
 
 The stance: a contradicting concept or an allegation undercuts; an official denial or position
 restates; otherwise a passage whose polarity differs from the statement's ("were trained" against
@@ -37,6 +44,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from monitor.domain.assessment import Allegation, Evidence, Link
 from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Statement
@@ -44,6 +53,7 @@ from monitor.domain.watchlist import Case, Statement
 from .allegation import is_denial
 from .combiner import Combiner
 from .concepts import claim_keys, concept_terms, concepts, counters, weighted_keys
+from .lexicon import read_data
 from .passages import Passage, sentences
 
 MAX_EVIDENCE = 3
@@ -65,6 +75,7 @@ class StatementProfile:
     answers: tuple[tuple[str, frozenset[str]], ...] = ()  # concept key -> the keys of concepts contradicting it
     common: tuple[tuple[str, float], ...] = ()  # its weighted keys that the case identity carries too, less
     # the case's name, aliases and place (every story of the case names it)
+    clauses: tuple[str, ...] = ()  # the statement whole and each of its claims (`clauses`), for the dense model
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -89,7 +100,19 @@ def profile(statement: Statement, cases: Mapping[str, Case]) -> StatementProfile
                             _NEGATION.search(fold(statement.text)) is not None,
                             tuple((k, w) for k, w in weighted if k not in named),
                             tuple((f"#{c}", frozenset(f"#{x}" for x in counters([c]))) for c in sorted(own)),
-                            tuple((k, w) for k, w in weighted if k in named))
+                            tuple((k, w) for k, w in weighted if k in named), clauses(statement.text))
+
+
+# Where a talking point joins its claims: "X; Y", "X: Y", "X, and Y", "X, not Y" (EN and ES).
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|, (?:and|but|y|pero) |\s[-\u2013\u2014]\s)\s*")
+MIN_CLAUSE = 12  # characters: shorter pieces ("not civilians") say too little alone
+
+
+def clauses(text: str) -> tuple[str, ...]:
+    """The statement whole and each claim it joins: an item that disputes only "the shots came from armed
+    groups" is closer to that clause than to the whole talking point, which also says "were unarmed"."""
+    parts = [p.strip(" .") for p in _CLAUSE_BREAK.split(text)]
+    return tuple(dict.fromkeys([text.strip(" ."), *(p for p in parts if len(p) >= MIN_CLAUSE)]))
 
 
 def common_texts(statement: Statement, cases: Mapping[str, Case]) -> list[str]:
@@ -143,6 +166,30 @@ class DenseMatch:
     passage: Passage
     plain: float
     relative: float = 0.0
+    clause: float = 0.0  # the best similarity of any embedded passage with any of the statement's `clauses`
+    clause_relative: float = 0.0  # the same less that passage's similarity to the statement's cases
+    dispute: float = 0.0  # the item's best similarity with a `Stances` sentence disputing an official account
+    restate: float = 0.0  # ... and with one restating it
+
+
+class Stances:
+    """Sentences that dispute or restate an official account (EN and ES, `lexicon/stances.yaml`): a talking
+    point is an official account, so an item taking a position on one more likely bears on the claim."""
+
+    def __init__(self) -> None:
+        data = read_data("stances.yaml")["stances"]
+        self.disputes: tuple[str, ...] = tuple(data["disputes"])
+        self.restates: tuple[str, ...] = tuple(data["restates"])
+
+    @property
+    def texts(self) -> list[str]:
+        return [*self.disputes, *self.restates]
+
+    def similarity(self, vectors: np.ndarray, matrix: np.ndarray) -> tuple[float, float]:
+        """(dispute, restate): the best cosine of any passage vector with each kind; `matrix` embeds `texts`."""
+        sims = vectors @ matrix.T
+        cut = len(self.disputes)
+        return float(sims[:, :cut].max()), float(sims[:, cut:].max())
 
 
 @dataclass(frozen=True)
@@ -185,9 +232,15 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # session 3 and left out (no gain beyond noise): the plain dense similarity of the closest passage, the
 # dense features for English items only, a flag for a statement tied to no case, the number of concept hits,
 # the allegation; statements of a case not linked brought into play by overlap alone (at overlap >= 0.3,
-# 6 right against 100 wrong on the tune sets).
-FEATURES = ("addressed", "dense_relative", "overlap", "overlap_common")
-DENSE = ("dense_relative",)
+# 6 right against 100 wrong on the tune sets). Session 4 (bench/stmt_cross.py, LOSO mean .706 before):
+# dense_clause_relative for dense_relative .725, with dispute and restate .750; kept both. Tried and left
+# out: the plain clause similarity (.716), the clause-level `overlap` (.707), a lexical cue for words that
+# contest an account ("contradicts", "desmiente", "versión oficial": .702), dispute/restate less a neutral
+# sentence's similarity (.703: it removed the part that carried), the allegation flag, the counter and denial
+# hits, the number of concept hits, overlap x addressed (all within noise or lower).
+FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "dispute", "restate")
+DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
+# (`features` also gives dense_relative and dense_clause, which bench/stmt_cross.py --features can still try)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
@@ -195,6 +248,10 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
     is NaN (unknown): `impute_unknown` before fitting, `decide` when linking give it the fit data's mean."""
     return [{"addressed": float(addressed(s.found, s.hits)),
              "dense_relative": s.dense.relative if s.dense else math.nan,
+             "dense_clause": s.dense.clause if s.dense else math.nan,
+             "dense_clause_relative": s.dense.clause_relative if s.dense else math.nan,
+             "dispute": s.dense.dispute if s.dense else math.nan,
+             "restate": s.dense.restate if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys)} for s in signals]
 
 
@@ -202,10 +259,10 @@ def impute_unknown(rows: Sequence[dict[str, float]]) -> None:
     """Give each unknown (NaN) dense feature the mean of the rows where it is known, in place: the fit then
     sees for an item that was never embedded the value linking gives it (the `means` of the fitted file)."""
     for name in DENSE:
-        known = [r[name] for r in rows if not math.isnan(r[name])]
+        known = [r[name] for r in rows if name in r and not math.isnan(r[name])]
         mean = sum(known) / len(known) if known else 0.0
         for row in rows:
-            if math.isnan(row[name]):
+            if name in row and math.isnan(row[name]):
                 row[name] = mean
 
 
@@ -229,7 +286,7 @@ def decide(signals: Sequence[Signals], allegation: Allegation | None, combiner: 
     rows = features(signals, allegation)
     for row in rows:
         row.update({f: float(means.get(f, 0.0)) for f in DENSE if math.isnan(row[f])})
-    probabilities = [combiner.probability(f) for f in rows]
+    probabilities = [combiner.probability({f: row[f] for f in combiner.features}) for row in rows]
     return [link(s, p, allegation) for s, p in zip(signals, probabilities, strict=True)
             if p >= combiner.threshold]
 

@@ -99,8 +99,8 @@ def test_statement_probability_is_the_link_score_and_passes_the_fitted_threshold
 
 
 def test_without_embeddings_the_dense_features_take_their_fitted_mean():
-    combiner = Combiner(stmts.FEATURES, tuple(1.0 if f == "dense_relative" else 0.0 for f in stmts.FEATURES), 0.0,
-                        0.5, {"means": {"dense_relative": 2.0}})
+    weights = tuple(1.0 if f == "dense_clause_relative" else 0.0 for f in stmts.FEATURES)
+    combiner = Combiner(stmts.FEATURES, weights, 0.0, 0.5, {"means": {"dense_clause_relative": 2.0}})
     found = profile(FIREFIGHT)
     signals = [stmts.Signals(found, (), None)]
     assert [s.score for s in stmts.decide(signals, None, combiner)] == [round(1 / (1 + math.exp(-2.0)), 3)]
@@ -277,4 +277,106 @@ def gunfire_linker(encoder: Encoder) -> Linker:
 def test_gunfire_on_a_gunfire_case_bears_on_the_non_lethal_claim(gunfire_linker, title, text, expected):
     found = gunfire_linker.assess(Item("t", title, "", title, text))
     assert [c.id for c in found.cases] == ["g1"]
+    assert {s.id: s.stance for s in found.statements} == expected
+
+
+# -- the dense model on the statement's clauses and on the item's stance towards an official account ----------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The officers sent to the blockade were unarmed; the shots came from armed groups.",
+     ("The officers sent to the blockade were unarmed; the shots came from armed groups",
+      "The officers sent to the blockade were unarmed", "the shots came from armed groups")),
+    ("Los policías actuaron conforme a la ley, y ningún manifestante fue detenido.",
+     ("Los policías actuaron conforme a la ley, y ningún manifestante fue detenido",
+      "Los policías actuaron conforme a la ley", "ningún manifestante fue detenido")),
+    ("None of the soldiers had been trained by the U.S. military.",
+     ("None of the soldiers had been trained by the U.S. military",)),
+    # a piece too short to stand alone stays only in the whole
+    ("Those killed were attackers: all of them.",
+     ("Those killed were attackers: all of them", "Those killed were attackers")),
+])
+def test_a_statement_is_read_whole_and_claim_by_claim(text, expected):
+    assert stmts.clauses(text) == expected
+
+
+CONFRONTATION_CASE = Case(id="k1", name="Los Pinos ranch killings", place="Los Pinos", aliases=("Los Pinos",),
+                          description=("Soldiers killed eleven men at the Los Pinos ranch in May.",))
+CONFRONTATION = Statement(id="s-confrontation", text="The men at Los Pinos died in a confrontation; the soldiers only "
+                          "returned fire.", cases=("k1",))
+
+
+@pytest.fixture(scope="module")
+def confrontation_linker(encoder: Encoder) -> Linker:
+    return Linker(Watchlist(cases=(CONFRONTATION_CASE,), statements=(CONFRONTATION,)), encoder)
+
+
+def _stance_of(linker: Linker, title: str, text: str) -> dict[str, float]:
+    signals, allegation = linker.statement_signals([Item("t", title, "", title, text)])[0]
+    assert [s.found.statement.id for s in signals] == ["s-confrontation"]  # the case is linked: in play
+    return stmts.features(signals, allegation)[0]
+
+
+@pytest.mark.parametrize(("disputing", "recounting"), [
+    (("Los Pinos: pathologists find the men were shot from a metre away",
+      "The pathologists who examined the eleven bodies from Los Pinos found entry wounds at very short distance, "
+      "several in the back of the head, which does not fit the army's story of a gun battle."),
+     ("Los Pinos families hold a memorial mass",
+      "Relatives of the eleven men killed at the Los Pinos ranch gathered for a mass on the anniversary.")),
+    (("Los Pinos: los forenses hallaron disparos a menos de un metro",
+      "Los forenses que examinaron los once cuerpos de Los Pinos hallaron orificios de entrada a muy corta "
+      "distancia, varios en la nuca, lo que no concuerda con la versión militar de un tiroteo."),
+     ("Familias de Los Pinos celebran una misa",
+      "Los familiares de los once hombres muertos en el rancho Los Pinos se reunieron en una misa en el aniversario.")),
+])
+def test_an_item_disputing_the_official_account_is_closer_to_the_dispute_sentences(confrontation_linker, disputing,
+                                                                                   recounting):
+    found, other = _stance_of(confrontation_linker, *disputing), _stance_of(confrontation_linker, *recounting)
+    assert found["dispute"] > other["dispute"] + 0.05
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Army: soldiers at Los Pinos came under fire first", "The Defence Ministry said the soldiers at the Los Pinos "
+     "ranch were attacked by gunmen and fired back to protect themselves."),
+    ("Ejército: los soldados en Los Pinos fueron agredidos primero", "La Secretaría de la Defensa afirmó que los "
+     "soldados en el rancho Los Pinos fueron atacados a balazos y respondieron para protegerse."),
+])
+def test_an_official_restating_the_account_is_closer_to_the_restating_sentences(confrontation_linker, title, text):
+    found = _stance_of(confrontation_linker, title, text)
+    memorial = _stance_of(confrontation_linker, "Los Pinos families hold a memorial mass", "Relatives of the eleven "
+                          "men killed at the Los Pinos ranch gathered for a mass on the anniversary.")
+    assert found["restate"] > memorial["restate"] + 0.05
+
+
+def test_an_item_on_one_claim_is_closer_to_that_clause_than_to_the_whole_statement(confrontation_linker, encoder):
+    title = "Los Pinos: the soldiers fired first, a survivor says"
+    text = "A survivor of the Los Pinos ranch said nobody shot at the soldiers before they opened fire."
+    signals, _ = confrontation_linker.statement_signals([Item("t", title, "", title, text)])[0]
+    dense = signals[0].dense
+    whole = encoder.encode([CONFRONTATION.text])[0]
+    assert dense is not None and dense.clause > max(float(v @ whole) for v in encoder.encode([title, text]))
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    ("Los Pinos: pathologists find the men were shot from a metre away", "The pathologists who examined the eleven "
+     "bodies from Los Pinos found entry wounds at very short distance, several in the back of the head, which does "
+     "not fit the army's story of a gun battle.", {"s-confrontation": "undercuts"}),
+    ("Autopsias de Los Pinos: disparos a quemarropa, algunos de rodillas", "Las autopsias de los once hombres "
+     "muertos en Los Pinos muestran disparos a quemarropa; algunos estaban de rodillas.",
+     {"s-confrontation": "undercuts"}),
+    ("Army: soldiers at Los Pinos came under fire first", "The Defence Ministry said the soldiers at the Los Pinos "
+     "ranch were attacked by gunmen and fired back to protect themselves.", {"s-confrontation": "restates"}),
+    # the same case, not the claim
+    ("Los Pinos families hold a memorial mass", "Relatives of the eleven men killed at the Los Pinos ranch gathered "
+     "for a mass on the anniversary.", {}),
+    ("Familias de Los Pinos celebran una misa", "Los familiares de los once hombres muertos en el rancho Los Pinos "
+     "se reunieron en una misa en el aniversario.", {}),
+    ("Los Pinos: a new prosecutor takes over", "A new prosecutor was appointed to lead the Los Pinos investigation, "
+     "the attorney general's office said.", {}),
+    ("Los Pinos: nombran a un nuevo fiscal", "La fiscalía nombró a un nuevo fiscal para encabezar la investigación "
+     "del caso Los Pinos.", {}),
+])
+def test_a_claim_undercut_in_other_words_links_and_other_news_of_the_case_does_not(confrontation_linker, title, text,
+                                                                                   expected):
+    found = confrontation_linker.assess(Item("t", title, "", title, text))
+    assert [c.id for c in found.cases] == ["k1"]
     assert {s.id: s.stance for s in found.statements} == expected
