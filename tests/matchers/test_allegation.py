@@ -330,3 +330,33 @@ def test_another_actor_in_the_item_is_others_act_unless_a_force_is_accused(text)
 ])
 def test_a_force_acting_alone_is_no_other_actor(text):
     assert not voice([Passage(text)]).others_act
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Three bodies found outside Iguala", "State prosecutors reported finding three bodies with signs of violence outside "
+     "Iguala; the authorities blamed a dispute between criminal groups."),
+    ("Hallan tres cuerpos en Iguala", "La fiscalía informó del hallazgo de tres cuerpos con huellas de violencia en Iguala; "
+     "las autoridades atribuyen los crímenes a la disputa entre grupos delictivos."),
+    ("Tribunal libera a autodefensas sentenciados por Apatzingán", "Un tribunal federal anuló la sentencia contra cinco "
+     "integrantes de autodefensas por los hechos de Apatzingán y ordenó su liberación inmediata."),
+    ("Court frees men convicted over the Apatzingán clash", "A federal court overturned the convictions of five "
+     "self-defence group members over the Apatzingán shooting and ordered their immediate release."),
+])
+def test_a_case_s_town_with_other_actors_or_a_ruling_that_frees_is_no_allegation(linker, title, text):
+    """Dead in a tracked case's town blamed on criminal groups, or a court freeing civilians tried over the case:
+    the case links, but no force is accused."""
+    found = linker.assess(Item("t", "o1", "", title, text))
+    assert found.allegation is None and not found.alert
+
+
+@pytest.mark.parametrize(("title", "text", "kind"), [
+    ("Iguala police watched the gunmen pass", "According to the case file, Iguala municipal police officers saw the "
+     "armed men drive past toward the bus station and did not stop them.", "complicity"),
+    ("Policías de Iguala vieron pasar a los agresores", "Según el expediente, agentes de la policía municipal de Iguala "
+     "vieron pasar a los hombres armados rumbo a la central de autobuses y no los detuvieron.", "complicity"),
+    ("Expertos piden investigar siembra de evidencia en Ayotzinapa", "Los expertos pidieron investigar una posible "
+     "siembra de evidencia por personal de la Marina en el río San Juan.", "scene tampering"),
+])
+def test_omission_and_planted_evidence_worded_without_the_old_terms(linker, title, text, kind):
+    found = linker.assess(Item("t", "w1", "", title, text))
+    assert found.allegation is not None and kind in found.allegation.types
