@@ -333,12 +333,12 @@ def test_a_force_acting_alone_is_no_other_actor(text):
 
 
 @pytest.mark.parametrize(("title", "text"), [
-    ("Three bodies found outside Iguala", "State prosecutors reported finding three bodies with signs of violence outside "
-     "Iguala; the authorities blamed a dispute between criminal groups."),
-    ("Hallan tres cuerpos en Iguala", "La fiscalía informó del hallazgo de tres cuerpos con huellas de violencia en Iguala; "
-     "las autoridades atribuyen los crímenes a la disputa entre grupos delictivos."),
-    ("Tribunal libera a autodefensas sentenciados por Apatzingán", "Un tribunal federal anuló la sentencia contra cinco "
-     "integrantes de autodefensas por los hechos de Apatzingán y ordenó su liberación inmediata."),
+    ("Three bodies found outside Iguala", "State prosecutors reported finding three bodies with signs of "
+     "violence outside Iguala; the authorities blamed a dispute between criminal groups."),
+    ("Hallan tres cuerpos en Iguala", "La fiscalía informó del hallazgo de tres cuerpos con huellas de "
+     "violencia en Iguala; las autoridades atribuyen los crímenes a la disputa entre grupos delictivos."),
+    ("Tribunal libera a autodefensas sentenciados por Apatzingán", "Un tribunal federal anuló la sentencia "
+     "contra cinco integrantes de autodefensas por los hechos de Apatzingán y ordenó su liberación inmediata."),
     ("Court frees men convicted over the Apatzingán clash", "A federal court overturned the convictions of five "
      "self-defence group members over the Apatzingán shooting and ordered their immediate release."),
 ])
@@ -352,8 +352,8 @@ def test_a_case_s_town_with_other_actors_or_a_ruling_that_frees_is_no_allegation
 @pytest.mark.parametrize(("title", "text", "kind"), [
     ("Iguala police watched the gunmen pass", "According to the case file, Iguala municipal police officers saw the "
      "armed men drive past toward the bus station and did not stop them.", "complicity"),
-    ("Policías de Iguala vieron pasar a los agresores", "Según el expediente, agentes de la policía municipal de Iguala "
-     "vieron pasar a los hombres armados rumbo a la central de autobuses y no los detuvieron.", "complicity"),
+    ("Policías de Iguala vieron pasar a los agresores", "Según el expediente, agentes de la policía municipal "
+     "de Iguala vieron pasar a los hombres armados rumbo a la central de autobuses y no los detuvieron.", "complicity"),
     ("Expertos piden investigar siembra de evidencia en Ayotzinapa", "Los expertos pidieron investigar una posible "
      "siembra de evidencia por personal de la Marina en el río San Juan.", "scene tampering"),
 ])
