@@ -34,7 +34,7 @@ TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded", "unattributed", "defence", "case_harm", "official_lead")
+            "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act")
 # Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
@@ -42,7 +42,7 @@ STATE_KINDS = ("torture", "arbitrary detention", "scene tampering")
 # Cues that say the forces are not the actor (they are the victims; a criminal group acts) or that the
 # accused institution speaks for itself: the fit may weigh them only against an allegation
 # (`combiner.fit(..., against=...)`), which also lets the linker skip the stance of an item that has nothing else.
-AGAINST = ("victim", "criminal", "defence", "official_lead")
+AGAINST = ("victim", "criminal", "defence", "official_lead", "aftermath", "others_act")
 
 
 @dataclass(frozen=True)
@@ -88,16 +88,22 @@ class Voice:
     defence: bool = False  # an official speaker, and a denial, an official position or a firefight account
     harm: bool = False  # deaths, victims, the missing, or the call for justice over them
     official_lead: bool = False  # the title or the lead's first speaker is the institution (not a third party)
+    aftermath: bool = False  # the lead reports what came after: a reparation, an apology, a ruling that frees, a rite
+    others_act: bool = False  # a criminal group acts, or the forces are the victims, somewhere in the item
 
 
 def voice(passages: Sequence[Passage]) -> Voice:
-    """The item-level stance cues of `passages` (all of them, not only those with a violation term)."""
+    """The item-level stance cues of `passages` (all of them, not only those with a violation term).
+    `aftermath` is read in the lead only (the title and the first sentence): an item that recounts a
+    case's facts to report a payment, an apology, an acquittal or an anniversary says so first."""
     names: set[str] = set()
     for passage in passages:
         names |= CUES.names_in(render(passage.text))
     defence = "official" in names and bool(names & {"denial", "firefight"})
     lead = [p for p in passages if p.kind == "title"][:1] + [p for p in passages if p.kind != "title"][:1]
-    return Voice(defence, bool(names & {"harm", "justice"}), any(_official_speaker(p) for p in lead))
+    aftermath = any(CUES.find(render(p.text), ("aftermath",)) for p in lead)
+    return Voice(defence, bool(names & {"harm", "justice"}), any(_official_speaker(p) for p in lead), aftermath,
+                 bool(names & {"criminal", "victim"}))
 
 
 def _official_speaker(passage: Passage) -> bool:
@@ -286,6 +292,10 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "defence": float(stance.defence),
         "case_harm": float(about_case and stance.harm),
         "official_lead": float(stance.official_lead),
+        # what a case's dead or a violation word is told for: an aftermath in the lead, or other actors in the
+        # item and no force named as the actor (a sentence without a violation word can still say who acted)
+        "aftermath": float(stance.aftermath),
+        "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
     }
 
 

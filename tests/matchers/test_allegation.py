@@ -276,3 +276,87 @@ def test_an_official_account_of_a_firefight_is_a_defence():
     assert voice([Passage("Officials said the men died in a clash with the army.")]).defence
     assert voice([Passage("El vocero dijo que murieron en un enfrentamiento.")]).defence
     assert not voice([Passage("Witnesses said the men died in a clash with the army.")]).defence
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Mexico reports full compliance with the court's judgment",
+     "The government said it has paid compensation to the women and held a public act of acknowledgement."),
+    ("Supreme Court overturns the convictions of eleven farmers",
+     "The court found that prosecutors had not proved who fired and ordered their immediate release."),
+    ("Villagers mark the tenth anniversary of the massacre", "Relatives laid flowers at the memorial."),
+    ("La Policía Nacional rinde homenaje a los agentes caídos", "El comandante entregó placas a las viudas."),
+    ("La Corte ordena liberar a los indígenas presos", "La Sala concedió el amparo a veinte sentenciados."),
+    ("El Estado ofrece una disculpa pública a las familias", "La secretaria habló en el acto."),
+])
+def test_a_lead_about_what_came_after_is_an_aftermath(title, lead):
+    assert voice([Passage(title, kind="title"), Passage(lead)]).aftermath
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Witnesses say soldiers shot a farmer", "Residents said troops entered the village shooting."),
+    ("The judge ordered the arrest of four soldiers", "Prosecutors charged them with murder."),
+    ("Testigos: los policías golpearon a los detenidos", "Los agentes los tuvieron boca abajo durante horas."),
+    ("El juez ordenó la detención de cuatro militares", "La Fiscalía los acusa de homicidio."),
+])
+def test_an_account_of_the_abuse_itself_is_no_aftermath(title, lead):
+    assert not voice([Passage(title, kind="title"), Passage(lead)]).aftermath
+
+
+def test_an_aftermath_after_the_lead_is_not_read():
+    """Only the title and first sentence say what an item is told for; a later mention of an anniversary is
+    background."""
+    passages = [Passage("Witnesses say soldiers shot a farmer", kind="title"), Passage("Troops entered shooting."),
+                Passage("The killing comes a year before the anniversary of the raid.")]
+    assert not voice(passages).aftermath
+
+
+@pytest.mark.parametrize("text", [
+    "The fiscalía attributes the bodies to a dispute between criminal groups.",
+    "Six police officers died in an ambush while serving a court order.",
+    "Las autoridades atribuyen los crímenes a la disputa entre grupos delictivos.",
+    "Seis policías fueron asesinados en la emboscada.",
+])
+def test_another_actor_in_the_item_is_others_act_unless_a_force_is_accused(text):
+    stance = voice([Passage(text)])
+    assert stance.others_act
+    assert cues([], True, stance=stance)["others_act"] == 1.0
+    accusing = findings([Passage("Soldiers executed eight people who had surrendered.")])
+    assert cues(accusing, True, stance=stance)["others_act"] == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers executed eight people who had surrendered.",
+    "Los soldados dispararon contra los campesinos.",
+])
+def test_a_force_acting_alone_is_no_other_actor(text):
+    assert not voice([Passage(text)]).others_act
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Three bodies found outside Iguala", "State prosecutors reported finding three bodies with signs of "
+     "violence outside Iguala; the authorities blamed a dispute between criminal groups."),
+    ("Hallan tres cuerpos en Iguala", "La fiscalía informó del hallazgo de tres cuerpos con huellas de "
+     "violencia en Iguala; las autoridades atribuyen los crímenes a la disputa entre grupos delictivos."),
+    ("Tribunal libera a autodefensas sentenciados por Apatzingán", "Un tribunal federal anuló la sentencia "
+     "contra cinco integrantes de autodefensas por los hechos de Apatzingán y ordenó su liberación inmediata."),
+    ("Court frees men convicted over the Apatzingán clash", "A federal court overturned the convictions of five "
+     "self-defence group members over the Apatzingán shooting and ordered their immediate release."),
+])
+def test_a_case_s_town_with_other_actors_or_a_ruling_that_frees_is_no_allegation(linker, title, text):
+    """Dead in a tracked case's town blamed on criminal groups, or a court freeing civilians tried over the case:
+    the case links, but no force is accused."""
+    found = linker.assess(Item("t", "o1", "", title, text))
+    assert found.allegation is None and not found.alert
+
+
+@pytest.mark.parametrize(("title", "text", "kind"), [
+    ("Iguala police watched the gunmen pass", "According to the case file, Iguala municipal police officers saw the "
+     "armed men drive past toward the bus station and did not stop them.", "complicity"),
+    ("Policías de Iguala vieron pasar a los agresores", "Según el expediente, agentes de la policía municipal "
+     "de Iguala vieron pasar a los hombres armados rumbo a la central de autobuses y no los detuvieron.", "complicity"),
+    ("Expertos piden investigar siembra de evidencia en Ayotzinapa", "Los expertos pidieron investigar una posible "
+     "siembra de evidencia por personal de la Marina en el río San Juan.", "scene tampering"),
+])
+def test_omission_and_planted_evidence_worded_without_the_old_terms(linker, title, text, kind):
+    found = linker.assess(Item("t", "w1", "", title, text))
+    assert found.allegation is not None and kind in found.allegation.types
