@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import sparse
 
 from monitor.domain.errors import ModelError
 from monitor.domain.text import fold
@@ -68,6 +69,15 @@ def case_texts(case: Case) -> list[str]:
         texts.append(description)
         texts.extend(sentences(description)[:8])
     return list(dict.fromkeys(t for t in texts if t.strip()))
+
+
+@dataclass(frozen=True)
+class LexicalRows:
+    """One item's TF-IDF rows (`CaseModel.lexical_rows`), made before its signals so that the rows of many
+    items come from one call: scikit-learn's per-call overhead outweighs the words of a news item."""
+
+    text: sparse.csr_matrix  # [full text, lead, each passage], weighted as the case documents
+    names: sparse.csr_matrix  # [the item's proper names], weighted as the case documents' names
 
 
 @dataclass(frozen=True)
@@ -190,17 +200,32 @@ class CaseModel:
         self._base_weights, self._weights = _weights(base, OWN), _weights(combiner, FEATURES)
         self._bound_weights, self._bound_bias, self._floor = _dense_bound(combiner)
 
+    def lexical_rows(self, items: Sequence[Sequence[Passage]]) -> list[LexicalRows]:
+        """The TF-IDF rows of each item (its passages), made in one transform per weighting for all items.
+        A row depends on its own text only, so an item's rows are the same whatever items come with it."""
+        texts: list[str] = []
+        starts = [0]
+        for passages in items:
+            texts += [" ".join(p.text for p in passages), " ".join(p.text for p in passages[: LEAD_SENTENCES + 1]),
+                      *(p.text for p in passages)]
+            starts.append(len(texts))
+        matrix = self.lexical.tfidf.transform(texts)
+        names = self.names.tfidf.transform([proper_names(". ".join(p.text for p in passages)) for passages in items])
+        return [LexicalRows(matrix[a:b], names[i:i + 1])
+                for i, (a, b) in enumerate(zip(starts, starts[1:], strict=False))]
+
     def sparse_scores(self, passages: Sequence[Passage], aliases: Mapping[str, set[str]],
-                      named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
-        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
+                      named_units: frozenset[str] = frozenset(), rows: LexicalRows | None = None) -> list[CaseScore]:
+        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found;
+        `rows`: the passages' `lexical_rows` if already made."""
         full = " ".join(p.text for p in passages)
-        lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        vectors = self.lexical.tfidf.transform([full, lead, *(p.text for p in passages)])
+        rows = rows or self.lexical_rows([passages])[0]
+        vectors = rows.text
         scores = self.lexical.scores_of(vectors)
         lexical, leads = self._best(scores[0]), self._best(scores[1])
         passage = self._best(scores[2:].max(axis=0)) if len(passages) else [0.0] * len(self.cases)
         content = self._best(self.content.scores_of(vectors[0])[0])
-        named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
+        named = self._best(self.names.scores_of(rows.names)[0])
         folded, item_years = fold(full), years(full)
         compatible = [year_compatibility(item_years, y) for y in self.years]
         # A day and month is the case's only if the item's years do not rule the case's year out.
@@ -223,8 +248,16 @@ class CaseModel:
 
     def relevance(self, texts: Sequence[str]) -> list[float]:
         """How close each passage is, lexically, to any case (to pick passages worth embedding)."""
-        matrix = self.lexical.scores_many(texts)
-        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * len(texts)
+        return self._relevance(self.lexical.tfidf.transform(texts), len(texts))
+
+    def relevance_of(self, rows: LexicalRows, first: int) -> list[float]:
+        """`relevance` of an item's passages from the `first` on, from its `lexical_rows`."""
+        vectors = rows.text[2 + first:]
+        return self._relevance(vectors, vectors.shape[0])
+
+    def _relevance(self, vectors: sparse.csr_matrix, count: int) -> list[float]:
+        matrix = self.lexical.scores_of(vectors) if count else np.zeros((0, 0))
+        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * count
 
     def decide(self, scores: Sequence[CaseScore]) -> list[CaseScore]:
         """The linked cases, most probable first: every case whose probability reaches the threshold."""
