@@ -4,9 +4,10 @@ torch and sentence-transformers are imported inside `Encoder.load` only, so impo
 (for the CLI, the pipeline, or the tests of the other signals) stays cheap.
 
 Throughput on a small CPU comes from four things (bench/bench_eval.py): texts are sorted by token length
-and cut into batches of at most `TOKEN_BUDGET` padded tokens (a batch pads every text to its longest, so
-one long case description no longer makes forty short sentences pay its length); the matrix products
-run in bfloat16 under `torch.autocast` when the CPU has native bf16 instructions (cosine to fp32
+and cut into the batches that cost least, a batch costing its padded tokens plus a fixed cost per pass, of
+at most `TOKEN_BUDGET` padded tokens (a batch pads every text to its longest, so one long case description
+no longer makes forty short sentences pay its length, and short texts do not go in many small passes);
+the matrix products run in bfloat16 under `torch.autocast` when the CPU has native bf16 instructions (cosine to fp32
 >= 0.9999; without them autocast would be emulated and slower, so fp32); the model is run once at
 load so the first item does not pay the kernels' start-up; and torch's threads sleep rather than spin
 while they wait for each other (OMP_WAIT_POLICY, see `Encoder.load`).
@@ -35,7 +36,10 @@ import numpy as np
 from monitor.domain.errors import ModelError
 
 BUNDLED = "bundled:all-MiniLM-L6-v2"
-TOKEN_BUDGET = 256  # padded tokens per forward pass: large enough to keep the matrix units busy
+TOKEN_BUDGET = 512  # the most padded tokens in one forward pass (more pads more per text than it saves)
+# What one more forward pass costs, in padded tokens: reading the model's weights, each layer's calls. A
+# 1-text pass takes ~10 ms on a small CPU, ~60 tokens' worth in a full one (bench/bench_eval.py).
+PASS_OVERHEAD = 60
 MAX_BATCH = 64
 log = logging.getLogger(__name__)
 KEPT_ON_DISK = 16  # sets of fixed vectors kept in the cache folder (the most recently used)
@@ -113,7 +117,7 @@ class Encoder:
         self.encode(texts)  # as an `encode`: most recently used, the cache kept to its bound
 
     def _key(self, texts: Sequence[str]) -> str:
-        head = [self.name, self.identity, self.precision, self.token_budget, MAX_BATCH]
+        head = [self.name, self.identity, self.precision, self.token_budget, MAX_BATCH, PASS_OVERHEAD]
         digest = hashlib.sha256(json.dumps([head, list(texts)], ensure_ascii=False).encode("utf-8"))
         return f"fixed-{digest.hexdigest()[:40]}"
 
@@ -214,16 +218,26 @@ def _write_vectors(path: Path, vectors: np.ndarray) -> None:
         log.warning("cannot keep embeddings in %s: %s", path.parent, exc)
 
 
-def batches(lengths: Sequence[int], budget: int, most: int = MAX_BATCH) -> list[list[int]]:
+def batches(lengths: Sequence[int], budget: int, most: int = MAX_BATCH,
+            overhead: int = PASS_OVERHEAD) -> list[list[int]]:
     """Indexes of `lengths`, longest first, cut so a batch padded to its longest stays within `budget`
-    tokens (a text longer than the budget goes alone)."""
+    tokens (a text longer than the budget goes alone), into the batches that cost least in all: a pass
+    costs its padded tokens plus `overhead` (the cheapest cut of the sorted texts, by dynamic programming
+    over where each batch starts)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    padded = [lengths[i] for i in order]
+    cost, start = [0] + [0] * len(order), [0] * (len(order) + 1)
+    for end in range(1, len(order) + 1):
+        options = [(cost[first] + overhead + (end - first) * padded[first], first)
+                   for first in range(max(0, end - most), end)
+                   if end - first == 1 or (end - first) * padded[first] <= budget]
+        cost[end], start[end] = min(options)
     out: list[list[int]] = []
-    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
-        if out and len(out[-1]) < most and (len(out[-1]) + 1) * lengths[out[-1][0]] <= budget:
-            out[-1].append(i)
-        else:
-            out.append([i])
-    return out
+    end = len(order)
+    while end:
+        out.append(order[start[end]:end])
+        end = start[end]
+    return out[::-1]
 
 
 def native_bf16() -> bool:
