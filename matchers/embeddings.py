@@ -100,21 +100,31 @@ class Encoder:
 
     def warm(self, texts: Sequence[str]) -> None:
         """Embed `texts` (the fixed texts of a watchlist) into the cache; with a cache folder, from the file
-        this model wrote for exactly these texts, or else computed as `encode` would and written there.
+        this model wrote for exactly these texts (`recall`), or else computed as `encode` would and written
+        there."""
+        if self.recall(texts):
+            return
+        vectors = self.encode(texts)
+        if self.folder is not None and texts:
+            _write_vectors(self._path(texts), vectors)
+
+    def recall(self, texts: Sequence[str]) -> bool:
+        """Put the vectors of `texts` that `warm` stored into the cache, if there are; whether there were.
         The file's name hashes the model, its precision and batching, and the texts in order: a changed
         watchlist, prototype, model or library finds no file and never reads stale vectors."""
         if self.folder is None or not texts:
-            self.encode(texts)
-            return
-        path = self.folder / f"{self._key(texts)}.npy"
-        vectors = _read_vectors(path, (len(texts), self.dimension))
+            return False
+        vectors = _read_vectors(self._path(texts), (len(texts), self.dimension))
         if vectors is None:
-            vectors = self.encode(texts)
-            _write_vectors(path, vectors)
-        else:
-            for text, vector in zip(texts, vectors, strict=True):
-                self._cache[(self.name, text)] = vector
+            return False
+        for text, vector in zip(texts, vectors, strict=True):
+            self._cache[(self.name, text)] = vector
         self.encode(texts)  # as an `encode`: most recently used, the cache kept to its bound
+        return True
+
+    def _path(self, texts: Sequence[str]) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{self._key(texts)}.npy"
 
     def _key(self, texts: Sequence[str]) -> str:
         head = [self.name, self.identity, self.precision, self.token_budget, MAX_BATCH, PASS_OVERHEAD]

@@ -154,6 +154,8 @@ class Linker:
         if not wanted or self.encoder is None:
             return {}
         texts = [prepared[i].passages[j].text for i, j in wanted]
+        if not self._warm and isinstance(self.encoder, Encoder):  # stored by an earlier start's warm-up?
+            self._warm = self.encoder.recall(self._fixed_texts())
         # The first batch also embeds the fixed texts, so the model sees one pass of texts sorted by length
         # instead of a few small ones (one per kind of text) padded each to its own longest.
         matrix = self.encoder.encode([*texts, *([] if self._warm else self._fixed_texts())])[: len(texts)]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from matchers import embeddings
-from matchers.embeddings import Encoder, model_identity
+from matchers.embeddings import Encoder, Precision, model_identity
 from matchers.linker import Linker
 from matchers.passages import passages
 from monitor.domain.item import Item, Page
@@ -86,7 +86,7 @@ def test_changed_texts_model_or_precision_never_read_stale_vectors(encoder: Enco
     counted = Counting(other_model)
     other_model.warm(texts)
     assert counted.texts == 2
-    precision = "fp32" if encoder.precision == "bf16" else "bf16"
+    precision: Precision = "fp32" if encoder.precision == "bf16" else "bf16"
     other_precision = Encoder(encoder._model, encoder.name, precision, folder=tmp_path, identity=encoder.identity)
     counted = Counting(other_precision)
     other_precision.warm(texts)
@@ -141,3 +141,19 @@ def test_a_linker_warm_up_reads_the_watchlist_vectors_back_until_the_watchlist_c
     linker = Linker(changed, model)
     linker.warm_up()
     assert counted.texts == len(set(linker._fixed_texts())) > 0
+
+
+def test_a_first_batch_without_warm_up_reads_the_stored_vectors_too(watchlist: Watchlist, encoder: Encoder,
+                                                                      tmp_path: Path):
+    item = Item("t", "x", "", "Tlatlaya warehouse killings", "Soldiers executed men who surrendered in Tlatlaya.")
+    cold = Linker(watchlist, encoder.fresh())
+    counted = Counting(cold.encoder)  # type: ignore[arg-type]
+    expected = cold.assess(item)
+    assert counted.texts > len(cold._prepare(item).embed)  # no folder: the fixed texts went with the item's
+    Linker(watchlist, encoder.fresh(tmp_path)).warm_up()
+    model = encoder.fresh(tmp_path)
+    counted = Counting(model)
+    linker = Linker(watchlist, model)
+    found = linker.assess(item)
+    assert counted.texts == len(linker._prepare(item).embed) > 0
+    assert [c.id for c in found.cases] == [c.id for c in expected.cases]
