@@ -72,7 +72,8 @@ class Encoder:
     @classmethod
     def load(cls, model: str | None = None, precision: Precision = "auto", folder: Path | None = None) -> Encoder:
         """Load `model` (None: the bundled all-MiniLM-L6-v2); raises ModelError saying how to get it.
-        `folder`: the cache folder where `warm` keeps the vectors of fixed texts (None: kept in memory only)."""
+        `folder`: the cache folder where `warm` keeps the vectors of fixed texts (None: kept in memory only;
+        used for a model on disk, as the bundled one, whose files say when it changed)."""
         name, path = _resolve(model)
         if name == BUNDLED:
             # The bundled model is plain files on disk: never let the hub client reach out for it.
@@ -88,7 +89,9 @@ class Encoder:
             loaded = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             raise ModelError(_how_to_get(name, exc)) from exc
-        encoder = cls(loaded, name, precision, folder=folder, identity=model_identity(path))
+        # a model fetched by hub name may change there unseen: only a model in a folder has its vectors stored
+        stored = folder if Path(path).is_dir() else None
+        encoder = cls(loaded, name, precision, folder=stored, identity=model_identity(path))
         encoder._compute(["A short sentence to start the kernels.", "Una frase corta para empezar."])
         return encoder
 
