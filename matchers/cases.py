@@ -71,6 +71,17 @@ def case_texts(case: Case) -> list[str]:
 
 
 @dataclass(frozen=True)
+class LexicalRows:
+    """One item's TF-IDF cosines with the case documents (`CaseModel.lexical_rows`), made
+    before its signals so that those of many items come from one call each: scikit-learn's and scipy's
+    per-call overhead outweighs the words of a news item."""
+
+    lexical: np.ndarray  # [full text, lead, each passage; document]: cosines with the case documents
+    content: np.ndarray  # [document]: the full text's, less the cases' place words
+    names: np.ndarray  # [document]: the item's proper names with the documents' names
+
+
+@dataclass(frozen=True)
 class CaseScore:
     """The signals of one case for one item, and (once decided) the combiner's probability."""
 
@@ -190,17 +201,32 @@ class CaseModel:
         self._base_weights, self._weights = _weights(base, OWN), _weights(combiner, FEATURES)
         self._bound_weights, self._bound_bias, self._floor = _dense_bound(combiner)
 
+    def lexical_rows(self, items: Sequence[Sequence[Passage]]) -> list[LexicalRows]:
+        """Each item's (its passages') TF-IDF cosines with the case documents, from one transform and one
+        product per weighting for all items. A row depends on its own text only, so an item's cosines are
+        the same whatever items come with it."""
+        texts: list[str] = []
+        starts = [0]
+        for passages in items:
+            texts += [" ".join(p.text for p in passages), " ".join(p.text for p in passages[: LEAD_SENTENCES + 1]),
+                      *(p.text for p in passages)]
+            starts.append(len(texts))
+        matrix = self.lexical.tfidf.transform(texts)
+        lexical, content = self.lexical.scores_of(matrix), self.content.scores_of(matrix[starts[:-1]])
+        names = self.names.scores_many([proper_names(". ".join(p.text for p in passages)) for passages in items])
+        return [LexicalRows(lexical[a:b], content[i], names[i])
+                for i, (a, b) in enumerate(zip(starts, starts[1:], strict=False))]
+
     def sparse_scores(self, passages: Sequence[Passage], aliases: Mapping[str, set[str]],
-                      named_units: frozenset[str] = frozenset()) -> list[CaseScore]:
-        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found."""
+                      named_units: frozenset[str] = frozenset(), rows: LexicalRows | None = None) -> list[CaseScore]:
+        """Every signal but the dense one (cheap: no model). `aliases`: per case id, the alias forms found;
+        `rows`: the passages' `lexical_rows` if already made."""
         full = " ".join(p.text for p in passages)
-        lead = " ".join(p.text for p in passages[: LEAD_SENTENCES + 1])
-        vectors = self.lexical.tfidf.transform([full, lead, *(p.text for p in passages)])
-        scores = self.lexical.scores_of(vectors)
+        rows = rows or self.lexical_rows([passages])[0]
+        scores = rows.lexical
         lexical, leads = self._best(scores[0]), self._best(scores[1])
         passage = self._best(scores[2:].max(axis=0)) if len(passages) else [0.0] * len(self.cases)
-        content = self._best(self.content.scores_of(vectors[0])[0])
-        named = self._best(self.names.scores_many([proper_names(". ".join(p.text for p in passages))])[0])
+        content, named = self._best(rows.content), self._best(rows.names)
         folded, item_years = fold(full), years(full)
         compatible = [year_compatibility(item_years, y) for y in self.years]
         # A day and month is the case's only if the item's years do not rule the case's year out.
@@ -223,8 +249,14 @@ class CaseModel:
 
     def relevance(self, texts: Sequence[str]) -> list[float]:
         """How close each passage is, lexically, to any case (to pick passages worth embedding)."""
-        matrix = self.lexical.scores_many(texts)
-        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * len(texts)
+        return self._relevance(self.lexical.scores_many(texts))
+
+    def relevance_of(self, rows: LexicalRows, first: int) -> list[float]:
+        """`relevance` of an item's passages from the `first` on, from its `lexical_rows`."""
+        return self._relevance(rows.lexical[2 + first:])
+
+    def _relevance(self, matrix: np.ndarray) -> list[float]:
+        return [float(x) for x in matrix.max(axis=1)] if matrix.size else [0.0] * len(matrix)
 
     def decide(self, scores: Sequence[CaseScore]) -> list[CaseScore]:
         """The linked cases, most probable first: every case whose probability reaches the threshold."""

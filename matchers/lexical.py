@@ -101,7 +101,8 @@ class LexicalIndex:
                     matrix[row, column] = 0.0
         self.matrix = sparse.csr_matrix(matrix)
         self.matrix.eliminate_zeros()
-        self._transposed = sparse.csc_matrix(self.matrix.T)
+        # kept as CSR: a sparse product converts its right operand to CSR, once here rather than per call
+        self._transposed = sparse.csr_matrix(self.matrix.T)
 
     def scores(self, text: str) -> list[float]:
         """Cosine of `text` with every document, in document order."""

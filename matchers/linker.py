@@ -23,9 +23,9 @@ from . import allegation as alleg
 from . import statements as stmts
 from .aliases import AliasHit, AliasIndex
 from .background import BACKGROUND
-from .cases import CaseModel, CaseScore, case_texts, with_dense
+from .cases import CaseModel, CaseScore, LexicalRows, case_texts, with_dense
 from .concepts import claim_keys
-from .embeddings import TextEncoder
+from .embeddings import Encoder, TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
 from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence, with_named_actor
@@ -71,10 +71,12 @@ class Linker:
 
     def warm_up(self) -> None:
         """Embed the watchlist's texts and the allegation prototypes now, in one pass, rather than with the
-        first items that need them."""
-        if self.encoder is not None:
+        first items that need them (an `Encoder` with a cache folder reads them from disk when it can)."""
+        if isinstance(self.encoder, Encoder):
+            self.encoder.warm(self._fixed_texts())
+        elif self.encoder is not None:
             self.encoder.encode(self._fixed_texts())
-            self._warm = True
+        self._warm = self.encoder is not None
 
     def _fixed_texts(self) -> list[str]:
         """The texts every item is compared with: case texts, statements and their clauses, the stance sentences
@@ -89,21 +91,21 @@ class Linker:
 
     def assess_many(self, items: Sequence[Item]) -> list[Assessment]:
         """Assess a batch; the passages of all items that need embeddings are encoded together."""
-        prepared = [self._prepare(item) for item in items]
+        prepared = self._prepare_many(items)
         vectors = self._embed(prepared)
         return [self._assess(p, vectors.get(i)) for i, p in enumerate(prepared)]
 
     def case_signals(self, items: Sequence[Item]) -> list[list[CaseScore]]:
         """Every case's signals for each item, dense included whatever the prefilter says: the rows a case
         combiner is fitted on (`monitor fit`)."""
-        prepared = [self._prepare(item, embed_all=True) for item in items]
+        prepared = self._prepare_many(items, embed_all=True)
         vectors = self._embed(prepared)
         return [self._case_scores(p, vectors.get(i)) for i, p in enumerate(prepared)]
 
     def statement_signals(self, items: Sequence[Item]) -> list[tuple[list[stmts.Signals], Allegation | None]]:
         """The signals of every statement in play for each item, as linking sees them: the rows a
         statement combiner is fitted on."""
-        prepared = [self._prepare(item) for item in items]
+        prepared = self._prepare_many(items)
         vectors = self._embed(prepared)
         out = []
         for i, p in enumerate(prepared):
@@ -115,29 +117,37 @@ class Linker:
     # -- cheap signals -------------------------------------------------------------------------
 
     def _prepare(self, item: Item, embed_all: bool = False) -> _Prepared:
-        found = tuple(passages(item)[:MAX_PASSAGES])
+        return self._prepare_many([item], embed_all)[0]
+
+    def _prepare_many(self, items: Sequence[Item], embed_all: bool = False) -> list[_Prepared]:
+        """The cheap signals of each item; the TF-IDF rows of all items are made together (`lexical_rows`)."""
+        found = [tuple(passages(item)[:MAX_PASSAGES]) for item in items]
+        rows = self.cases.lexical_rows(found)
+        return [self._prepared(f, r, embed_all) for f, r in zip(found, rows, strict=True)]
+
+    def _prepared(self, found: tuple[Passage, ...], rows: LexicalRows, embed_all: bool) -> _Prepared:
         hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
         aliases: dict[str, set[str]] = {}
         for hit in (h for row in hits for h in row if h.target == "case"):
             aliases.setdefault(hit.id, set()).add(hit.form)
         areas = tuple(m for p in found for m in self.areas.find(p))
         named_units = frozenset({m.unit for m in areas} | {h.id for row in hits for h in row if h.target == "unit"})
-        sparse = tuple(self.cases.sparse_scores(found, aliases, named_units))
+        sparse = tuple(self.cases.sparse_scores(found, aliases, named_units, rows))
         embed: tuple[int, ...] = ()
         if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
             weak = not embed_all and self.cases.needs_dense(sparse)
-            embed = self._choose_passages(found, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
+            embed = self._choose_passages(found, rows, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
         mentions: dict[Passage, list[UnitMention]] = {}
         for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
             mentions.setdefault(m.passage, []).append(m)
         findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
         return _Prepared(found, hits, areas, findings, sparse, embed)
 
-    def _choose_passages(self, found: Sequence[Passage], cap: int) -> tuple[int, ...]:
+    def _choose_passages(self, found: Sequence[Passage], rows: LexicalRows, cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
             return tuple(range(len(found)))
         rest = list(range(LEAD, len(found)))
-        relevance = dict(zip(rest, self.cases.relevance([found[i].text for i in rest]), strict=True))
+        relevance = dict(zip(rest, self.cases.relevance_of(rows, LEAD), strict=True))
         best = sorted(rest, key=lambda i: relevance[i], reverse=True)[: cap - LEAD]
         return tuple(sorted([*range(LEAD), *best]))
 
@@ -148,6 +158,8 @@ class Linker:
         if not wanted or self.encoder is None:
             return {}
         texts = [prepared[i].passages[j].text for i, j in wanted]
+        if not self._warm and isinstance(self.encoder, Encoder):  # stored by an earlier start's warm-up?
+            self._warm = self.encoder.recall(self._fixed_texts())
         # The first batch also embeds the fixed texts, so the model sees one pass of texts sorted by length
         # instead of a few small ones (one per kind of text) padded each to its own longest.
         matrix = self.encoder.encode([*texts, *([] if self._warm else self._fixed_texts())])[: len(texts)]

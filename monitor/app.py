@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from monitor.config.settings import Settings
@@ -38,15 +39,16 @@ def make_notifier(settings: Settings, stream: TextIO | None = None) -> Notifier:
     return ConsoleNotifier(stream or sys.stdout)
 
 
-def linker_factory(watchlist: Watchlist, model: str | None) -> Callable[[], Linker]:
-    """A function that loads the model and builds the linker the first time it is called."""
+def linker_factory(watchlist: Watchlist, model: str | None, cache_dir: Path | None = None) -> Callable[[], Linker]:
+    """A function that loads the model and builds the linker the first time it is called; `cache_dir`: the
+    folder where its warm-up keeps the watchlist's vectors."""
 
     @cache
     def build() -> Linker:
         from matchers.embeddings import Encoder
         from matchers.linker import Linker
 
-        return Linker(watchlist, encoder=Encoder.load(model))
+        return Linker(watchlist, encoder=Encoder.load(model, folder=cache_dir))
 
     return build
 
@@ -66,6 +68,6 @@ class App:
         from monitor.pipeline import Pipeline
 
         return Pipeline(store=self.store, watchlist=self.watchlist,
-                        linker=linker or linker_factory(self.watchlist, self.settings.model),
+                        linker=linker or linker_factory(self.watchlist, self.settings.model, self.settings.cache_dir),
                         notifier=notifier or make_notifier(self.settings),
                         clock=utc_now, reliefweb_appname=self.settings.reliefweb_appname)

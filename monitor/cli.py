@@ -274,7 +274,8 @@ def eval_(watchlist: Path, items: Path, predictions: Path) -> None:
     from matchers.embeddings import Encoder
     from monitor.evaluate import run_eval
 
-    click.echo(run_eval(watchlist, items, predictions, Encoder.load(_settings().model)))
+    settings = _settings()
+    click.echo(run_eval(watchlist, items, predictions, Encoder.load(settings.model, folder=settings.cache_dir)))
 
 
 @main.command()

@@ -105,7 +105,8 @@ def run_forever(app: App, feeds: Sequence[Feed]) -> None:
     scheduler = BackgroundScheduler(timezone=app.settings.zone, executors={"default": ThreadPoolExecutor(1)})
     pipeline = app.pipeline()
     watch = WatchlistWatch(app.store, app.settings.watchlist_path,
-                           lambda watchlist: linker_factory(watchlist, app.settings.model), utc_now)
+                           lambda watchlist: linker_factory(watchlist, app.settings.model, app.settings.cache_dir),
+                           utc_now)
 
     def poll() -> None:
         nonlocal pipeline

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     digest_dir: Path = Field(Path("digests"), validation_alias="MONITOR_DIGEST_DIR")
     tz: str = Field("UTC", validation_alias="TZ")
     model: str | None = Field(None, validation_alias="MONITOR_MODEL")  # None: the bundled all-MiniLM-L6-v2
+    # the watchlist's embedded texts, kept between starts (matchers.embeddings.Encoder.warm)
+    cache_dir: Path = Field(Path("cache"), validation_alias="MONITOR_CACHE_DIR")
     reliefweb_appname: str | None = Field(None, validation_alias="RELIEFWEB_APPNAME")
     # `monitor serve` on any address but loopback refuses to start without it; pages then ask for it.
     web_token: str | None = Field(None, validation_alias="MONITOR_WEB_TOKEN", repr=False)

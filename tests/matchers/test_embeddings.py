@@ -55,6 +55,24 @@ def test_batches_keep_to_the_token_budget_and_hold_every_text_once():
     assert len(batches([10] * 100, budget=10_000, most=64)) == 2
 
 
+def test_batches_are_the_cheapest_cut_of_the_sorted_texts():
+    import itertools
+    import random
+
+    generator = random.Random(7)
+    for _ in range(40):
+        lengths = [generator.choice([5, 9, 14, 30, 61, 120]) for _ in range(generator.randint(1, 8))]
+        ordered = sorted(lengths, reverse=True)
+
+        best = min(sum(20 + (b - a) * ordered[a] for a, b in itertools.pairwise((0, *ends, len(ordered))))
+                   for k in range(len(ordered)) for ends in itertools.combinations(range(1, len(ordered)), k)
+                   if all(b - a == 1 or (b - a) * ordered[a] <= 128
+                          for a, b in itertools.pairwise((0, *ends, len(ordered)))))
+        cut = batches(lengths, budget=128, overhead=20)
+        assert sorted(i for b in cut for i in b) == list(range(len(lengths)))
+        assert sum(20 + len(b) * max(lengths[i] for i in b) for b in cut) == best
+
+
 def test_texts_embedded_together_match_each_embedded_alone_row_for_row(encoder):
     together = encoder.fresh().encode(MIXED)
     alone = np.stack([encoder.fresh().encode([t])[0] for t in MIXED])
