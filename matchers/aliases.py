@@ -41,6 +41,7 @@ class AliasHit:
     matched: str
     start: int
     end: int
+    through: int = 0  # where the whole phrase ends (a list or coordination), when it goes past `end`
 
 
 # English unit words and their Spanish equivalents, and the nouns that name a unit without their modifier
@@ -91,7 +92,7 @@ def _listed_forms(n: str, plural: str) -> list[str]:
     """One number in a list before a plural unit noun ("the 27th and 41st infantry battalions"): the
     hit is the unit's own number (group `at`), so the list's other units keep theirs."""
     others = rf"(?:\s*,\s*{_OTHER_ORDINAL})*\s*,?\s+(?:and|&)\s+"
-    return [rf"(?P<at>{n})(?={others}{_OTHER_ORDINAL}\s+{plural})",
+    return [rf"(?P<at>{n})(?=(?P<rest>{others}{_OTHER_ORDINAL}\s+{plural}))",
             rf"(?<![\w.,/]){_OTHER_ORDINAL}{others}(?P<at>{n})\s+{plural}"]
 
 
@@ -200,8 +201,11 @@ def _dateline(folded: str) -> str | None:
 
 def _hit(pattern: AliasPattern, match: re.Match[str]) -> AliasHit:
     """The words matched; a pattern with a group `at` (a unit in a list or coordination) names only those."""
-    at = "at" if "at" in pattern.regex.groupindex else 0
-    return AliasHit(pattern.target, pattern.id, pattern.form, match.group(at), match.start(at), match.end(at))
+    groups = pattern.regex.groupindex
+    at = "at" if "at" in groups else 0
+    through = max(match.end(), match.end("rest") if "rest" in groups else 0)
+    return AliasHit(pattern.target, pattern.id, pattern.form, match.group(at), match.start(at), match.end(at),
+                    through if through > match.end(at) else 0)
 
 
 def _longest_first(hits: Iterable[AliasHit]) -> list[AliasHit]:
