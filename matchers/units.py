@@ -99,7 +99,29 @@ def acting(mention: UnitMention) -> bool:
         return False
     # read what follows with its accents (lemmas need them) when folding kept the offsets
     text = mention.passage.text
-    return not touched_role(text[mention.end:] if len(text) == len(folded) else folded[mention.end:])
+    after = text[mention.end:] if len(text) == len(folded) else folded[mention.end:]
+    return not touched_role(after) or shields_armed_group(after)
+
+
+def shields_armed_group(after: str) -> bool:
+    """Is what the force guards, frees or helps an armed group ("protegió a grupos paramilitares", "escorted
+    the gunmen", `roles.yaml` armed group)? That is complicity, not the role of one who guards or rescues."""
+    rendered = render(after)
+    hits = ROLES.find(rendered, ("guard", "rescue", "armed group"))
+    roles = [h for h in hits if h.entry.name != "armed group" and h.language != "re"]
+    groups = [h for h in hits if h.entry.name == "armed group" and h.language != "re"]
+    return any(r.language == g.language and r.end <= g.start and _object_of(rendered.words(r.language, r.end, g.start))
+               for r in roles for g in groups)
+
+
+# what may stand between a verb and its object: articles and Spanish's personal "a" ("protegió a los sicarios");
+# a preposition ("rescued from the gang", "rescataron de los sicarios") makes the group something else
+_OBJECT_WORDS = frozenset({"a", "al", "the", "el", "la", "los", "las", "unos", "unas", "some", "several", "varios"})
+
+
+def _object_of(between: str) -> bool:
+    words = between.split()
+    return len(words) <= 2 and all(w in _OBJECT_WORDS for w in words)
 
 
 def _victim_at(text: str, first: int, last: int) -> bool:

@@ -162,3 +162,22 @@ def test_a_force_searching_for_the_disappeared_is_touched_not_implicated(linker,
 def test_a_force_named_in_a_coordination_is_implicated(linker, text):
     found = assess(linker, "Informe", text)
     assert "pf" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "Cables say the 27th Infantry Battalion protected the paramilitaries before the massacre in the highlands.",
+    "Según los cables, el 27 Batallón de Infantería protegió a grupos paramilitares antes de la masacre.",
+])
+def test_a_unit_guarding_or_escorting_an_armed_group_is_implicated(linker, text):
+    found = assess(linker, "Informe", text)
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion rescued six people from the gunmen after the massacre.",
+    "Tras la masacre, el 27 Batallón de Infantería rescató de los sicarios a seis personas.",
+    "El 27 Batallón de Infantería resguardó la zona donde los sicarios cometieron la masacre.",
+])
+def test_a_unit_rescuing_from_an_armed_group_or_guarding_its_scene_is_touched(linker, text):
+    found = assess(linker, "Rescate", text)
+    assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
