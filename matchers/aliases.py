@@ -41,6 +41,7 @@ class AliasHit:
     matched: str
     start: int
     end: int
+    through: int = 0  # where the whole phrase ends (a list or coordination), when it goes past `end`
 
 
 # English unit words and their Spanish equivalents, and the nouns that name a unit without their modifier
@@ -76,11 +77,23 @@ def unit_ordinal_forms(unit: Unit) -> list[str]:
     n = ordinal(number)
     en_mod = rf"(?:{phrase(modifiers)}\s+)" if modifiers else ""
     en_mod = en_mod + "?" if en_mod and noun in _SPECIFIC_NOUNS else en_mod
-    forms = [rf"{n}\s+{en_mod}{re.escape(noun)}\b", rf"\b{re.escape(noun)}\s+(?:no\.?\s*|number\s+)?{number}\b"]
+    forms = [rf"{n}\s+{en_mod}{re.escape(noun)}\b", rf"\b{re.escape(noun)}\s+(?:no\.?\s*|number\s+)?{number}\b",
+             *_listed_forms(n, rf"{en_mod}{re.escape(noun)}s\b")]
     noun_es = _NOUNS_ES.get(noun)
     if noun_es:
         forms.extend(_spanish_forms(number, noun_es, _MODIFIERS_ES.get(modifiers, "") if modifiers else ""))
     return forms
+
+
+_OTHER_ORDINAL = r"\d{1,4}(?:st|nd|rd|th)?"
+
+
+def _listed_forms(n: str, plural: str) -> list[str]:
+    """One number in a list before a plural unit noun ("the 27th and 41st infantry battalions"): the
+    hit is the unit's own number (group `at`), so the list's other units keep theirs."""
+    others = rf"(?:\s*,\s*{_OTHER_ORDINAL})*\s*,?\s+(?:and|&)\s+"
+    return [rf"(?P<at>{n})(?=(?P<rest>{others}{_OTHER_ORDINAL}\s+{plural}))",
+            rf"(?<![\w.,/]){_OTHER_ORDINAL}{others}(?P<at>{n})\s+{plural}"]
 
 
 def _spanish_forms(number: str, noun: str, modifier: str) -> list[str]:
@@ -88,7 +101,12 @@ def _spanish_forms(number: str, noun: str, modifier: str) -> list[str]:
     mod = mod + "?" if mod and noun in _SPECIFIC_NOUNS else mod
     n = ordinal(number)
     numero = r"(?:(?:no|num|numero|n)\.?\s*|n\.?o\.?\s*)?"
-    return [rf"{n}\s+{noun}{mod}\b", rf"\b{noun}{mod}\s+{numero}{number}\b(?![.,]\d)"]
+    # "los batallones 27 y 41 (de infantería)", "las zonas militares 35, 27 y 19": the unit's number in a list
+    plural = rf"{phrase(noun, plurals=True)}(?:\s+{phrase(modifier, plurals=True)})?" if modifier else \
+        phrase(noun, plurals=True)
+    listed = (rf"\b{plural}\s+(?:numeros\s+)?(?:\d{{1,4}}\s*(?:,|y|e)\s*)*(?P<at>{number})"
+              rf"(?:\s*(?:,|y|e)\s*\d{{1,4}})*\b(?![.,]\d)")
+    return [rf"{n}\s+{noun}{mod}\b", rf"\b{noun}{mod}\s+{numero}{number}\b(?![.,]\d)", listed]
 
 
 def _is_acronym(alias: str) -> bool:
@@ -109,9 +127,25 @@ def compile_alias(target: str, owner: str, alias: str) -> AliasPattern:
                         anchor=max(fold(alias).split(), key=len, default=""))
 
 
+def coordinated_aliases(target: str, owner: str, alias: str) -> list[AliasPattern]:
+    """A two-word alias whose words a coordination splits: "federal and state police" names the Federal
+    Police, "policías estatales y federales" the "policías federales". The hit is the alias's own modifier
+    (group `at`), so the other force of the coordination keeps its hit."""
+    words = fold(alias).split()
+    if _is_acronym(alias) or len(words) != 2 or not all(w.isalpha() and len(w) >= 3 for w in words):
+        return []
+    first, second = (phrase(w, plurals=True) for w in words)
+    between = r"(?:[^\W\d_]+\s+){1,2}?"
+    english = rf"(?<!\w)(?P<at>{first})\s+(?:and|or)\s+{between}{second}(?!\w)"
+    spanish = rf"(?<!\w){first}\s+[^\W\d_]+\s+(?:y|e|o)\s+(?P<at>{second})(?!\w)"
+    return [AliasPattern(target, owner, f"{alias} (coordinated)", re.compile(r), anchor=words[i])
+            for i, r in ((0, english), (1, spanish))]
+
+
 def unit_patterns(unit: Unit) -> list[AliasPattern]:
     names = dict.fromkeys([unit.name, *unit.aliases])
     found = [compile_alias("unit", unit.id, a) for a in names if a.strip()]
+    found.extend(p for a in names for p in coordinated_aliases("unit", unit.id, a))
     number = _ORDINAL_NAME.match(strip_accents(unit.name))
     found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r),
                               anchor=number.group(1) if number else "")
@@ -138,11 +172,14 @@ class AliasIndex:
         folded, plain = fold(text), strip_accents(text)
         hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
                 for m in p.regex.finditer(folded if p.folded else plain)]
-        return [h for h in _longest_first(hits) if not self._foreign(h, folded)]
+        dateline = _dateline(folded)
+        return [h for h in _longest_first(hits) if not self._foreign(h, folded, dateline)]
 
-    def _foreign(self, hit: AliasHit, folded: str) -> bool:
+    def _foreign(self, hit: AliasHit, folded: str, dateline: str | None = None) -> bool:
         """Does a word right beside a unit's alias name another country than the unit's ("French
-        gendarmes", "Policía Nacional del Perú")? Then the alias means that country's force."""
+        gendarmes", "Policía Nacional del Perú")? Then the alias means that country's force. So does a
+        dateline ("Perú: la Policía Nacional golpeó...") naming another country, unless a word beside the
+        alias names the unit's own."""
         country = self.countries.get(hit.id) if hit.target == "unit" else None
         if not country:
             return False
@@ -151,11 +188,24 @@ class AliasIndex:
         if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
             after = after[1:]
         near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
-        return any(_COUNTRY_OF.get(w, country) != country for w in near if w)
+        named = {_COUNTRY_OF[w] for w in near if w in _COUNTRY_OF}
+        return bool(named - {country}) or (not named and dateline not in (None, country))
+
+
+def _dateline(folded: str) -> str | None:
+    """The country a text opens with as its dateline ("Perú: ...", "Yemen: ..."), if any."""
+    head, colon, _ = folded.partition(":")
+    words = " ".join(re.findall(r"[^\W_]+", head))
+    return _COUNTRY_OF.get(words) if colon and len(words.split()) <= _COUNTRY_WORDS else None
 
 
 def _hit(pattern: AliasPattern, match: re.Match[str]) -> AliasHit:
-    return AliasHit(pattern.target, pattern.id, pattern.form, match.group(0), match.start(), match.end())
+    """The words matched; a pattern with a group `at` (a unit in a list or coordination) names only those."""
+    groups = pattern.regex.groupindex
+    at = "at" if "at" in groups else 0
+    through = max(match.end(), match.end("rest") if "rest" in groups else 0)
+    return AliasHit(pattern.target, pattern.id, pattern.form, match.group(at), match.start(at), match.end(at),
+                    through if through > match.end(at) else 0)
 
 
 def _longest_first(hits: Iterable[AliasHit]) -> list[AliasHit]:

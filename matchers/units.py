@@ -12,10 +12,12 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Watchlist
 
 from .aliases import AliasHit
-from .allegation import CUES, SentenceFinding, touched_role
+from .allegation import CUES, ROLES, SentenceFinding, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
+
+COMMAND_REACH = 5  # words before a unit's name read for its commander ("quien como coronel encabezaba el")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class AreaIndex:
 
 
 def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMention]:
-    return [UnitMention(h.id, "named", passage, h.matched, h.start, h.end) for h in hits if h.target == "unit"]
+    # what the unit does is read after the whole list or coordination it is named in ("federal and state police fired")
+    return [UnitMention(h.id, "named", passage, h.matched, h.start, max(h.end, h.through))
+            for h in hits if h.target == "unit"]
 
 
 def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
@@ -63,10 +67,28 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
     reports. `force`: the unit's force ("military", "police"); the neighbour must name that force (or
     "security forces") as the actor: a state-abuse term with no actor ("experts documented the enforced
     disappearance") says nothing of which force a nearby name belongs to."""
-    if not any(f.accusing and not f.criminal and (force in f.actors or "security forces" in f.actors)
-               for f in nearby):
+    commander = commanded(mention)
+    if not any(_reaches(f, force, commander) for f in nearby):
         return False
     return acting(mention)
+
+
+def _reaches(finding: SentenceFinding, force: str, commander: bool) -> bool:
+    """Does a neighbouring sentence's accusation reach a unit of this force? When the unit is named as a
+    person's command, an accusation naming no force ("La Fiscalía lo acusa de desaparición forzada") is
+    that person's, and so the unit's."""
+    if not finding.accusing or finding.criminal:
+        return False
+    return force in finding.actors or "security forces" in finding.actors or (commander and not finding.actors)
+
+
+def commanded(mention: UnitMention) -> bool:
+    """Is the unit named as someone's command ("the former commander of the 27th Battalion", "quien
+    encabezaba el 27 Batallón", `roles.yaml` command)? Read in the few words just before the name."""
+    text, folded = mention.passage.text, fold(mention.passage.text)
+    before = (text if len(text) == len(folded) else folded)[: mention.start]
+    words = before.split()[-COMMAND_REACH:]
+    return bool(words) and bool(ROLES.find(render(" ".join(words)), ("command",)))
 
 
 def acting(mention: UnitMention) -> bool:
@@ -77,7 +99,29 @@ def acting(mention: UnitMention) -> bool:
         return False
     # read what follows with its accents (lemmas need them) when folding kept the offsets
     text = mention.passage.text
-    return not touched_role(text[mention.end:] if len(text) == len(folded) else folded[mention.end:])
+    after = text[mention.end:] if len(text) == len(folded) else folded[mention.end:]
+    return not touched_role(after) or shields_armed_group(after)
+
+
+def shields_armed_group(after: str) -> bool:
+    """Is what the force guards, frees or helps an armed group ("protegió a grupos paramilitares", "escorted
+    the gunmen", `roles.yaml` armed group)? That is complicity, not the role of one who guards or rescues."""
+    rendered = render(after)
+    hits = ROLES.find(rendered, ("guard", "rescue", "armed group"))
+    roles = [h for h in hits if h.entry.name != "armed group" and h.language != "re"]
+    groups = [h for h in hits if h.entry.name == "armed group" and h.language != "re"]
+    return any(r.language == g.language and r.end <= g.start and _object_of(rendered.words(r.language, r.end, g.start))
+               for r in roles for g in groups)
+
+
+# what may stand between a verb and its object: articles and Spanish's personal "a" ("protegió a los sicarios");
+# a preposition ("rescued from the gang", "rescataron de los sicarios") makes the group something else
+_OBJECT_WORDS = frozenset({"a", "al", "the", "el", "la", "los", "las", "unos", "unas", "some", "several", "varios"})
+
+
+def _object_of(between: str) -> bool:
+    words = between.split()
+    return len(words) <= 2 and all(w in _OBJECT_WORDS for w in words)
 
 
 def _victim_at(text: str, first: int, last: int) -> bool:

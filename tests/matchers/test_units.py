@@ -118,3 +118,66 @@ def test_a_neighbouring_state_abuse_term_without_an_actor_does_not_reach_the_uni
     found = assess(linker, "Informe", "Experts documented the enforced disappearance of the students in Guerrero. "
                                       "The 27th Infantry Battalion held a ceremony at its barracks.")
     assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El general José Pérez, quien como coronel encabezaba el 27 Batallón de Infantería en Iguala, fue detenido "
+    "ayer. La Fiscalía lo acusa de desaparición forzada.",
+    "A retired general who commanded the 27th Infantry Battalion in Iguala was arrested on Tuesday. "
+    "Prosecutors charged him with enforced disappearance.",
+])
+def test_an_accusation_of_the_unit_s_commander_in_the_next_sentence_reaches_the_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El 27 Batallón de Infantería en Iguala celebró ayer su aniversario. La Fiscalía acusa a un exalcalde de "
+    "desaparición forzada.",
+    "The 27th Infantry Battalion in Iguala held a parade on Tuesday. Prosecutors charged a former mayor with "
+    "enforced disappearance.",
+    "A retired general who commanded the 27th Infantry Battalion in Iguala testified on Tuesday. He said gunmen "
+    "from a cartel killed the students.",
+])
+def test_an_accusation_without_a_force_beside_a_unit_named_without_its_commander_does_not_reach_it(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" not in found.implicated
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Gendarmería y Policía Federal rastrean cerros de Iguala",
+     "La Policía Federal peinó barrancas en busca de los estudiantes desaparecidos por policías municipales."),
+    ("Federal police comb the hills of Iguala",
+     "Federal police combed ravines for the students abducted by municipal police officers."),
+])
+def test_a_force_searching_for_the_disappeared_is_touched_not_implicated(linker, title, text):
+    found = assess(linker, title, text)
+    assert units(found)["pf"] == ("named", False) and "pf" not in found.at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "Federal and Guerrero state police fired on students blocking the highway, killing two of them.",
+    "Policías estatales y federales dispararon contra los estudiantes que bloqueaban la autopista y mataron a dos.",
+])
+def test_a_force_named_in_a_coordination_is_implicated(linker, text):
+    found = assess(linker, "Informe", text)
+    assert "pf" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "Cables say the 27th Infantry Battalion protected the paramilitaries before the massacre in the highlands.",
+    "Según los cables, el 27 Batallón de Infantería protegió a grupos paramilitares antes de la masacre.",
+])
+def test_a_unit_guarding_or_escorting_an_armed_group_is_implicated(linker, text):
+    found = assess(linker, "Informe", text)
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion rescued six people from the gunmen after the massacre.",
+    "Tras la masacre, el 27 Batallón de Infantería rescató de los sicarios a seis personas.",
+    "El 27 Batallón de Infantería resguardó la zona donde los sicarios cometieron la masacre.",
+])
+def test_a_unit_rescuing_from_an_armed_group_or_guarding_its_scene_is_touched(linker, text):
+    found = assess(linker, "Rescate", text)
+    assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
