@@ -27,13 +27,13 @@ from .combiner import Combiner
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import LexicalIndex, Tfidf, terms
 from .passages import Passage, sentences
-from .places import place_pattern
+from .places import place_pattern, reference_pattern
 from .vocabulary import FORCE, force_words_for
 
 LEAD_SENTENCES = 3
 # The signals of one case (the base combiner's features) ...
 OWN = ("lexical", "lead", "names", "content", "passage", "dense", "year", "alias", "day", "place", "unit_named",
-       "force")
+       "force", "reference")
 # ... and the case combiner's: those, plus how the case stands against the item's other cases.
 FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
             "base_margin", "top_base", "rival_likeness")
@@ -97,6 +97,7 @@ class CaseScore:
     place: bool
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
+    reference: bool = False  # the case named as a case by its place ("the Bagua case", "la masacre de Acteal")
     dense: float = 0.0
     dense_passage: int = -1  # index of the passage most similar to the case
     probability: float = 0.0
@@ -108,7 +109,7 @@ def own_features(s: CaseScore) -> dict[str, float]:
 
 def _own_row(s: CaseScore) -> list[float]:
     return [s.lexical, s.lead, s.names, s.content, s.passage, s.dense, float(s.year), float(s.alias), float(s.day),
-            float(s.place), float(s.unit_named), float(s.force)]
+            float(s.place), float(s.unit_named), float(s.force), float(s.reference)]
 
 
 def own_matrix(scores: Sequence[CaseScore]) -> np.ndarray:
@@ -194,6 +195,7 @@ class CaseModel:
         self.years = [years(" ".join(d)) | ({c.date.year} if c.date else set())
                       for c, d in zip(self.cases, per_case, strict=True)]
         self.places = [place_pattern(c) for c in self.cases]
+        self.references = [reference_pattern(c) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}
@@ -234,7 +236,8 @@ class CaseModel:
                           self._names(i, aliases.get(case.id, ())),
                           compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]),
                           _found(self.places[i], folded),
-                          bool(self._units[i] & named_units), _found(self._forces[i], folded))
+                          bool(self._units[i] & named_units), _found(self._forces[i], folded),
+                          _found(self.references[i], folded))
                 for i, case in enumerate(self.cases)]
 
     def _names(self, index: int, forms: Iterable[str]) -> bool:

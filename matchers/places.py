@@ -1,7 +1,9 @@
 """Place signals: units described by base and force ("soldados con sede en Iguala"), case places.
 
 A unit's `areas` alone are not enough ("the Iguala attack" names a town, not a battalion): the place
-must come with force wording that says the troops are based or deployed there.
+must come with force wording that says the troops are based or deployed there. Likewise a case's place
+alone is every other story of the town; named with a noun that makes it the case ("the Bagua case", "la
+masacre de Aguas Blancas", "the Rabaa killings") it is the case (`reference_pattern`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from dataclasses import dataclass
 from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
-from .vocabulary import based_words, force_words_for
+from .lexical import terms
+from .vocabulary import based_words, case_nouns, force_words_for
 
 # "based in", "stationed at", "con sede en", "destacamentados en"...: lexicon/<lang>/places.yaml
 _BASED = based_words()
+# "case", "massacre", "killings", "caso", "matanza", "víctimas de"...: lexicon/<lang>/references.yaml
+_CASE_NOUNS = case_nouns()
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,17 @@ def place_pattern(case: Case) -> re.Pattern[str] | None:
     if not names:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(phrase(n) for n in names) + r")(?!\w)")
+
+
+def reference_pattern(case: Case) -> re.Pattern[str] | None:
+    """A case named as a case by its place: a case noun before the place ("caso Bagua", "the massacre of
+    Aguas Blancas", "víctimas de Acteal") or after it ("the Rabaa killings"). The place is one of the
+    case's specific places (`place_names`) or an alias made only of its place's words ("Rabaa" of
+    "Rabaa al-Adawiya Square"), which reports use for the town and for the case alike."""
+    words = set(terms(case.place))
+    names = [*place_names(case), *(a for a in case.aliases if a.strip() and set(terms(a)) <= words)]
+    if not names:
+        return None
+    place = "|".join(phrase(n) for n in sorted(dict.fromkeys(names), key=len, reverse=True))
+    return re.compile(rf"\b(?:{_CASE_NOUNS})\s+(?:(?:de|del|en|of|in|at|on)\s+)?(?:(?:la|el|los|las|the)\s+)?"
+                      rf"(?:{place})(?!\w)|(?<!\w)(?:{place})(?:'s)?\s+(?:{_CASE_NOUNS})\b")

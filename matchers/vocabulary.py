@@ -29,6 +29,11 @@ def based_words() -> str:
     return _alternation("based", "places", plurals=False)
 
 
+def case_nouns() -> str:
+    """The nouns that name a case by its place ("the Bagua case", "la masacre de Aguas Blancas"), as one alternation."""
+    return _alternation("case", "references")
+
+
 def unit_force(kind: str) -> str:
     """"military" or "police": the force a unit of this watchlist `kind` belongs to ("police division" is
     police although "division" is also a military word)."""

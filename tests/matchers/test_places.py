@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers.places import bare_name, place_names, place_pattern
+from matchers.places import bare_name, place_names, place_pattern, reference_pattern
 from monitor.domain.text import fold
 from monitor.domain.watchlist import Case
 
@@ -31,8 +31,8 @@ def test_a_direction_left_alone_is_no_place(part: str) -> None:
     assert bare_name(part) == ""
 
 
-def case(place: str) -> Case:
-    return Case(id="c", name="c", place=place)
+def case(place: str, aliases: tuple[str, ...] = ()) -> Case:
+    return Case(id="c", name="c", place=place, aliases=aliases)
 
 
 def test_the_place_of_a_case_is_found_by_its_bare_town_in_either_language() -> None:
@@ -42,3 +42,36 @@ def test_the_place_of_a_case_is_found_by_its_bare_town_in_either_language() -> N
     assert pattern.search(fold("Soldiers stormed the palace in Kasese in November 2016."))
     assert pattern.search(fold("Los militares asaltaron el palacio de Kasese en noviembre de 2016."))
     assert not pattern.search(fold("The army held a ceremony in the western region of the country."))
+
+
+RABAA = case("Rabaa al-Adawiya Square, Nasr City, Cairo", aliases=("Rabaa", "Rabaa massacre"))
+BAGUA = case("Curva del Diablo, Bagua, Amazonas, Peru", aliases=("Bagua", "Baguazo"))
+
+
+@pytest.mark.parametrize(("place", "text"), [
+    (BAGUA, "The Committee against Torture said nobody was punished in the Bagua case."),
+    (BAGUA, "El Comité contra la Tortura lamentó la impunidad en el caso Bagua."),
+    (RABAA, "Senators asked how units could pass vetting after the Rabaa killings."),
+    (RABAA, "Nadie rindió cuentas por la dispersión de Rabaa, a diez años de los hechos."),
+    (RABAA, "Amnistía habló con sobrevivientes de la masacre de Rabaa al-Adawiya."),
+    (BAGUA, "Relatives recalled the deaths in Bagua at a vigil."),
+])
+def test_a_case_named_as_a_case_by_its_place_in_either_language(place: Case, text: str) -> None:
+    pattern = reference_pattern(place)
+    assert pattern is not None and pattern.search(fold(text))
+
+
+@pytest.mark.parametrize(("place", "text"), [
+    (BAGUA, "A magnitude 7 earthquake damaged houses in Bagua, the geophysical institute said."),
+    (BAGUA, "Deslizamientos bloquearon la carretera entre Bagua Grande y Pedro Ruiz."),
+    (RABAA, "The Rabaa al-Adawiya mosque reopened for Friday prayers after a renovation."),
+    (RABAA, "El caso de corrupción en Nasr City llegó a los tribunales de El Cairo."),  # a case noun of another thing
+    (RABAA, "La policía de Cairo abrió un caso por robo."),  # the city is the broad last part
+])
+def test_the_town_in_its_other_news_is_no_reference_to_the_case(place: Case, text: str) -> None:
+    pattern = reference_pattern(place)
+    assert pattern is not None and not pattern.search(fold(text))
+
+
+def test_a_case_with_only_a_broad_place_has_no_reference() -> None:
+    assert reference_pattern(case("")) is None
