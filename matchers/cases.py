@@ -27,7 +27,7 @@ from .combiner import Combiner
 from .dates import day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import LexicalIndex, Tfidf, terms
 from .passages import Passage, sentences
-from .places import place_pattern, reference_pattern
+from .places import place_pattern, reference_pattern, shared_reference_names
 from .vocabulary import FORCE, force_words_for
 
 LEAD_SENTENCES = 3
@@ -195,7 +195,8 @@ class CaseModel:
         self.years = [years(" ".join(d)) | ({c.date.year} if c.date else set())
                       for c, d in zip(self.cases, per_case, strict=True)]
         self.places = [place_pattern(c) for c in self.cases]
-        self.references = [reference_pattern(c) for c in self.cases]
+        shared = shared_reference_names(self.cases)
+        self.references = [reference_pattern(c, shared) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}

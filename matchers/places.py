@@ -9,8 +9,11 @@ masacre de Aguas Blancas", "the Rabaa killings") it is the case (`reference_patt
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
@@ -81,15 +84,28 @@ def place_pattern(case: Case) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(phrase(n) for n in names) + r")(?!\w)")
 
 
-def reference_pattern(case: Case) -> re.Pattern[str] | None:
+def reference_pattern(case: Case, shared: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
     """A case named as a case by its place: a case noun before the place ("caso Bagua", "the massacre of
     Aguas Blancas", "víctimas de Acteal") or after it ("the Rabaa killings"). The place is one of the
     case's specific places (`place_names`) or an alias made only of its place's words ("Rabaa" of
-    "Rabaa al-Adawiya Square"), which reports use for the town and for the case alike."""
-    words = set(terms(case.place))
-    names = [*place_names(case), *(a for a in case.aliases if a.strip() and set(terms(a)) <= words)]
+    "Rabaa al-Adawiya Square"), which reports use for the town and for the case alike. A name in `shared`
+    (`shared_reference_names`: the place of another case too) names neither case."""
+    names = [n for n in reference_names(case) if fold(n) not in shared]
     if not names:
         return None
     place = "|".join(phrase(n) for n in sorted(dict.fromkeys(names), key=len, reverse=True))
     return re.compile(rf"\b(?:{_CASE_NOUNS})\s+(?:(?:de|del|en|of|in|at|on)\s+)?(?:(?:la|el|los|las|the)\s+)?"
                       rf"(?:{place})(?!\w)|(?<!\w)(?:{place})(?:'s)?\s+(?:{_CASE_NOUNS})\b")
+
+
+def reference_names(case: Case) -> list[str]:
+    """The names by which a report may refer to `case` as "the X case": its specific places and the
+    aliases made only of its place's words."""
+    words = set(terms(case.place))
+    return [*place_names(case), *(a for a in case.aliases if a.strip() and set(terms(a)) <= words)]
+
+
+def shared_reference_names(cases: Sequence[Case]) -> frozenset[str]:
+    """The (folded) reference names of more than one case: "the Ciudad Lerma killings" may be either."""
+    counts = Counter(n for case in cases for n in {fold(name) for name in reference_names(case)})
+    return frozenset(n for n, count in counts.items() if count > 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers.places import bare_name, place_names, place_pattern, reference_pattern
+from matchers.places import bare_name, place_names, place_pattern, reference_pattern, shared_reference_names
 from monitor.domain.text import fold
 from monitor.domain.watchlist import Case
 
@@ -75,3 +75,18 @@ def test_the_town_in_its_other_news_is_no_reference_to_the_case(place: Case, tex
 
 def test_a_case_with_only_a_broad_place_has_no_reference() -> None:
     assert reference_pattern(case("")) is None
+
+
+def test_a_town_that_is_the_place_of_two_cases_names_neither_as_a_case() -> None:
+    # Two cases in one city ("the Nuevo Laredo killings" of 2018 or of 2023): the town alone cannot say
+    # which, so only each case's own place still refers to it.
+    first = case("Valles de Anáhuac, Nuevo Laredo, Tamaulipas")
+    second = case("Colonia Guerrero, Nuevo Laredo, Tamaulipas")
+    shared = shared_reference_names([first, second, BAGUA])
+    assert shared == {"nuevo laredo"}
+    patterns = [reference_pattern(c, shared) for c in (first, second)]
+    assert all(p is not None for p in patterns)
+    for text in ("Nobody was punished for the Nuevo Laredo killings.", "Nadie pagó por la masacre de Nuevo Laredo."):
+        assert not any(p.search(fold(text)) for p in patterns if p is not None)
+    assert patterns[0] is not None and patterns[0].search(fold("Families recalled the Valles de Anáhuac killings."))
+    assert reference_pattern(BAGUA, shared) is not None  # a case alone in its town keeps its references
