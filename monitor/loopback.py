@@ -86,6 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     owner: Loopback
+    # socketserver's default listen backlog is 5: a client opening more connections at once (feed discovery
+    # probes six common paths together) could have one dropped on a loaded machine.
+    request_queue_size = 128
 
 
 class Loopback:
