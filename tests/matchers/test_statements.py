@@ -44,9 +44,16 @@ def profile(statement: Statement) -> stmts.StatementProfile:
     ("el juez cerró la causa", "case closed"), ("the matter is closed", "case closed"),
     ("los policías vieron el ataque y no intervinieron", "omission"), ("troops stood by", "omission"),
     ("el expediente no registra ninguna orden judicial", "court order"), ("acting on a court order", "court order"),
+    ("dijo que se trataba de un pleito entre pandillas", "gang feud"), ("killed by a rival gang", "gang feud"),
 ])
 def test_lexicon_maps_both_languages_to_one_concept(text, concept):
     assert concept in concepts(fold(text))
+
+
+@pytest.mark.parametrize("text", ["The rival candidates debated on television.", "Los rivales del club empataron.",
+                                  "Soldiers killed the young men at a party."])
+def test_a_rival_that_is_no_gang_is_no_gang_feud(text):
+    assert "gang feud" not in concepts(fold(text))
 
 
 def test_of_course_and_trains_are_not_training():
