@@ -251,9 +251,15 @@ class Linker:
                            linked: Sequence[CaseScore]) -> list[stmts.Signals]:
         """The statements in play (tied to a linked case, or to none) with what the item shows of each."""
         cases = {s.case for s in linked}
-        window = [prepared.passages[i] for i in _on_case(prepared, linked)]
+        on_case = _on_case(prepared, linked)
+        window = [prepared.passages[i] for i in on_case]
         keys: dict[bool, list[frozenset[str]]] = {}  # each passage's claim keys, read once per item and window
-        stance = self._stance(vectors) if self.statements else (0.0, 0.0)
+        # the embedded passages of the window (all of them if none is): a long page's other stories say
+        # nothing of a claim on the case, and their closeness to a stance sentence is noise
+        near = [k for k, j in enumerate(prepared.embed) if j in set(on_case)] or list(range(len(prepared.embed)))
+        rows = {True: near, False: list(range(len(prepared.embed)))}
+        stance = {t: self._stance(vectors[r] if vectors is not None else None) if self.statements else (0.0, 0.0)
+                  for t, r in rows.items()}
         out = []
         for found in self.statements:
             tied = set(found.statement.cases)
@@ -263,8 +269,8 @@ class Linker:
             hits = stmts.concept_hits(found, where)
             if bool(tied) not in keys:
                 keys[bool(tied)] = [claim_keys(p.text) for p in where]
-            out.append(stmts.Signals(found, tuple(hits), self._dense_match(found, prepared, vectors, stance),
-                                     tuple(keys[bool(tied)])))
+            dense = self._dense_match(found, prepared, vectors, stance[bool(tied)], rows[bool(tied)])
+            out.append(stmts.Signals(found, tuple(hits), dense, tuple(keys[bool(tied)])))
         return out
 
     def _stance(self, vectors: np.ndarray | None) -> tuple[float, float]:
@@ -276,10 +282,15 @@ class Linker:
         return self.stances.similarity(vectors, self._stance_matrix)
 
     def _dense_match(self, found: stmts.StatementProfile, prepared: _Prepared, vectors: np.ndarray | None,
-                     stance: tuple[float, float] = (0.0, 0.0)) -> stmts.DenseMatch | None:
-        """The embedded passage closest to the statement relative to its closeness to the statement's cases
-        (to every case of the watchlist, for a statement tied to none)."""
+                     stance: tuple[float, float] = (0.0, 0.0),
+                     rows: Sequence[int] | None = None) -> stmts.DenseMatch | None:
+        """The embedded passage (of `rows`, indices into the embedded ones; all by default) closest to the
+        statement relative to its closeness to the statement's cases (to every case, for one tied to none)."""
         if vectors is None or self.encoder is None or not len(vectors):
+            return None
+        embed = prepared.embed if rows is None else tuple(prepared.embed[k] for k in rows)
+        vectors = vectors if rows is None else vectors[list(rows)]
+        if not len(vectors):
             return None
         plain = vectors @ self.encoder.encode([found.statement.text])[0]
         clause = (vectors @ self.encoder.encode(list(found.clauses)).T).max(1)  # per passage, its closest clause
@@ -290,7 +301,7 @@ class Linker:
             on_case = self._case_similarity(vectors)[:, columns].max(1)
             relative, clause_relative = plain - on_case, clause - on_case
         best = int(relative.argmax())
-        return stmts.DenseMatch(prepared.passages[prepared.embed[best]], float(plain[best]), float(relative[best]),
+        return stmts.DenseMatch(prepared.passages[embed[best]], float(plain[best]), float(relative[best]),
                                 float(clause.max()), float(clause_relative.max()), *stance)
 
 

@@ -44,9 +44,16 @@ def profile(statement: Statement) -> stmts.StatementProfile:
     ("el juez cerró la causa", "case closed"), ("the matter is closed", "case closed"),
     ("los policías vieron el ataque y no intervinieron", "omission"), ("troops stood by", "omission"),
     ("el expediente no registra ninguna orden judicial", "court order"), ("acting on a court order", "court order"),
+    ("dijo que se trataba de un pleito entre pandillas", "gang feud"), ("killed by a rival gang", "gang feud"),
 ])
 def test_lexicon_maps_both_languages_to_one_concept(text, concept):
     assert concept in concepts(fold(text))
+
+
+@pytest.mark.parametrize("text", ["The rival candidates debated on television.", "Los rivales del club empataron.",
+                                  "Soldiers killed the young men at a party."])
+def test_a_rival_that_is_no_gang_is_no_gang_feud(text):
+    assert "gang feud" not in concepts(fold(text))
 
 
 def test_of_course_and_trains_are_not_training():
@@ -380,3 +387,34 @@ def test_a_claim_undercut_in_other_words_links_and_other_news_of_the_case_does_n
     found = confrontation_linker.assess(Item("t", title, "", title, text))
     assert [c.id for c in found.cases] == ["k1"]
     assert {s.id: s.stance for s in found.statements} == expected
+
+
+_FILLER = {"en": ["The city council approved the new budget for street lighting.",
+                  "The football club announced the signing of a young striker.",
+                  "Heavy rain is expected over the weekend in the northern valleys.",
+                  "The central bank kept interest rates unchanged this month.",
+                  "A new museum of modern art opened its doors downtown."],
+           "es": ["El cabildo aprobó el nuevo presupuesto para el alumbrado público.",
+                  "El club de fútbol anunció el fichaje de un joven delantero.",
+                  "Se esperan fuertes lluvias el fin de semana en los valles del norte.",
+                  "El banco central mantuvo sin cambios las tasas de interés este mes.",
+                  "Un nuevo museo de arte moderno abrió sus puertas en el centro."]}
+_ELSEWHERE = {"en": "In another state, pathologists found that the victims of a police raid were shot at close range, "
+                    "which contradicts the official account of a gun battle.",
+              "es": "En otro estado, los forenses hallaron que las víctimas de un operativo policial recibieron "
+                    "disparos a corta distancia, lo que contradice la versión oficial de un enfrentamiento."}
+_MEMORIAL = {"en": ("Los Pinos families hold a memorial mass", "Relatives of the eleven men killed at the Los Pinos "
+                    "ranch gathered for a mass on the anniversary."),
+             "es": ("Familias de Los Pinos celebran una misa", "Los familiares de los once hombres muertos en el "
+                    "rancho Los Pinos se reunieron en una misa en el aniversario.")}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_long_page_is_read_for_the_claim_only_around_the_case(confrontation_linker, lang):
+    """A web page whose story on the case is a memorial, and whose unrelated story further down disputes another
+    force's account: the dispute is not the case's (the window around case evidence); on its own it is."""
+    title, text = _MEMORIAL[lang]
+    page = " ".join([text, *_FILLER[lang], *_FILLER[lang][::-1], _ELSEWHERE[lang]])
+    memorial = _stance_of(confrontation_linker, title, page)
+    alone = _stance_of(confrontation_linker, title, " ".join([text, _ELSEWHERE[lang]]))
+    assert alone["dispute"] > memorial["dispute"] + 0.05
