@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from monitor.domain.errors import ModelError
-from monitor.domain.text import fold
+from monitor.domain.months import MONTHS
+from monitor.domain.text import fold, words
 from monitor.domain.watchlist import Case, Watchlist
 
 from .combiner import Combiner
@@ -33,12 +34,23 @@ from .vocabulary import FORCE, force_words_for
 LEAD_SENTENCES = 3
 # The signals of one case (the base combiner's features) ...
 OWN = ("lexical", "lead", "names", "content", "passage", "dense", "year", "alias", "day", "place", "unit_named",
-       "force", "reference")
+       "force", "reference", "loose", "toll")
 # ... and the case combiner's: those, plus how the case stands against the item's other cases.
 FEATURES = (*OWN, "lexical_margin", "dense_margin", "top_lexical", "top_dense", "rival_alias",
             "base_margin", "top_base", "rival_likeness")
 DENSE_FEATURES = ("dense", "dense_margin", "top_dense")
 
+# Up to this many words between two words of an alias ("the 43 Ayotzinapa students" for "43 students") or
+# between a toll and its noun ("22 people" and "the 22 killed"): a report inserts a name or an adjective.
+GAP = 2
+_GAP = rf"(?:\W+[^\W_]+){{0,{GAP}}}\W+"
+# A toll: a number of one to three digits, not a part of a date, time, amount or larger number.
+_TOLL = re.compile(r"(?<![\d.,:/])(\d{1,3})(?![\d%]|[.,:/]\d)")
+# Words after a number that count something else than victims: months (a date), spans of time, ages.
+_NOT_VICTIMS = frozenset(w for m in MONTHS for w in (m.english, *m.spanish, *m.abbreviations)) | {
+    "years", "year", "anos", "ano", "days", "day", "dias", "dia", "months", "month", "meses", "mes", "hours",
+    "horas", "weeks", "semanas", "km", "kilometers", "kilometros", "percent", "por"}
+_NOT_A_DATE = r"(?![.,]\d)(?!\W+(?:de\W+)?(?:" + "|".join(sorted(_NOT_VICTIMS)) + r")\b)"
 _CAPITALIZED = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÁÉÍÓÚÑ][\w'’-]+")
 
 
@@ -59,6 +71,33 @@ def broad_terms(case: Case) -> set[str]:
     shared by every story from there, so it must not count as evidence for this case."""
     parts = [p for p in case.place.split(",") if p.strip()]
     return set(terms(parts[-1])) if len(parts) > 1 else set()
+
+
+def loose_alias_pattern(case: Case) -> re.Pattern[str] | None:
+    """A case's aliases of two words or more with up to GAP words between their words, in order ("los
+    padres de los 43 estudiantes de Ayotzinapa" for "43 estudiantes"). An alias made only of its place's
+    words is left out: the town is also every other story there."""
+    place = set(terms(case.place))
+    forms = [words(a) for a in case.aliases if not set(terms(a)) <= place]
+    alternatives = [_GAP.join(re.escape(w) for w in form) for form in forms if len(form) > 1]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else None
+
+
+def toll_pattern(case: Case) -> re.Pattern[str] | None:
+    """The case's tolls as its descriptions give them, a number and the words after it ("43 students were
+    disappeared", "22 personas"): the same number followed, within GAP words, by one of those words. A
+    report often names a case by its victims' number and nothing else."""
+    found: dict[str, set[str]] = {}
+    for description in case.description:
+        folded = fold(description)
+        for match in _TOLL.finditer(folded):
+            number = match.group(1)
+            noun = next((w for w in terms(" ".join(words(folded[match.end():])[:GAP])) if not w.isdigit()), "")
+            if int(number) >= 3 and not number.startswith("0") and len(noun) > 2 and noun not in _NOT_VICTIMS:
+                found.setdefault(number, set()).add(noun)
+    alternatives = [rf"{n}{_NOT_A_DATE}{_GAP}(?:{'|'.join(map(re.escape, sorted(nouns)))})"
+                    for n, nouns in sorted(found.items())]
+    return re.compile(r"(?<![\d.,:/])(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else None
 
 
 def case_texts(case: Case) -> list[str]:
@@ -98,6 +137,8 @@ class CaseScore:
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
     reference: bool = False  # the case named as a case by its place ("the Bagua case", "la masacre de Acteal")
+    loose: bool = False  # an alias's words in order with a few words between (`loose_alias_pattern`)
+    toll: bool = False  # the case's number of victims with a word its description puts after it (`toll_pattern`)
     dense: float = 0.0
     dense_passage: int = -1  # index of the passage most similar to the case
     probability: float = 0.0
@@ -109,7 +150,7 @@ def own_features(s: CaseScore) -> dict[str, float]:
 
 def _own_row(s: CaseScore) -> list[float]:
     return [s.lexical, s.lead, s.names, s.content, s.passage, s.dense, float(s.year), float(s.alias), float(s.day),
-            float(s.place), float(s.unit_named), float(s.force), float(s.reference)]
+            float(s.place), float(s.unit_named), float(s.force), float(s.reference), float(s.loose), float(s.toll)]
 
 
 def own_matrix(scores: Sequence[CaseScore]) -> np.ndarray:
@@ -197,6 +238,8 @@ class CaseModel:
         self.places = [place_pattern(c) for c in self.cases]
         shared = shared_reference_names(self.cases)
         self.references = [reference_pattern(c, shared) for c in self.cases]
+        self.loose = [loose_alias_pattern(c) for c in self.cases]
+        self.tolls = [toll_pattern(c) for c in self.cases]
         self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}
@@ -238,7 +281,8 @@ class CaseModel:
                           compatible[i] >= 0 and mentions_day_folded(folded, self.days[i]),
                           _found(self.places[i], folded),
                           bool(self._units[i] & named_units), _found(self._forces[i], folded),
-                          _found(self.references[i], folded))
+                          _found(self.references[i], folded), _found(self.loose[i], folded),
+                          _found(self.tolls[i], folded))
                 for i, case in enumerate(self.cases)]
 
     def _names(self, index: int, forms: Iterable[str]) -> bool:
