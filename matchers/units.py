@@ -76,8 +76,14 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
 def _reaches(finding: SentenceFinding, force: str, commander: bool) -> bool:
     """Does a neighbouring sentence's accusation reach a unit of this force? When the unit is named as a
     person's command, an accusation naming no force ("La Fiscalía lo acusa de desaparición forzada") is
-    that person's, and so the unit's."""
-    if not finding.accusing or finding.criminal:
+    that person's, and so the unit's, even beside a charge of organized crime ("delincuencia organizada y
+    desaparición forzada"), which otherwise reads as a criminal group acting."""
+    if not finding.accusing:
+        return False
+    if commander and finding.intrinsic and not finding.actors:
+        # a state-abuse charge laid on the commander: an "organized crime" count beside it names no gang acting
+        return True
+    if finding.criminal:
         return False
     return force in finding.actors or "security forces" in finding.actors or (commander and not finding.actors)
 
