@@ -181,3 +181,46 @@ def test_a_unit_guarding_or_escorting_an_armed_group_is_implicated(linker, text)
 def test_a_unit_rescuing_from_an_armed_group_or_guarding_its_scene_is_touched(linker, text):
     found = assess(linker, "Rescate", text)
     assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El general José Pérez, quien era coronel al mando del 27 Batallón de Infantería, fue detenido ayer. La "
+    "Fiscalía lo acusa de delincuencia organizada y de desaparición forzada.",
+    "A retired general who commanded the 27th Infantry Battalion was arrested on Tuesday. Prosecutors charged "
+    "him with organized crime and enforced disappearance.",
+])
+def test_a_state_abuse_charge_on_the_commander_beside_an_organized_crime_count_reaches_the_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El general José Pérez, quien era coronel al mando del 27 Batallón de Infantería, declaró ayer. Según él, "
+    "sicarios de un cártel asesinaron a los estudiantes.",
+    "A retired general who commanded the 27th Infantry Battalion testified on Tuesday. He said cartel gunmen "
+    "killed the students.",
+    "El 27 Batallón de Infantería celebró ayer su aniversario. La Fiscalía acusa a un exalcalde de delincuencia "
+    "organizada y de desaparición forzada.",
+])
+def test_a_gang_s_killing_or_a_charge_on_someone_else_does_not_reach_the_commander_s_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" not in found.implicated
+
+
+@pytest.mark.parametrize("text", [
+    "The soldiers, most of them assigned to the battalion based in Iguala, are charged with enforced disappearance.",
+    "Los militares, adscritos al batallón con sede en Iguala, están acusados de desaparición forzada.",
+])
+def test_a_unit_s_own_noun_at_its_base_names_the_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert units(found)["sedena-27-bi"] == ("area", True) and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "A construction company based in Iguala was charged with fraud.",
+    "Una compañía con sede en Iguala fue acusada de fraude.",
+    "The battalion held a parade in Iguala on Tuesday.",
+])
+def test_another_noun_at_the_base_or_the_noun_without_base_wording_touches_no_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" not in units(found)
