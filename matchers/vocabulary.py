@@ -51,11 +51,16 @@ def force_words_for(kind: str) -> str:
     return MILITARY if unit_force(kind) == "military" else POLICE
 
 
-def unit_words_for(kind: str) -> str:
-    """The wording that can describe a unit of this kind at its base: its force's words and, when specific, its
-    own noun ("the battalion based in Iguala", "el batallón con sede en Iguala"). A zone or a region is also a
-    stretch of land, a company also a firm: those nouns are not specific (`unit_names.yaml`)."""
+def own_nouns(kind: str) -> tuple[str, ...]:
+    """The specific nouns, folded, English and Spanish, that a unit of this kind is called by ("battalion",
+    "batallon"). A zone or a region is also a stretch of land, a company also a firm: those nouns are not
+    specific (`unit_names.yaml`)."""
     specific = set(_UNIT_NAMES["specific_nouns"])
     nouns = [w for w in fold(kind).split() if w in specific]
-    nouns += [_UNIT_NAMES["nouns"][w] for w in nouns if w in _UNIT_NAMES["nouns"]]
-    return "|".join([force_words_for(kind), *(phrase(n, plurals=True) for n in dict.fromkeys(nouns))])
+    return tuple(dict.fromkeys([*nouns, *(_UNIT_NAMES["nouns"][w] for w in nouns if w in _UNIT_NAMES["nouns"])]))
+
+
+def unit_words_for(kind: str) -> str:
+    """The wording that can describe a unit of this kind at its base: its force's words and its own noun
+    ("the battalion based in Iguala", "el batallón con sede en Iguala")."""
+    return "|".join([force_words_for(kind), *(phrase(n, plurals=True) for n in own_nouns(kind))])

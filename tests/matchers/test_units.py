@@ -224,3 +224,27 @@ def test_a_unit_s_own_noun_at_its_base_names_the_unit(linker, text):
 def test_another_noun_at_the_base_or_the_noun_without_base_wording_touches_no_unit(linker, text):
     found = assess(linker, "Proceso", text)
     assert "sedena-27-bi" not in units(found)
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion was deployed in Iguala that night. The battalion's soldiers tortured the detained "
+    "students, witnesses said.",
+    "El 27 Batallón de Infantería patrullaba Iguala esa noche. Según testigos, soldados del batallón golpearon a "
+    "los estudiantes detenidos.",
+])
+def test_the_bare_noun_after_the_unit_was_named_is_that_unit(linker, text):
+    found = assess(linker, "Informe", text)
+    assert units(found)["sedena-27-bi"] == ("named", True) and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion and the 102nd Infantry Battalion were deployed. The battalion's soldiers beat "
+    "the detained students, witnesses said.",
+    "El 27 Batallón de Infantería estaba en Iguala. Testigos dijeron que sicarios emboscaron al batallón y "
+    "mataron a dos soldados.",
+    "The 27th Infantry Battalion was deployed in Iguala. The battalion said it found the bodies of two men "
+    "killed by gunmen.",
+])
+def test_the_bare_noun_of_two_named_units_or_as_victim_or_finder_implicates_none(linker, text):
+    found = assess(linker, "Informe", text)
+    assert "sedena-27-bi" not in found.implicated
