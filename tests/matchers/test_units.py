@@ -227,10 +227,11 @@ def test_another_noun_at_the_base_or_the_noun_without_base_wording_touches_no_un
 
 
 @pytest.mark.parametrize("text", [
-    "The 27th Infantry Battalion was deployed in Iguala that night. The battalion's soldiers tortured the detained "
-    "students, witnesses said.",
-    "El 27 Batallón de Infantería patrullaba Iguala esa noche. Según testigos, soldados del batallón golpearon a "
-    "los estudiantes detenidos.",
+    "The 27th Infantry Battalion was deployed in Iguala that night. The students had left the school at six. "
+    "Their buses were stopped downtown. The battalion's soldiers tortured the detained students, witnesses said.",
+    "El 27 Batallón de Infantería patrullaba Iguala esa noche. Los estudiantes habían salido de la normal a las "
+    "seis. Sus autobuses fueron detenidos en el centro. Según testigos, soldados del batallón golpearon a los "
+    "estudiantes detenidos.",
 ])
 def test_the_bare_noun_after_the_unit_was_named_is_that_unit(linker, text):
     found = assess(linker, "Informe", text)
@@ -238,12 +239,12 @@ def test_the_bare_noun_after_the_unit_was_named_is_that_unit(linker, text):
 
 
 @pytest.mark.parametrize("text", [
-    "The 27th Infantry Battalion and the 102nd Infantry Battalion were deployed. The battalion's soldiers beat "
-    "the detained students, witnesses said.",
-    "El 27 Batallón de Infantería estaba en Iguala. Testigos dijeron que sicarios emboscaron al batallón y "
-    "mataron a dos soldados.",
-    "The 27th Infantry Battalion was deployed in Iguala. The battalion said it found the bodies of two men "
-    "killed by gunmen.",
+    "The 27th Infantry Battalion and the 102nd Infantry Battalion were deployed. The students had left the school "
+    "at six. Their buses were stopped downtown. The battalion's soldiers tortured the detained students.",
+    "El 27 Batallón de Infantería estaba en Iguala. Los estudiantes habían salido a las seis. Sus autobuses "
+    "fueron detenidos en el centro. Testigos dijeron que sicarios emboscaron al batallón y mataron a dos soldados.",
+    "The 27th Infantry Battalion was deployed in Iguala. The students had left the school at six. Their buses "
+    "were stopped downtown. The battalion said it found the bodies of two men killed by gunmen.",
 ])
 def test_the_bare_noun_of_two_named_units_or_as_victim_or_finder_implicates_none(linker, text):
     found = assess(linker, "Informe", text)
