@@ -28,8 +28,17 @@ from .concepts import claim_keys
 from .embeddings import Encoder, TextEncoder
 from .fitted import Models
 from .passages import Passage, passages
-from .units import AreaIndex, UnitMention, accused, accused_nearby, named_mentions, unit_evidence, with_named_actor
-from .vocabulary import unit_force
+from .units import (
+    AreaIndex,
+    UnitMention,
+    accused,
+    accused_nearby,
+    back_references,
+    named_mentions,
+    unit_evidence,
+    with_named_actor,
+)
+from .vocabulary import own_nouns, unit_force
 
 MAX_PASSAGES = 2000  # scanned by the cheap signals (a long report is read whole, up to this)
 MAX_EMBEDDED = 24  # embedded per item: title, lead, then the passages closest lexically to a case
@@ -58,6 +67,7 @@ class Linker:
         self.watchlist, self.encoder = watchlist, encoder
         self.models = models or Models.load()
         self.aliases, self.areas = AliasIndex(watchlist), AreaIndex(watchlist)
+        self._nouns = {u.id: own_nouns(u.kind) for u in watchlist.units}  # for back-references ("the battalion")
         self.cases = CaseModel(watchlist, [*BACKGROUND, *background], self.models.case_base, self.models.cases)
         self._case_texts = [case_texts(c) for c in watchlist.cases]
         self._text_matrix: np.ndarray | None = None
@@ -221,6 +231,7 @@ class Linker:
     def _unit_links(self, prepared: _Prepared, case_links: Sequence[Link]) -> list[Link]:
         mentions = [m for p, row in zip(prepared.passages, prepared.hits, strict=True)
                     for m in named_mentions(p, row)] + list(prepared.areas)
+        mentions += back_references(prepared.passages, mentions, self._nouns)
         by_passage = {f.passage: f for f in prepared.findings}
         index = {p: i for i, p in enumerate(prepared.passages)}
         links: dict[str, Link] = {}

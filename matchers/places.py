@@ -18,7 +18,7 @@ from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
 from .lexical import terms
-from .vocabulary import based_words, case_nouns, force_words_for
+from .vocabulary import based_words, case_nouns, unit_words_for
 
 # "based in", "stationed at", "con sede en", "destacamentados en"...: lexicon/<lang>/places.yaml
 _BASED = based_words()
@@ -35,7 +35,7 @@ class AreaPattern:
 
 def area_patterns(unit: Unit) -> list[AreaPattern]:
     """Patterns for "<force> based in <area>" and "<area>-based <force>" for each area of the unit."""
-    force = force_words_for(unit.kind)
+    force = unit_words_for(unit.kind)
     found = []
     for area in unit.areas:
         place = phrase(area)

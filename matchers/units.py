@@ -4,6 +4,7 @@ implicates (accuses), as opposed to naming them as the arresting force, a victim
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -50,6 +51,33 @@ def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMenti
             for h in hits if h.target == "unit"]
 
 
+# what makes a unit's bare noun a reference to one named before: "the battalion", "el batallón", "del batallón"
+_DETERMINERS = r"(?:the|this|that|its|el|del|al|ese|este|dicho|su)"
+
+
+def back_references(found: Sequence[Passage], mentions: Sequence[UnitMention],
+                    nouns: dict[str, tuple[str, ...]]) -> list[UnitMention]:
+    """A bare "the battalion" / "el batallón" after a unit was named ("El batallón envió patrullas cuando las
+    agresiones habían concluido"): that unit, when it is the only one named before it with that noun (`nouns`:
+    each unit's own specific nouns, `vocabulary.own_nouns`). Not "the battalion 27" (a number names a unit of
+    its own) and never when two named units share the noun."""
+    order = {p: i for i, p in enumerate(found)}
+    named = sorted((m for m in mentions if m.via == "named"), key=lambda m: (order[m.passage], m.start))
+    wanted = {n for units in nouns.values() for n in units}
+    if not named or not wanted:
+        return []
+    alternation = "|".join(sorted(map(re.escape, wanted)))
+    regex = re.compile(rf"\b{_DETERMINERS}\s+({alternation})\b(?!\s*(?:\d|no\.|n\.|number))")
+    out = []
+    for passage in found[order[named[0].passage]:]:
+        for match in regex.finditer(fold(passage.text)):
+            before = {m.unit for m in named if (order[m.passage], m.end) < (order[passage], match.start())}
+            units = [u for u in before if match.group(1) in nouns.get(u, ())]
+            if len(units) == 1:
+                out.append(UnitMention(units[0], "named", passage, match.group(0), match.start(1), match.end()))
+    return out
+
+
 def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
     """Does this sentence accuse the mentioned unit? It must report a violation (an official denial
     implicates nobody), and the unit must not be its victim, nor the force that arrests someone accused,
@@ -76,8 +104,14 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
 def _reaches(finding: SentenceFinding, force: str, commander: bool) -> bool:
     """Does a neighbouring sentence's accusation reach a unit of this force? When the unit is named as a
     person's command, an accusation naming no force ("La Fiscalía lo acusa de desaparición forzada") is
-    that person's, and so the unit's."""
-    if not finding.accusing or finding.criminal:
+    that person's, and so the unit's, even beside a charge of organized crime ("delincuencia organizada y
+    desaparición forzada"), which otherwise reads as a criminal group acting."""
+    if not finding.accusing:
+        return False
+    if commander and finding.intrinsic and not finding.actors:
+        # a state-abuse charge laid on the commander: an "organized crime" count beside it names no gang acting
+        return True
+    if finding.criminal:
         return False
     return force in finding.actors or "security forces" in finding.actors or (commander and not finding.actors)
 

@@ -7,10 +7,13 @@ lemmas (`allegation.py`).
 
 from __future__ import annotations
 
+from monitor.domain.text import fold
+
 from .aliases import phrase
-from .lexicon import vocabulary
+from .lexicon import read_data, vocabulary
 
 _FORCES = vocabulary("forces")
+_UNIT_NAMES = read_data("unit_names.yaml")
 
 
 def _alternation(name: str, vocabulary_name: str = "forces", plurals: bool = True) -> str:
@@ -46,3 +49,18 @@ def unit_force(kind: str) -> str:
 def force_words_for(kind: str) -> str:
     """The force wording that can describe a unit of this kind: soldiers for a battalion, police for police."""
     return MILITARY if unit_force(kind) == "military" else POLICE
+
+
+def own_nouns(kind: str) -> tuple[str, ...]:
+    """The specific nouns, folded, English and Spanish, that a unit of this kind is called by ("battalion",
+    "batallon"). A zone or a region is also a stretch of land, a company also a firm: those nouns are not
+    specific (`unit_names.yaml`)."""
+    specific = set(_UNIT_NAMES["specific_nouns"])
+    nouns = [w for w in fold(kind).split() if w in specific]
+    return tuple(dict.fromkeys([*nouns, *(_UNIT_NAMES["nouns"][w] for w in nouns if w in _UNIT_NAMES["nouns"])]))
+
+
+def unit_words_for(kind: str) -> str:
+    """The wording that can describe a unit of this kind at its base: its force's words and its own noun
+    ("the battalion based in Iguala", "el batallón con sede en Iguala")."""
+    return "|".join([force_words_for(kind), *(phrase(n, plurals=True) for n in own_nouns(kind))])

@@ -181,3 +181,71 @@ def test_a_unit_guarding_or_escorting_an_armed_group_is_implicated(linker, text)
 def test_a_unit_rescuing_from_an_armed_group_or_guarding_its_scene_is_touched(linker, text):
     found = assess(linker, "Rescate", text)
     assert units(found)["sedena-27-bi"] == ("named", False) and not found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El general José Pérez, quien era coronel al mando del 27 Batallón de Infantería, fue detenido ayer. La "
+    "Fiscalía lo acusa de delincuencia organizada y de desaparición forzada.",
+    "A retired general who commanded the 27th Infantry Battalion was arrested on Tuesday. Prosecutors charged "
+    "him with organized crime and enforced disappearance.",
+])
+def test_a_state_abuse_charge_on_the_commander_beside_an_organized_crime_count_reaches_the_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" in found.implicated and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "El general José Pérez, quien era coronel al mando del 27 Batallón de Infantería, declaró ayer. Según él, "
+    "sicarios de un cártel asesinaron a los estudiantes.",
+    "A retired general who commanded the 27th Infantry Battalion testified on Tuesday. He said cartel gunmen "
+    "killed the students.",
+    "El 27 Batallón de Infantería celebró ayer su aniversario. La Fiscalía acusa a un exalcalde de delincuencia "
+    "organizada y de desaparición forzada.",
+])
+def test_a_gang_s_killing_or_a_charge_on_someone_else_does_not_reach_the_commander_s_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" not in found.implicated
+
+
+@pytest.mark.parametrize("text", [
+    "The soldiers, most of them assigned to the battalion based in Iguala, are charged with enforced disappearance.",
+    "Los militares, adscritos al batallón con sede en Iguala, están acusados de desaparición forzada.",
+])
+def test_a_unit_s_own_noun_at_its_base_names_the_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert units(found)["sedena-27-bi"] == ("area", True) and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "A construction company based in Iguala was charged with fraud.",
+    "Una compañía con sede en Iguala fue acusada de fraude.",
+    "The battalion held a parade in Iguala on Tuesday.",
+])
+def test_another_noun_at_the_base_or_the_noun_without_base_wording_touches_no_unit(linker, text):
+    found = assess(linker, "Proceso", text)
+    assert "sedena-27-bi" not in units(found)
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion was deployed in Iguala that night. The students had left the school at six. "
+    "Their buses were stopped downtown. The battalion's soldiers tortured the detained students, witnesses said.",
+    "El 27 Batallón de Infantería patrullaba Iguala esa noche. Los estudiantes habían salido de la normal a las "
+    "seis. Sus autobuses fueron detenidos en el centro. Según testigos, soldados del batallón golpearon a los "
+    "estudiantes detenidos.",
+])
+def test_the_bare_noun_after_the_unit_was_named_is_that_unit(linker, text):
+    found = assess(linker, "Informe", text)
+    assert units(found)["sedena-27-bi"] == ("named", True) and found.alert
+
+
+@pytest.mark.parametrize("text", [
+    "The 27th Infantry Battalion and the 102nd Infantry Battalion were deployed. The students had left the school "
+    "at six. Their buses were stopped downtown. The battalion's soldiers tortured the detained students.",
+    "El 27 Batallón de Infantería estaba en Iguala. Los estudiantes habían salido a las seis. Sus autobuses "
+    "fueron detenidos en el centro. Testigos dijeron que sicarios emboscaron al batallón y mataron a dos soldados.",
+    "The 27th Infantry Battalion was deployed in Iguala. The students had left the school at six. Their buses "
+    "were stopped downtown. The battalion said it found the bodies of two men killed by gunmen.",
+])
+def test_the_bare_noun_of_two_named_units_or_as_victim_or_finder_implicates_none(linker, text):
+    found = assess(linker, "Informe", text)
+    assert "sedena-27-bi" not in found.implicated
