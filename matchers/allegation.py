@@ -104,7 +104,8 @@ def voice(passages: Sequence[Passage]) -> Voice:
     lead = _lead(passages)
     aftermath = any(CUES.find(render(p.text), ("aftermath",)) for p in lead)
     official_lead = any(_official_speaker(p) and not _tells_abuse(p) for p in lead)
-    return Voice(defence, bool(names & {"harm", "justice"}), official_lead, aftermath, bool(names & {"criminal", "victim"}))
+    return Voice(defence, bool(names & {"harm", "justice"}), official_lead, aftermath,
+                 bool(names & {"criminal", "victim"}))
 
 
 BYLINE = re.compile(r"^(by|por)\s+\S+(\s+\S+){0,4}$", re.IGNORECASE)  # "Por Laura Méndez.", "By Staff"
