@@ -68,7 +68,13 @@ def main(argv: list[str]) -> int:
         model = allegation_combiner(train, {})
         out = predict(linker, items, model)
         table.append((name, out))
+        cues_of = {r.id: r.cues for r in linked[name][2]}
+        texts = {r["id"]: f"{r.get('title', '')} | {r.get('text', '')}" for r in items}
         for row in out:
+            if args.errors and bool(row["allegation"]) != bool(row["expect"].get("allegation")):
+                on = {k: round(v, 2) for k, v in cues_of[row["id"]].items() if v}
+                print(f"  ALLEG {row['id']} [{row['lang']}] {kind(row)} p={row['p']} cues={on}\n"
+                      f"    {' '.join(texts[row['id']].split())[:900]}", file=sys.stderr)
             if bool(row["alert"]) != bool(row["expect"].get("alert")):
                 kinds[kind(row)] += 1
                 if args.errors:

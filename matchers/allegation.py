@@ -14,6 +14,7 @@ The item-level decision combines those cues with the dense model's similarity to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,10 +101,28 @@ def voice(passages: Sequence[Passage]) -> Voice:
     for passage in passages:
         names |= CUES.names_in(render(passage.text))
     defence = "official" in names and bool(names & {"denial", "firefight"})
-    lead = [p for p in passages if p.kind == "title"][:1] + [p for p in passages if p.kind != "title"][:1]
+    lead = _lead(passages)
     aftermath = any(CUES.find(render(p.text), ("aftermath",)) for p in lead)
-    return Voice(defence, bool(names & {"harm", "justice"}), any(_official_speaker(p) for p in lead), aftermath,
+    official_lead = any(_official_speaker(p) and not _tells_abuse(p) for p in lead)
+    return Voice(defence, bool(names & {"harm", "justice"}), official_lead, aftermath,
                  bool(names & {"criminal", "victim"}))
+
+
+BYLINE = re.compile(r"^(by|por)\s+\S+(\s+\S+){0,4}$", re.IGNORECASE)  # "Por Laura Méndez.", "By Staff"
+
+
+def _lead(passages: Sequence[Passage]) -> list[Passage]:
+    """The title and the first body sentence: a web page's byline line comes before the lead and is skipped."""
+    body = [p for p in passages if p.kind != "title"]
+    first = next((p for p in body if not BYLINE.match(p.text.strip())), body[0] if body else None)
+    return [p for p in passages if p.kind == "title"][:1] + ([first] if first is not None else [])
+
+
+def _tells_abuse(passage: Passage) -> bool:
+    """The passage itself says a force did it ("soldiers opened fire on a van, killing six, the ministry
+    said"): an institution that reports its own troops' abuse does not speak in their defence."""
+    found = examine(passage)
+    return found is not None and found.accusing and found.accuses_force
 
 
 def _official_speaker(passage: Passage) -> bool:
@@ -142,7 +161,10 @@ def examine(passage: Passage) -> SentenceFinding | None:
     for cue in CUES.find(rendered):
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
-    forces = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, victims)]
+    named = FORCES.find(rendered, FORCE_KINDS)
+    # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
+    fallen = [f for f in named if _inside(f, victims)]
+    forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
     standing = [f for f in forces if _bystander(rendered, f)]
     actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where

@@ -360,3 +360,45 @@ def test_a_case_s_town_with_other_actors_or_a_ruling_that_frees_is_no_allegation
 def test_omission_and_planted_evidence_worded_without_the_old_terms(linker, title, text, kind):
     found = linker.assess(Item("t", "w1", "", title, text))
     assert found.allegation is not None and kind in found.allegation.types
+
+
+@pytest.mark.parametrize(("title", "byline", "lead"), [
+    ("Ten years on, thousands march for the students", "By Laura Mendez.",
+     "Relatives marked the tenth anniversary of the attack with a march."),
+    ("A diez años, miles marchan por los normalistas", "Por Laura Méndez.",
+     "Las familias encabezaron la marcha del décimo aniversario."),
+])
+def test_a_byline_is_not_the_lead(title, byline, lead):
+    """A web page's byline line comes before its first sentence: the lead read for an aftermath is the
+    sentence after it."""
+    passages = [Passage("Witnesses say soldiers shot a farmer", kind="title"), Passage(byline), Passage(lead)]
+    assert voice(passages).aftermath
+    told = [Passage("Witnesses say soldiers shot a farmer", kind="title"), Passage("By Laura Mendez."),
+            Passage("Residents said troops entered the village shooting."), Passage(lead)]
+    assert not voice(told).aftermath
+
+
+@pytest.mark.parametrize("text", [
+    "Three officers of the municipal police were killed when gunmen ambushed their patrol car.",
+    "Dos agentes de la policía municipal fueron asesinados en una emboscada.",
+])
+def test_a_force_whose_name_the_fallen_force_completes_is_the_victim(text):
+    found = examine(Passage(text))
+    assert found is not None and found.victim and not found.accuses_force
+
+
+def test_a_force_named_before_the_fallen_with_its_own_act_is_still_accused():
+    found = examine(Passage("Soldiers executed two men after an ambush in which a police officer was killed."))
+    assert found is not None and found.accuses_force
+
+
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Troops fire on a van at a checkpoint",
+     "Soldiers opened fire on a van carrying migrants, killing six, the defence ministry said."),
+    ("Militares disparan contra una camioneta",
+     "Los soldados dispararon contra una camioneta con migrantes y mataron a seis, informó la Secretaría."),
+])
+def test_an_institution_reporting_its_troops_abuse_is_no_official_lead(title, lead):
+    assert not voice([Passage(title, kind="title"), Passage(lead)]).official_lead
+    assert voice([Passage(title, kind="title"),
+                  Passage("The ministry said in a statement that troops repelled an attack.")]).official_lead
