@@ -267,7 +267,8 @@ class Linker:
         keys: dict[bool, list[frozenset[str]]] = {}  # each passage's claim keys, read once per item and window
         # the embedded passages of the window (all of them if none is): a long page's other stories say
         # nothing of a claim on the case, and their closeness to a stance sentence is noise
-        near = [k for k, j in enumerate(prepared.embed) if j in set(on_case)] or list(range(len(prepared.embed)))
+        window_rows = set(on_case)
+        near = [k for k, j in enumerate(prepared.embed) if j in window_rows] or list(range(len(prepared.embed)))
         rows = {True: near, False: list(range(len(prepared.embed)))}
         stance = {t: self._stance(vectors[r] if vectors is not None else None) if self.statements else (0.0, 0.0)
                   for t, r in rows.items()}
