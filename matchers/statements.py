@@ -241,11 +241,11 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # contest an account ("contradicts", "desmiente", "versión oficial": .702), dispute/restate less a neutral
 # sentence's similarity (.703: it removed the part that carried), the allegation flag, the counter and denial
 # hits, the number of concept hits, overlap x addressed (all within noise or lower).
-# Session 5 (LOSO mean .677 before, as measured then): the dense and stance features of a tied statement read
-# only the window around case evidence, .682 (kept; long web pages of tune7 and seedcases gain). Tried and left
-# out: `addressed` needing a concept other than charges, trials, acquittals, inquiries (the subject in "the
-# soldiers charged ... had not been trained"): .665, fewer false links on tune7 but many more misses on tune4
-# and tune8. A concept for the claim that a killing was a feud between gangs ("ajuste de cuentas", "pandilla
+# Session 4, second round, on nine TUNE sets (LOSO mean .677 before, as measured then): the dense and stance features
+# of a tied statement read only the window around case evidence, .682 (kept; long web pages of tune7 and seedcases
+# gain). Tried and left out: `addressed` needing a concept other than charges, trials, acquittals, inquiries (the
+# subject in "the soldiers charged ... had not been trained"): .665, fewer false links on tune7 but many more misses
+# on tune4 and tune8. A concept for the claim that a killing was a feud between gangs ("ajuste de cuentas", "pandilla
 # rival", "settling of scores"), how officials often word it: .685 (tune8 .548 -> .571), kept.
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "dispute", "restate")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
