@@ -235,8 +235,8 @@ def test_militia_and_auxiliary_forces_acting_for_the_state_are_actors(text):
     "Officers of the state police rescued a businessman kidnapped in the city.",
 ])
 def test_a_force_that_rescues_after_its_base_or_full_name_is_a_bystander(text):
-    finding = examine(Passage(text))
-    assert finding is not None and finding.bystander and not finding.accuses_force
+    finding = examine(Passage(text))  # the freed victim's kidnapping is no finding at all, or a bystander's
+    assert finding is None or (finding.bystander and not finding.accuses_force)
 
 
 def test_a_force_named_in_full_that_kidnaps_is_still_the_actor():
@@ -402,3 +402,89 @@ def test_an_institution_reporting_its_troops_abuse_is_no_official_lead(title, le
     assert not voice([Passage(title, kind="title"), Passage(lead)]).official_lead
     assert voice([Passage(title, kind="title"),
                   Passage("The ministry said in a statement that troops repelled an attack.")]).official_lead
+
+
+@pytest.mark.parametrize("text", [
+    "The governor said the operation had freed three kidnapped women.",
+    "Marines rescued 40 kidnapped migrants from a safe house.",
+    "Tropas del Ejército rescataron a un comerciante que llevaba 40 días secuestrado.",
+    "Se liberó a tres mujeres secuestradas y se aseguraron armas largas.",
+])
+def test_a_victim_the_force_frees_is_no_disappearance_by_the_force(text):
+    found = examine(Passage(text))
+    assert found is None or "disappearance" not in found.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers kidnapped three women in the village and weeks later freed one of them.",
+    "Los soldados secuestraron a tres mujeres; liberaron a una días después.",
+    "Police rescued the hostages, then disappeared two of the kidnappers.",
+])
+def test_a_freeing_verb_in_another_clause_keeps_the_kidnapping(text):
+    found = examine(Passage(text))
+    assert found is not None and "disappearance" in found.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "The army said its soldiers were never asked to intervene and stayed in the barracks.",
+    "Soldiers remained in their barracks because no civilian authority requested their support, the ministry said.",
+    "El general explicó que el batallón no intervino porque nadie pidió su apoyo.",
+    "La Defensa dijo que los militares no intervinieron porque no se solicitó su intervención.",
+])
+def test_a_force_not_asked_to_intervene_is_a_denial_not_an_omission(text):
+    found = examine(Passage(text))
+    assert found is None or (found.denial and not found.accusing)
+
+
+@pytest.mark.parametrize("text", [
+    "Residents asked the soldiers for help, but the troops did not intervene.",
+    "Los vecinos pidieron auxilio a los militares, que no intervinieron.",
+])
+def test_a_force_asked_for_help_that_did_not_intervene_is_still_an_omission(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Army intelligence officers followed the attack on the students in real time.",
+    "Soldiers at the control centre watched the gunmen on the security cameras.",
+    "Los militares del C4 siguieron en tiempo real el ataque contra los estudiantes.",
+    "Los militares vigilaban los movimientos de los normalistas y los siguieron toda la noche.",
+])
+def test_a_force_that_monitored_the_attack_is_complicit(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Fans followed the match in real time on their phones.",
+    "El servicio meteorológico publica los datos en tiempo real.",
+    "La Policía Federal deja de existir; sus elementos pasan a la Guardia Nacional.",
+])
+def test_real_time_and_passing_without_an_attack_are_no_complicity(text):
+    assert examine(Passage(text)) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The governor thanked the army for its courage and professionalism after the operation.",
+    "El gobernador agradeció a las fuerzas armadas su valor y profesionalismo.",
+])
+def test_an_authority_praising_the_forces_speaks_in_their_defence(text):
+    assert voice([Passage(text)]).defence
+
+
+@pytest.mark.parametrize("text", [
+    "Relatives thanked the lawyers who took the case to court.",
+    "Las familias agradecieron a los abogados su acompañamiento.",
+])
+def test_thanks_to_others_is_no_defence(text):
+    assert not voice([Passage(text)]).defence
+
+
+@pytest.mark.parametrize("text", [
+    "Troops of the 35th Military Zone, in coordination with prosecutors, arrested three men accused of the murder of a mayor.",
+    "Tropas del Ejército, con apoyo de la Fiscalía, detuvieron a tres presuntos responsables del asesinato de un alcalde.",
+])
+def test_an_aside_between_the_force_and_its_arrest_keeps_it_touched(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.accuses_force and found.bystander
