@@ -355,9 +355,10 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "defence": float(stance.defence),
         "case_harm": float(about_case and stance.harm),
         "official_lead": float(stance.official_lead),
-        # what a case's dead or a violation word is told for: an aftermath in the lead, or other actors in the
-        # item and no force named as the actor (a sentence without a violation word can still say who acted)
-        "aftermath": float(stance.aftermath),
+        # what a case's dead or a violation word is told for: an aftermath in the lead (a rite, a payment, a
+        # ruling) with no sentence that tells the abuse itself, or other actors in the item and no force named
+        # as the actor (a sentence without a violation word can still say who acted)
+        "aftermath": float(stance.aftermath and not support),
         "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
     }
 

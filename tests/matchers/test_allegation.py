@@ -488,3 +488,27 @@ def test_thanks_to_others_is_no_defence(text):
 def test_an_aside_between_the_force_and_its_arrest_keeps_it_touched(text):
     found = examine(Passage(text))
     assert found is not None and not found.accuses_force and found.bystander
+
+
+@pytest.mark.parametrize(("lead", "told"), [
+    ("Villagers mark the tenth anniversary of the massacre", "Soldiers executed eight people who had surrendered."),
+    ("Diez años de la masacre: misa y ofrenda floral", "Los soldados dispararon contra los campesinos desarmados."),
+])
+def test_an_aftermath_counts_only_when_the_item_does_not_tell_the_abuse(lead, told):
+    stance = voice([Passage(lead, kind="title")])
+    assert cues([], True, stance=stance)["aftermath"] == 1.0
+    assert cues(findings([Passage(told)]), True, stance=stance)["aftermath"] == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "La adolescente murió a manos de militares en la bodega.",
+    "Murieron tres jóvenes a manos de policías estatales.",
+])
+def test_killed_at_the_hands_of_a_force_makes_it_the_actor_not_the_victim(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.victim
+
+
+def test_forces_that_died_are_still_the_victims():
+    found = examine(Passage("Murieron tres militares en la emboscada."))
+    assert found is None or found.victim
