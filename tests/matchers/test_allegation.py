@@ -512,3 +512,21 @@ def test_killed_at_the_hands_of_a_force_makes_it_the_actor_not_the_victim(text):
 def test_forces_that_died_are_still_the_victims():
     found = examine(Passage("Murieron tres militares en la emboscada."))
     assert found is None or found.victim
+
+
+@pytest.mark.parametrize("text", [
+    "Al-Qaeda-linked fighters attacked a camp of the army, killing at least ten soldiers.",
+    "Los yihadistas atacaron un campamento del ejército y mataron al menos a diez soldados.",
+])
+def test_soldiers_killed_at_least_are_the_victims(text):
+    found = examine(Passage(text))
+    assert found is not None and found.victim and not found.accusing
+
+
+@pytest.mark.parametrize(("text", "accused"), [
+    ("Military police officers beat at least ten journalists outside the UN office.", True),
+    ("The home team beat the visitors three to one.", False),
+])
+def test_beating_journalists_is_abuse_but_a_match_is_not(text, accused):
+    found = examine(Passage(text))
+    assert (found is not None and "torture" in found.kinds and found.accusing) == accused
