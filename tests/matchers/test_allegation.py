@@ -530,21 +530,3 @@ def test_soldiers_killed_at_least_are_the_victims(text):
 def test_beating_journalists_is_abuse_but_a_match_is_not(text, accused):
     found = examine(Passage(text))
     assert (found is not None and "torture" in found.kinds and found.accusing) == accused
-
-
-@pytest.mark.parametrize("text", [
-    "The army insisted there were no disappeared after the siege of the court.",
-    "El Ejército reitera que no hubo desaparecidos en la retoma del Palacio.",
-])
-def test_no_disappeared_is_a_denial(text):
-    found = examine(Passage(text))
-    assert found is not None and found.denial and not found.accusing
-
-
-@pytest.mark.parametrize("text", [
-    "No one was hurt when soldiers fired on the protesters.",
-    "No hubo heridos cuando los soldados dispararon contra los manifestantes.",
-])
-def test_no_one_hurt_does_not_deny_the_shooting(text):
-    found = examine(Passage(text))
-    assert found is not None and not found.denial and found.accusing
