@@ -4,7 +4,8 @@ Each sentence is read against the lexicon (`lexicon/<language>/violations.yaml`,
 `forces.yaml`): violation terms by kind (lemmas, so inflections match), and the context that decides
 whether they accuse anyone — official denials, security forces as victims ("two soldiers were killed"),
 killings framed as a firefight with no sign the dead were defenceless, a criminal group as the actor, a
-force that only arrests, finds or reports. Some terms are state abuse by definition ("enforced
+force that only arrests, finds or reports, a kidnapping whose victim the sentence frees ("freed three kidnapped
+women" is the captors' act). Some terms are state abuse by definition ("enforced
 disappearance", "ejecución extrajudicial") and need no named actor.
 
 The item-level decision combines those cues with the dense model's similarity to allegation prototypes

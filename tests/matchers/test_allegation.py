@@ -482,8 +482,10 @@ def test_thanks_to_others_is_no_defence(text):
 
 
 @pytest.mark.parametrize("text", [
-    "Troops of the 35th Military Zone, in coordination with prosecutors, arrested three men accused of the murder of a mayor.",
-    "Tropas del Ejército, con apoyo de la Fiscalía, detuvieron a tres presuntos responsables del asesinato de un alcalde.",
+    "Troops of the 35th Military Zone, in coordination with prosecutors, arrested three men accused of the murder"
+    " of a mayor.",
+    "Tropas del Ejército, con apoyo de la Fiscalía, detuvieron a tres presuntos responsables del asesinato"
+    " de un alcalde.",
 ])
 def test_an_aside_between_the_force_and_its_arrest_keeps_it_touched(text):
     found = examine(Passage(text))
@@ -530,3 +532,21 @@ def test_soldiers_killed_at_least_are_the_victims(text):
 def test_beating_journalists_is_abuse_but_a_match_is_not(text, accused):
     found = examine(Passage(text))
     assert (found is not None and "torture" in found.kinds and found.accusing) == accused
+
+
+@pytest.mark.parametrize("text", [
+    "No one was hurt when soldiers fired on the protesters.",
+    "No hubo heridos cuando los soldados dispararon contra los manifestantes.",
+])
+def test_no_one_hurt_does_not_deny_the_shooting(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.denial and found.accusing
+
+
+@pytest.mark.parametrize(("text", "defence"), [
+    ("The defence ministry said troops neutralized twelve terrorists in the operation.", True),
+    ("El Estado Mayor informó que fueron neutralizados doce terroristas en el operativo.", True),
+    ("Witnesses said troops neutralized nobody: they shot the men after they surrendered.", False),
+])
+def test_an_official_count_of_neutralized_enemies_is_a_defence(text, defence):
+    assert voice([Passage(text)]).defence == defence
