@@ -550,3 +550,21 @@ def test_no_one_hurt_does_not_deny_the_shooting(text):
 ])
 def test_an_official_count_of_neutralized_enemies_is_a_defence(text, defence):
     assert voice([Passage(text)]).defence == defence
+
+
+@pytest.mark.parametrize("text", [
+    "Los militares del cuartel siguieron en vivo la persecución de los autobuses.",
+    "Elementos del Ejército monitorearon minuto a minuto cómo los policías cercaban a los estudiantes.",
+])
+def test_a_force_that_followed_the_attack_live_is_complicit(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "La Secretaría dijo que a sus elementos no se les solicitó intervenir y que no intervinieron.",
+    "Los policías no intervinieron porque la corporación no fue requerida esa noche.",
+])
+def test_a_force_not_called_in_is_a_denial_in_spanish(text):
+    found = examine(Passage(text))
+    assert found is None or (found.denial and not found.accusing)
