@@ -4,7 +4,8 @@ Each sentence is read against the lexicon (`lexicon/<language>/violations.yaml`,
 `forces.yaml`): violation terms by kind (lemmas, so inflections match), and the context that decides
 whether they accuse anyone — official denials, security forces as victims ("two soldiers were killed"),
 killings framed as a firefight with no sign the dead were defenceless, a criminal group as the actor, a
-force that only arrests, finds or reports. Some terms are state abuse by definition ("enforced
+force that only arrests, finds or reports, a kidnapping whose victim the sentence frees ("freed three kidnapped
+women" is the captors' act). Some terms are state abuse by definition ("enforced
 disappearance", "ejecución extrajudicial") and need no named actor.
 
 The item-level decision combines those cues with the dense model's similarity to allegation prototypes
@@ -32,6 +33,7 @@ VIOLATIONS, CUES, FORCES, ROLES, PLACES = (vocabulary(n) for n in ("violations",
 KINDS = VIOLATIONS.names
 FORCE_KINDS = ("military", "police", "security forces")  # `forces.yaml` entries that are forces (not unit nouns)
 TOUCHED_ROLES = ("arrest", "investigate", "rescue", "guard", "report")
+PARENTHESIS = 6  # words of an aside between a force's name and its verb
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
@@ -100,7 +102,8 @@ def voice(passages: Sequence[Passage]) -> Voice:
     names: set[str] = set()
     for passage in passages:
         names |= CUES.names_in(render(passage.text))
-    defence = "official" in names and bool(names & {"denial", "firefight"})
+    # an authority that thanks or praises the forces speaks for them, as their own spokesman does
+    defence = "praise" in names or ("official" in names and bool(names & {"denial", "firefight"}))
     lead = _lead(passages)
     aftermath = any(CUES.find(render(p.text), ("aftermath",)) for p in lead)
     official_lead = any(_official_speaker(p) and not _tells_abuse(p) for p in lead)
@@ -152,7 +155,8 @@ def violation_terms(text: str) -> list[tuple[str, str]]:
 def examine(passage: Passage) -> SentenceFinding | None:
     """The violation terms of one passage with the context that decides whether they accuse anyone."""
     rendered = render(passage.text)
-    hits = VIOLATIONS.find(rendered)
+    freed = CUES.find(rendered, ("freed",))
+    hits = [h for h in VIOLATIONS.find(rendered) if not _freed(rendered, h, freed)]
     if not hits:
         return None
     found = tuple(dict.fromkeys((h.entry.name, h.words) for h in hits))
@@ -177,6 +181,35 @@ def examine(passage: Passage) -> SentenceFinding | None:
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
                            "reported" in cues, "official" in cues, bool(forces) and not actors,
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
+
+
+# Kinds whose victim is held, so that a force can free them: "freed three kidnapped women" reports the
+# kidnappers' act and the force's rescue, not a disappearance by the force.
+HELD_KINDS = ("disappearance",)
+
+
+def _freed(rendered: Rendered, hit: Hit, freed: Sequence[Hit], before: int = 8, after: int = 3) -> bool:
+    """The violation's victim is the one the sentence frees: a freeing verb a few words before the held
+    victim's word ("rescataron a un comerciante que llevaba 40 días secuestrado") or just after it ("three
+    women held captive were freed")."""
+    if hit.entry.name not in HELD_KINDS or hit.language == "re":
+        return False
+    for free in freed:
+        if free.language != hit.language:
+            continue
+        if free.end <= hit.start and _words_between(rendered, free, hit) <= before:
+            return True
+        if hit.end <= free.start and _words_between(rendered, hit, free) <= after:
+            return True
+    return False
+
+
+def _words_between(rendered: Rendered, first: Hit, second: Hit) -> float:
+    """How many words lie between two hits of one clause (infinite when a comma, colon or semicolon
+    separates them: "secuestraron a tres mujeres; liberaron a una" tells two acts)."""
+    count = len(rendered.tokens[first.language][first.end:second.start].split())
+    between = rendered.rest(first.language, first.end).split()[:count]
+    return float("inf") if any(mark in word for word in between for mark in ",;:") else count
 
 
 def _inside(hit: Hit, spans: Sequence[Hit]) -> bool:
@@ -221,14 +254,23 @@ def touched_role(after: str) -> bool:
     return True
 
 
+def _rest_of_name(words: str) -> bool:
+    """"Zone" in "Troops of the 35th Military Zone, ...": capitalized words that end the force's name."""
+    return len(words.split()) <= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words.split())
+
+
 def _past_relative_clause(after: str) -> str:
     """", who were guarding the road, opened fire" -> "opened fire": the clause describes the force; what
     it did comes after it."""
     head, comma, rest = after.lstrip().partition(",")
-    if head or not comma:
+    if not comma or (head and not _rest_of_name(head)):
         return after
     clause, comma, rest = rest.partition(",")
     if comma and "relative" in {h.entry.name for h in ROLES.leading(clause, words=0)}:
+        return rest
+    # ", in coordination with prosecutors, arrested", ", con apoyo del Gaula, rescataron": a short aside
+    # that reports no violation comes between the force and what it did
+    if comma and len(clause.split()) <= PARENTHESIS and not VIOLATIONS.find(render(clause)):
         return rest
     return after
 
@@ -314,9 +356,10 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "defence": float(stance.defence),
         "case_harm": float(about_case and stance.harm),
         "official_lead": float(stance.official_lead),
-        # what a case's dead or a violation word is told for: an aftermath in the lead, or other actors in the
-        # item and no force named as the actor (a sentence without a violation word can still say who acted)
-        "aftermath": float(stance.aftermath),
+        # what a case's dead or a violation word is told for: an aftermath in the lead (a rite, a payment, a
+        # ruling) with no sentence that tells the abuse itself, or other actors in the item and no force named
+        # as the actor (a sentence without a violation word can still say who acted)
+        "aftermath": float(stance.aftermath and not support),
         "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
     }
 

@@ -235,8 +235,8 @@ def test_militia_and_auxiliary_forces_acting_for_the_state_are_actors(text):
     "Officers of the state police rescued a businessman kidnapped in the city.",
 ])
 def test_a_force_that_rescues_after_its_base_or_full_name_is_a_bystander(text):
-    finding = examine(Passage(text))
-    assert finding is not None and finding.bystander and not finding.accuses_force
+    finding = examine(Passage(text))  # the freed victim's kidnapping is no finding at all, or a bystander's
+    assert finding is None or (finding.bystander and not finding.accuses_force)
 
 
 def test_a_force_named_in_full_that_kidnaps_is_still_the_actor():
@@ -402,3 +402,169 @@ def test_an_institution_reporting_its_troops_abuse_is_no_official_lead(title, le
     assert not voice([Passage(title, kind="title"), Passage(lead)]).official_lead
     assert voice([Passage(title, kind="title"),
                   Passage("The ministry said in a statement that troops repelled an attack.")]).official_lead
+
+
+@pytest.mark.parametrize("text", [
+    "The governor said the operation had freed three kidnapped women.",
+    "Marines rescued 40 kidnapped migrants from a safe house.",
+    "Tropas del Ejército rescataron a un comerciante que llevaba 40 días secuestrado.",
+    "Se liberó a tres mujeres secuestradas y se aseguraron armas largas.",
+])
+def test_a_victim_the_force_frees_is_no_disappearance_by_the_force(text):
+    found = examine(Passage(text))
+    assert found is None or "disappearance" not in found.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers kidnapped three women in the village and weeks later freed one of them.",
+    "Los soldados secuestraron a tres mujeres; liberaron a una días después.",
+    "Police rescued the hostages, then disappeared two of the kidnappers.",
+])
+def test_a_freeing_verb_in_another_clause_keeps_the_kidnapping(text):
+    found = examine(Passage(text))
+    assert found is not None and "disappearance" in found.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "The army said its soldiers were never asked to intervene and stayed in the barracks.",
+    "Soldiers remained in their barracks because no civilian authority requested their support, the ministry said.",
+    "El general explicó que el batallón no intervino porque nadie pidió su apoyo.",
+    "La Defensa dijo que los militares no intervinieron porque no se solicitó su intervención.",
+])
+def test_a_force_not_asked_to_intervene_is_a_denial_not_an_omission(text):
+    found = examine(Passage(text))
+    assert found is None or (found.denial and not found.accusing)
+
+
+@pytest.mark.parametrize("text", [
+    "Residents asked the soldiers for help, but the troops did not intervene.",
+    "Los vecinos pidieron auxilio a los militares, que no intervinieron.",
+])
+def test_a_force_asked_for_help_that_did_not_intervene_is_still_an_omission(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Army intelligence officers followed the attack on the students in real time.",
+    "Soldiers at the control centre watched the gunmen on the security cameras.",
+    "Los militares del C4 siguieron en tiempo real el ataque contra los estudiantes.",
+    "Los militares vigilaban los movimientos de los normalistas y los siguieron toda la noche.",
+])
+def test_a_force_that_monitored_the_attack_is_complicit(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Fans followed the match in real time on their phones.",
+    "El servicio meteorológico publica los datos en tiempo real.",
+    "La Policía Federal deja de existir; sus elementos pasan a la Guardia Nacional.",
+])
+def test_real_time_and_passing_without_an_attack_are_no_complicity(text):
+    assert examine(Passage(text)) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The governor thanked the army for its courage and professionalism after the operation.",
+    "El gobernador agradeció a las fuerzas armadas su valor y profesionalismo.",
+])
+def test_an_authority_praising_the_forces_speaks_in_their_defence(text):
+    assert voice([Passage(text)]).defence
+
+
+@pytest.mark.parametrize("text", [
+    "Relatives thanked the lawyers who took the case to court.",
+    "Las familias agradecieron a los abogados su acompañamiento.",
+])
+def test_thanks_to_others_is_no_defence(text):
+    assert not voice([Passage(text)]).defence
+
+
+@pytest.mark.parametrize("text", [
+    "Troops of the 35th Military Zone, in coordination with prosecutors, arrested three men accused of the murder"
+    " of a mayor.",
+    "Tropas del Ejército, con apoyo de la Fiscalía, detuvieron a tres presuntos responsables del asesinato"
+    " de un alcalde.",
+])
+def test_an_aside_between_the_force_and_its_arrest_keeps_it_touched(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.accuses_force and found.bystander
+
+
+@pytest.mark.parametrize(("lead", "told"), [
+    ("Villagers mark the tenth anniversary of the massacre", "Soldiers executed eight people who had surrendered."),
+    ("Diez años de la masacre: misa y ofrenda floral", "Los soldados dispararon contra los campesinos desarmados."),
+])
+def test_an_aftermath_counts_only_when_the_item_does_not_tell_the_abuse(lead, told):
+    stance = voice([Passage(lead, kind="title")])
+    assert cues([], True, stance=stance)["aftermath"] == 1.0
+    assert cues(findings([Passage(told)]), True, stance=stance)["aftermath"] == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "La adolescente murió a manos de militares en la bodega.",
+    "Murieron tres jóvenes a manos de policías estatales.",
+])
+def test_killed_at_the_hands_of_a_force_makes_it_the_actor_not_the_victim(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.victim
+
+
+def test_forces_that_died_are_still_the_victims():
+    found = examine(Passage("Murieron tres militares en la emboscada."))
+    assert found is None or found.victim
+
+
+@pytest.mark.parametrize("text", [
+    "Al-Qaeda-linked fighters attacked a camp of the army, killing at least ten soldiers.",
+    "Los yihadistas atacaron un campamento del ejército y mataron al menos a diez soldados.",
+])
+def test_soldiers_killed_at_least_are_the_victims(text):
+    found = examine(Passage(text))
+    assert found is not None and found.victim and not found.accusing
+
+
+@pytest.mark.parametrize(("text", "accused"), [
+    ("Military police officers beat at least ten journalists outside the UN office.", True),
+    ("The home team beat the visitors three to one.", False),
+])
+def test_beating_journalists_is_abuse_but_a_match_is_not(text, accused):
+    found = examine(Passage(text))
+    assert (found is not None and "torture" in found.kinds and found.accusing) == accused
+
+
+@pytest.mark.parametrize("text", [
+    "No one was hurt when soldiers fired on the protesters.",
+    "No hubo heridos cuando los soldados dispararon contra los manifestantes.",
+])
+def test_no_one_hurt_does_not_deny_the_shooting(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.denial and found.accusing
+
+
+@pytest.mark.parametrize(("text", "defence"), [
+    ("The defence ministry said troops neutralized twelve terrorists in the operation.", True),
+    ("El Estado Mayor informó que fueron neutralizados doce terroristas en el operativo.", True),
+    ("Witnesses said troops neutralized nobody: they shot the men after they surrendered.", False),
+])
+def test_an_official_count_of_neutralized_enemies_is_a_defence(text, defence):
+    assert voice([Passage(text)]).defence == defence
+
+
+@pytest.mark.parametrize("text", [
+    "Los militares del cuartel siguieron en vivo la persecución de los autobuses.",
+    "Elementos del Ejército monitorearon minuto a minuto cómo los policías cercaban a los estudiantes.",
+])
+def test_a_force_that_followed_the_attack_live_is_complicit(text):
+    found = examine(Passage(text))
+    assert found is not None and "complicity" in found.kinds and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "La Secretaría dijo que a sus elementos no se les solicitó intervenir y que no intervinieron.",
+    "Los policías no intervinieron porque la corporación no fue requerida esa noche.",
+])
+def test_a_force_not_called_in_is_a_denial_in_spanish(text):
+    found = examine(Passage(text))
+    assert found is None or (found.denial and not found.accusing)
