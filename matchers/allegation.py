@@ -161,7 +161,9 @@ def examine(passage: Passage) -> SentenceFinding | None:
     for cue in CUES.find(rendered):
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
-    named = FORCES.find(rendered, FORCE_KINDS)
+    # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
+    groups = ROLES.find(rendered, ("armed group name",))
+    named = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, groups)]
     # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
     fallen = [f for f in named if _inside(f, victims)]
     forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
