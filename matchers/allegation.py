@@ -216,11 +216,15 @@ def touched_role(after: str) -> bool:
     # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
     reach = 8 if PLACES.leading(after, words=0) else 4
     roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
-    if not roles or VIOLATIONS.find(render(after), ("complicity",)):
+    if not roles:
         return False
-    if roles == {"arrest"}:
-        return bool(ROLES.find(render(after), ("accusation",)))
-    return True
+    rendered = render(after)
+    accusations = ROLES.find(rendered, ("accusation",))
+    # "detuvieron a un exagente con orden de aprehensión por no haber impedido la matanza": the omission is
+    # the accused's, named after the accusation, not the arresting force's
+    if any(not any(_before(a, c) for a in accusations) for c in VIOLATIONS.find(rendered, ("complicity",))):
+        return False
+    return roles != {"arrest"} or bool(accusations)
 
 
 def _past_relative_clause(after: str) -> str:

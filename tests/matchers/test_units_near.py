@@ -3,7 +3,7 @@ the institution ("the army in Iguala") and armed groups whose names hold a force
 
 import pytest
 
-from matchers.allegation import examine
+from matchers.allegation import examine, touched_role
 from matchers.passages import Passage
 from matchers.units import AreaIndex, armed_group_named
 from monitor.domain.watchlist import Unit, Watchlist
@@ -92,3 +92,20 @@ def test_an_armed_group_named_with_a_force_word_is_not_the_accused_force(text, a
 ])
 def test_a_unit_s_bare_noun_before_the_town_touches_no_unit(index, text):
     assert touched(index, text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Elementos de la 31/a. Zona Militar detuvieron a un exagente que tenía orden de aprehensión por no haber "
+    "impedido la matanza.",
+    "Soldiers of the 31st Military Zone arrested a former officer wanted for failing to intervene in the massacre.",
+])
+def test_an_omission_of_the_one_arrested_does_not_make_the_arresting_force_an_actor(text):
+    assert touched_role(text.split("Zona Militar" if "Zona" in text else "Military Zone", 1)[1])
+
+
+@pytest.mark.parametrize("after", [
+    " detuvieron a los estudiantes y no impidieron la matanza.",
+    " arrested the students and watched the attack without intervening.",
+])
+def test_an_arresting_force_that_itself_failed_to_intervene_is_an_actor(after):
+    assert not touched_role(after)
