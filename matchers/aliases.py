@@ -163,6 +163,7 @@ class AliasIndex:
 
     def __init__(self, watchlist: Watchlist) -> None:
         self.countries = {u.id: u.country.upper() for u in watchlist.units if u.country}
+        self.words = {u.id: _content_words(" ".join([u.name, *u.aliases])) for u in watchlist.units}
         self.patterns: tuple[AliasPattern, ...] = (
             *(p for u in watchlist.units for p in unit_patterns(u)),
             *(p for c in watchlist.cases for p in case_patterns(c)),
@@ -173,7 +174,26 @@ class AliasIndex:
         hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
                 for m in p.regex.finditer(folded if p.folded else plain)]
         dateline = _dateline(folded)
-        return [h for h in _longest_first(hits) if not self._foreign(h, folded, dateline)]
+        return [h for h in _longest_first(hits)
+                if not self._foreign(h, folded, dateline) and not self._defined_otherwise(h, folded)]
+
+    def _defined_otherwise(self, hit: AliasHit, folded: str) -> bool:
+        """Is a unit's acronym here the abbreviation of something else, spelled out just before it in
+        parentheses ("cerebrospinal fluid (CSF)", "las Fuerzas Armadas Nigerinas (FAN)")? Then the words
+        spelled out share no word with the unit's names, or name another country."""
+        if hit.target != "unit" or not _is_acronym(hit.form):
+            return False
+        before, after = folded[: hit.start].rstrip(), folded[hit.end:].lstrip()
+        if not (before.endswith("(") and after.startswith(")")):
+            return False
+        spelled = re.findall(r"[^\W\d_]+", before[:-1])[-_SPELLED_OUT:]
+        if not spelled:
+            return False
+        country = self.countries.get(hit.id)
+        pairs = [" ".join(p) for p in zip(spelled, spelled[1:], strict=False)]
+        named = {_COUNTRY_OF[w] for w in [*spelled, *pairs] if w in _COUNTRY_OF}
+        shares = bool(_content_words(" ".join(spelled)) & self.words.get(hit.id, set()))
+        return not shares or bool(country and named - {country})
 
     def _foreign(self, hit: AliasHit, folded: str, dateline: str | None = None) -> bool:
         """Does a word right beside a unit's alias name another country than the unit's ("French
@@ -190,6 +210,14 @@ class AliasIndex:
         near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
         named = {_COUNTRY_OF[w] for w in near if w in _COUNTRY_OF}
         return bool(named - {country}) or (not named and dateline not in (None, country))
+
+
+_SPELLED_OUT = 6  # words before "(ACRONYM)" read as what it abbreviates
+
+
+def _content_words(text: str) -> set[str]:
+    """The longer words of a text, folded: what a spelled-out acronym shares with a unit's names."""
+    return {w for w in re.findall(r"[^\W\d_]+", fold(text)) if len(w) >= 4}
 
 
 def _dateline(folded: str) -> str | None:

@@ -165,7 +165,9 @@ def examine(passage: Passage) -> SentenceFinding | None:
     for cue in CUES.find(rendered):
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
     victims = CUES.find(rendered, ("victim",))
-    named = FORCES.find(rendered, FORCE_KINDS)
+    # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
+    groups = ROLES.find(rendered, ("armed group name",))
+    named = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, groups)]
     # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
     fallen = [f for f in named if _inside(f, victims)]
     forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
@@ -247,11 +249,15 @@ def touched_role(after: str) -> bool:
     # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
     reach = 8 if PLACES.leading(after, words=0) else 4
     roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
-    if not roles or VIOLATIONS.find(render(after), ("complicity",)):
+    if not roles:
         return False
-    if roles == {"arrest"}:
-        return bool(ROLES.find(render(after), ("accusation",)))
-    return True
+    rendered = render(after)
+    accusations = ROLES.find(rendered, ("accusation",))
+    # "detuvieron a un exagente con orden de aprehensión por no haber impedido la matanza": the omission is
+    # the accused's, named after the accusation, not the arresting force's
+    if any(not any(_before(a, c) for a in accusations) for c in VIOLATIONS.find(rendered, ("complicity",))):
+        return False
+    return roles != {"arrest"} or bool(accusations)
 
 
 def _rest_of_name(words: str) -> bool:

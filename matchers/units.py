@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 
 from monitor.domain.assessment import Evidence, Signal
 from monitor.domain.text import fold
-from monitor.domain.watchlist import Watchlist
+from monitor.domain.watchlist import Unit, Watchlist
 
-from .aliases import AliasHit
+from .aliases import AliasHit, phrase
 from .allegation import CUES, ROLES, SentenceFinding, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
+from .vocabulary import personnel_words_for
 
 COMMAND_REACH = 5  # words before a unit's name read for its commander ("quien como coronel encabezaba el")
 
@@ -33,16 +34,40 @@ class UnitMention:
     end: int
 
 
+# how close troops must be named before the place for "soldiers in Ciudad Juárez" to place them there
+NEAR_WORDS = 3
+_NEAR = r"(?:in|at|near|around|outside|from|en|cerca\s+de|de|del|desde)"
+
+
 class AreaIndex:
-    """Every unit's "<force> based in <area>" patterns."""
+    """Every unit's "<force> based in <area>" patterns, and "<troops> in <area>" (`near_patterns`)."""
 
     def __init__(self, watchlist: Watchlist) -> None:
-        self.patterns: tuple[AreaPattern, ...] = tuple(p for u in watchlist.units for p in area_patterns(u))
+        self.patterns: tuple[AreaPattern, ...] = tuple(p for u in watchlist.units
+                                                       for p in (*area_patterns(u), *near_patterns(u)))
 
     def find(self, passage: Passage) -> list[UnitMention]:
         folded = fold(passage.text)
-        return [UnitMention(p.unit, "area", passage, m.group(0), m.start(), m.end())
-                for p in self.patterns for m in p.regex.finditer(folded)]
+        found = [UnitMention(p.unit, "area", passage, m.group(0), m.start(), m.end())
+                 for p in self.patterns for m in p.regex.finditer(folded)]
+        return [m for m in found if not armed_group_named(m.matched)]
+
+
+def near_patterns(unit: Unit) -> list[AreaPattern]:
+    """"Soldados que patrullaban en Ciudad Juárez", "picked up by soldiers in Ciudad Juárez", "el batallón de
+    Iguala": troops or officers of the unit's kind, or its own noun, a few words before the town it is based
+    in place the unit there without base wording. Not the institution ("the Army had no role in Iguala":
+    `vocabulary.personnel_words_for`), nor after the place ("Iguala: soldiers ...")."""
+    words = personnel_words_for(unit.kind)
+    return [AreaPattern(unit.id, area, re.compile(
+        rf"\b(?:{words})\b(?:\s+\w+){{0,{NEAR_WORDS}}}?\s+{_NEAR}\s+(?:la\s+|el\s+|the\s+)?{phrase(area)}\b"))
+        for area in unit.areas]
+
+
+def armed_group_named(text: str) -> bool:
+    """Is the force word of a match part of an armed group's name ("Ejército de Liberación Nacional",
+    "policía comunitaria", `roles.yaml` armed group name)? Those are not the state's forces."""
+    return bool(ROLES.find(render(text), ("armed group name",)))
 
 
 def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMention]:

@@ -16,14 +16,22 @@ _FORCES = vocabulary("forces")
 _UNIT_NAMES = read_data("unit_names.yaml")
 
 
-def _alternation(name: str, vocabulary_name: str = "forces", plurals: bool = True) -> str:
-    terms = [t for e in vocabulary(vocabulary_name).entries if e.name == name for t in e.flags.get("terms_plain", ())]
+def _alternation(name: str, vocabulary_name: str = "forces", plurals: bool = True, personnel: bool = False) -> str:
+    """The entry's plain terms as one regex alternation; `personnel`: without its `institutions` ("army",
+    "policía"), which name the whole force rather than troops or officers somewhere."""
+    entries = [e for e in vocabulary(vocabulary_name).entries if e.name == name]
+    left_out = {fold(t) for e in entries for t in e.flags.get("institutions", ())} if personnel else set()
+    terms = [t for e in entries for t in e.flags.get("terms_plain", ()) if fold(t) not in left_out]
     return "|".join(dict.fromkeys(phrase(t, plurals=plurals) for t in sorted(terms, key=len, reverse=True)))
 
 
 MILITARY = _alternation("military")
 POLICE = _alternation("police")
 FORCE = "|".join((MILITARY, POLICE, _alternation("security forces")))
+# troops or officers, as opposed to the institution: "soldiers", "militares", "efectivos", "uniformados"
+_GENERIC_PERSONNEL = r"efectivos|uniformados|elementos"
+MILITARY_PERSONNEL = "|".join((_alternation("military", personnel=True), _GENERIC_PERSONNEL))
+POLICE_PERSONNEL = "|".join((_alternation("police", personnel=True), _GENERIC_PERSONNEL))
 MILITARY_KINDS = tuple(k for e in _FORCES.entries if e.name == "military" for k in e.flags.get("unit_kinds", ()))
 
 
@@ -58,6 +66,14 @@ def own_nouns(kind: str) -> tuple[str, ...]:
     specific = set(_UNIT_NAMES["specific_nouns"])
     nouns = [w for w in fold(kind).split() if w in specific]
     return tuple(dict.fromkeys([*nouns, *(_UNIT_NAMES["nouns"][w] for w in nouns if w in _UNIT_NAMES["nouns"])]))
+
+
+def personnel_words_for(kind: str) -> str:
+    """The wording for troops or officers of a unit of this kind ("soldados", "agentes"): what places a unit
+    in a town it is based in ("soldiers in Ciudad Juárez detained him") without base wording. Not the
+    institution ("the army", "la policía"), nor the unit's bare noun ("the battalion held a parade in Iguala":
+    any battalion may visit a town)."""
+    return MILITARY_PERSONNEL if unit_force(kind) == "military" else POLICE_PERSONNEL
 
 
 def unit_words_for(kind: str) -> str:
