@@ -11,9 +11,11 @@ because its case was not linked counts as a miss ("case" below), one in play but
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,15 +99,24 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(TUNE))
     parser.add_argument("--errors", action="store_true", help="print each held-out error")
-    parser.add_argument("--features", default="", help="fit on these features only (an ablation)")
+    parser.add_argument("--features", default="", help="fit on these features only (an ablation); several "
+                        "sets of features separated by ';' are each tried on the same rows")
+    parser.add_argument("--cache", default="", help="a file keeping the collected rows: read when it exists "
+                        "(ablations then skip the linker), written otherwise")
     args = parser.parse_args(argv)
     names = [n for n in args.sets.split(",") if n]
     if set(names) - set(TUNE):
         parser.error(f"only TUNE sets: {', '.join(TUNE)}")
-    found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
-    found = [s for s in found if s.items.exists()]
-    encoder, models = Encoder.load(), Models.load()
-    data = impute([collect(d, encoder, models) for d in load_sets(found)])
+    cache = Path(args.cache) if args.cache else None
+    if cache is not None and cache.exists():
+        data = [d for d in pickle.loads(cache.read_bytes()) if d.name in names]
+    else:
+        found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
+        found = [s for s in found if s.items.exists()]
+        encoder, models = Encoder.load(), Models.load()
+        data = impute([collect(d, encoder, models) for d in load_sets(found)])
+        if cache is not None:
+            cache.write_bytes(pickle.dumps(data))
     for chosen in args.features.split(";"):
         report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors)
     return 0

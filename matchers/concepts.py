@@ -25,6 +25,7 @@ from .lexicon import render, vocabulary
 
 _CONCEPTS = vocabulary("concepts")  # lexicon/<lang>/concepts.yaml
 _KILLED_UNLAWFULLY = ("unlawful killing", "execution", "surrender", "excessive force", "forensic", "scene tampering")
+ACTORS = ("military", "navy", "paramilitaries", "armed civilians")  # who a claim speaks of, not what it says
 COUNTERS: dict[str, tuple[str, ...]] = {
     "confrontation": _KILLED_UNLAWFULLY,
     "self-defence": _KILLED_UNLAWFULLY,
@@ -42,6 +43,11 @@ COUNTERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What shows that an act a statement denies of its case did happen (`statements.denied_told`), beyond the act's own
+# words: the people a denial says no one disappeared seen leaving alive in the forces' hands.
+REFUTES: dict[str, tuple[str, ...]] = {"disappearance": ("left alive",)}
+
+
 def concepts(text: str) -> set[str]:
     """The concepts a text (raw or folded) speaks of."""
     return _CONCEPTS.names_in(render(text))
@@ -53,6 +59,15 @@ def concept_terms(text: str, wanted: Iterable[str]) -> list[tuple[str, str]]:
     for hit in _CONCEPTS.find(render(text), wanted):
         found.setdefault(hit.entry.name, hit.words)
     return [(name, found[name]) for name in wanted if name in found]
+
+
+def last_concept(text: str) -> str | None:
+    """The concept a claim ends on, forces left out: in English and Spanish a claim names its subject first and
+    says what of it after ("none of the soldiers charged had been trained": training; "the deaths happened in a
+    confrontation": confrontation), so the last concept is most often what it asserts or denies."""
+    rendered = render(text)
+    hits = [h for h in _CONCEPTS.find(rendered, sorted(_CONCEPTS.names_in(rendered) - set(ACTORS)))]
+    return max(hits, key=lambda h: (h.language != "re", h.start)).entry.name if hits else None
 
 
 def counters(claim: Iterable[str]) -> set[str]:

@@ -418,3 +418,92 @@ def test_a_long_page_is_read_for_the_claim_only_around_the_case(confrontation_li
     memorial = _stance_of(confrontation_linker, title, page)
     alone = _stance_of(confrontation_linker, title, " ".join([text, _ELSEWHERE[lang]]))
     assert alone["dispute"] > memorial["dispute"] + 0.05
+
+
+# -- what a statement denies of its case, what each claim asserts -------------------------------------
+
+MISSING_CASE = Case(id="m1", name="Courthouse siege", place="Ciudad Alta", aliases=("courthouse siege",),
+                    description=("Soldiers retook the courthouse after a two-day siege; eleven people who left the "
+                                 "building were never seen again and their families say they disappeared.",))
+NO_DISAPPEARED = Statement(id="s-nodisap", text="The Army disappeared no one during the courthouse siege; the people "
+                           "reported missing died inside in the fire.", cases=("m1",))
+NO_TRAINING = Statement(id="s-notraining", text="No unit linked to the disappearances at the courthouse had received "
+                        "training from the United States.", cases=("m1",))
+SIEGE_WATCHLIST = {"m1": MISSING_CASE}
+
+
+def test_a_statement_that_negates_what_its_case_record_asserts_denies_it():
+    assert stmts.profile(NO_DISAPPEARED, SIEGE_WATCHLIST).denied == frozenset({"disappearance"})
+    # the disappearances here only say which units; the claim denies training, which the record does not assert
+    assert stmts.profile(NO_TRAINING, SIEGE_WATCHLIST).denied == frozenset()
+    # a denial that also claims what the record does not (criminals in fake uniforms) claims that
+    impostors = Statement(id="s-impostors", text="Soldiers did not detain the people reported missing at the "
+                          "courthouse; criminals wearing fake army uniforms did.", cases=("m1",))
+    assert stmts.profile(impostors, SIEGE_WATCHLIST).denied == frozenset()
+    # an affirmative claim denies nothing
+    assert stmts.profile(FIREFIGHT, {"c1": CASE}).denied == frozenset()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("None of the soldiers charged had been trained by the U.S. military", "training"),
+    ("Ninguno de los soldados procesados había recibido adiestramiento de Estados Unidos", "training"),
+    ("The deaths happened during an armed confrontation", "confrontation"),
+    ("Las muertes ocurrieron durante un enfrentamiento armado", "confrontation"),
+    ("The Army was not involved in the attack", "involvement"),
+    ("The soldiers went home", None),
+])
+def test_a_claim_ends_on_the_concept_it_asserts(text, expected):
+    from matchers.concepts import last_concept
+    assert last_concept(fold(text)) == expected
+
+
+def _siege_features(linker: Linker, title: str, text: str) -> dict[str, dict[str, float]]:
+    signals, allegation = linker.statement_signals([Item("t", title, "", title, text)])[0]
+    return {s.found.statement.id: row for s, row in zip(signals, stmts.features(signals, allegation), strict=True)}
+
+
+@pytest.fixture(scope="module")
+def siege_linker() -> Linker:
+    return Linker(Watchlist(cases=(MISSING_CASE,), statements=(NO_DISAPPEARED, NO_TRAINING)))
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Courthouse siege: video shows the clerk walking out alive", "Archive footage of the courthouse siege shows the "
+     "clerk leaving the building alive, escorted by soldiers; his family says he is still missing."),
+    ("Toma del juzgado: un video muestra al secretario salir con vida", "Imágenes de archivo del courthouse siege "
+     "muestran al secretario saliendo vivo del edificio, escoltado por soldados; su familia dice que sigue "
+     "desaparecido."),
+])
+def test_a_story_of_the_missing_speaks_of_what_the_denial_denies(siege_linker, title, text):
+    found = _siege_features(siege_linker, title, text)
+    assert found["s-nodisap"]["denied"] == 1.0
+    assert found["s-notraining"]["denied"] == 0.0  # it denies no disappearance
+    assert found["s-notraining"]["predicate"] == 0.0  # nor does the story speak of training
+
+
+@pytest.mark.parametrize(("title", "text", "predicate"), [
+    ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
+     "courthouse in the courthouse siege had received training from US instructors.", 1.0),
+    ("Courthouse siege: judge sets trial date", "A judge set a trial date for the officers charged over the "
+     "courthouse siege.", 0.0),
+    ("Courthouse siege: un juez fija la fecha del juicio", "Un juez fijó la fecha del juicio contra los oficiales "
+     "procesados por el courthouse siege.", 0.0),
+])
+def test_a_story_speaks_of_a_claims_predicate_or_only_of_its_subject(siege_linker, title, text, predicate):
+    assert _siege_features(siege_linker, title, text)["s-notraining"]["predicate"] == predicate
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # the people the denial says died inside, seen leaving alive in the soldiers' hands: no word of disappearance
+    ("Courthouse siege: footage shows the clerk walking out", "Archive footage of the courthouse siege shows the "
+     "clerk walking out of the building alive, escorted by two soldiers.", 1.0),
+    ("Courthouse siege: las imágenes muestran al secretario", "Las imágenes de archivo del courthouse siege muestran "
+     "al secretario saliendo vivo del edificio, escoltado por dos soldados.", 1.0),
+    # the same case, nobody seen alive: a rebuilt courthouse
+    ("Courthouse siege: the rebuilt courthouse opens", "The courthouse damaged in the courthouse siege reopened "
+     "after a restoration that took three years.", 0.0),
+    ("Courthouse siege: reabre el juzgado", "El edificio dañado en el courthouse siege reabrió tras una restauración "
+     "de tres años.", 0.0),
+])
+def test_people_seen_leaving_alive_refute_a_denied_disappearance(siege_linker, title, text, expected):
+    assert _siege_features(siege_linker, title, text)["s-nodisap"]["denied"] == expected
