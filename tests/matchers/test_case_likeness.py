@@ -95,10 +95,6 @@ def test_an_item_about_one_of_two_alike_cases_links_that_one_only(encoder):
     assert [[c.id for c in a.cases] for a in found] == [["lerma-strike-2021"], ["lerma-strike-2021"]]
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness (issue 9): the refit on nine sets with the loose-alias and "
-                   "toll features chose a case threshold of .386 on a flat F1 curve, and the English wage story "
-                   "links the transport strike at p .389 on the shared words 'bus drivers'; strict, so a fix "
-                   "turns this into a plain test")
 def test_news_of_the_region_about_something_else_links_no_case(encoder):
     other = [Item("t", "n1", "", "Costa Azul bus drivers get a new contract",
                   "Bus drivers in Costa Azul signed a two-year wage agreement with the transport companies on "
