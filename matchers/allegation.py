@@ -177,12 +177,20 @@ def examine(passage: Passage) -> SentenceFinding | None:
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
                 and not any(_before(a, cues["criminal"]) for a in actors))
-    firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and "defenceless" not in cues
+    firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and not _defenceless(rendered)
     intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
     return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
                            "reported" in cues, "official" in cues, bool(forces) and not actors,
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
+
+
+def _defenceless(rendered: Rendered) -> bool:
+    """Something says the dead were not fighting; "civilians" counts only where it is not "armed civilians",
+    "not civilians" or an institution ("civilian authorities", "la sociedad civil"): an official firefight
+    account says the dead were armed civilians, not civilians."""
+    spans = CUES.find(rendered, ("not defenceless",))
+    return any(not _inside(h, spans) for h in CUES.find(rendered, ("defenceless",)))
 
 
 # Kinds whose victim is held, so that a force can free them: "freed three kidnapped women" reports the
@@ -228,10 +236,13 @@ def _names_same(rendered: Rendered, force: Hit, other: Hit, gap: int = 4) -> boo
     one after the last name."""
     if force.language != other.language or force.language == "re" or not force.end <= other.start:
         return False
-    tokens = rendered.tokens[force.language]
-    words = len(tokens[:other.start].split()) - len(tokens[:force.end].split())
-    between = " ".join(rendered.rest(force.language, force.end).split()[:words])
-    return words <= gap and not any(mark in between for mark in ",;:")
+    # the text up to the other name, as written ("de la 35/a. Zona" is four words, though five tokens)
+    rest, tail = rendered.rest(force.language, force.end), rendered.rest(other.language, other.start)
+    between = rest[:len(rest) - len(tail)] + NOT_WORD.match(tail).group(0)
+    return len(between.split()) <= gap and not any(mark in between for mark in ",;:")
+
+
+NOT_WORD = re.compile(r"\W*")
 
 
 def _bystander(rendered: Rendered, force: Hit) -> bool:
