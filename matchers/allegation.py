@@ -37,8 +37,7 @@ PARENTHESIS = 6  # words of an aside between a force's name and its verb
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act",
-            "combat_account")
+            "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act")
 # Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
@@ -46,7 +45,7 @@ STATE_KINDS = ("torture", "arbitrary detention", "scene tampering")
 # Cues that say the forces are not the actor (they are the victims; a criminal group acts) or that the
 # accused institution speaks for itself: the fit may weigh them only against an allegation
 # (`combiner.fit(..., against=...)`), which also lets the linker skip the stance of an item that has nothing else.
-AGAINST = ("victim", "criminal", "defence", "official_lead", "aftermath", "others_act", "combat_account")
+AGAINST = ("victim", "criminal", "defence", "official_lead", "aftermath", "others_act")
 
 
 @dataclass(frozen=True)
@@ -379,9 +378,6 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         # as the actor (a sentence without a violation word can still say who acted)
         "aftermath": float(stance.aftermath and not support),
         "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
-        # every killing told as combat and no tracked case: a firefight communiqué ("repelen agresión; abaten
-        # a cuatro"); a case's own dead told as a clash is the contested account `firefight` weighs for
-        "combat_account": float(not about_case and bool(found) and all(f.firefight for f in found)),
     }
 
 
