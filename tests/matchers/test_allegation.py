@@ -568,3 +568,41 @@ def test_a_force_that_followed_the_attack_live_is_complicit(text):
 def test_a_force_not_called_in_is_a_denial_in_spanish(text):
     found = examine(Passage(text))
     assert found is None or (found.denial and not found.accusing)
+
+
+@pytest.mark.parametrize("text", [
+    "Personal de la Zona Militar fue agredido por civiles armados; los efectivos repelieron el ataque y "
+    "murieron cuatro agresores.",
+    "Militares que patrullaban fueron atacados por civiles armados y respondieron a la agresión; murieron dos hombres.",
+    "Soldiers on patrol were attacked by armed civilians and returned fire, killing four.",
+    "The army said the three people killed by soldiers were combatants, not civilians.",
+    "El vocero afirmó que los fallecidos eran combatientes que habían atacado a la policía, no civiles.",
+])
+def test_a_firefight_account_with_armed_or_denied_civilians_stays_a_firefight(text):
+    found = examine(Passage(text))
+    assert found is not None and found.firefight and not found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers opened fire on civilians after a clash with gunmen.",
+    "Los soldados dispararon contra civiles tras un enfrentamiento.",
+    "Tras el enfrentamiento, los militares ejecutaron a dos civiles que se habían rendido.",
+])
+def test_civilians_shot_after_a_clash_still_accuse(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.firefight and found.accusing
+
+
+@pytest.mark.parametrize("text", [
+    "Tropas de la 35/a. Zona Militar, en coordinación con la Fiscalía estatal, detuvieron a tres hombres "
+    "presuntamente vinculados con el asesinato de un alcalde.",
+    "Troops arrested three men allegedly involved in the murder of a mayor.",
+])
+def test_the_force_that_arrests_men_linked_to_a_killing_is_not_its_actor(text):
+    found = examine(Passage(text))
+    assert found is not None and found.bystander and not found.accusing
+
+
+def test_a_force_that_arrests_and_then_tortures_is_still_the_actor():
+    found = examine(Passage("Tropas de la 35/a. Zona Militar detuvieron a dos jóvenes y los torturaron."))
+    assert found is not None and found.accusing and found.actors == ("military",)
