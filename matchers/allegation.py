@@ -238,11 +238,11 @@ def _names_same(rendered: Rendered, force: Hit, other: Hit, gap: int = 4) -> boo
         return False
     # the text up to the other name, as written ("de la 35/a. Zona" is four words, though five tokens)
     rest, tail = rendered.rest(force.language, force.end), rendered.rest(other.language, other.start)
-    between = rest[:len(rest) - len(tail)] + NOT_WORD.match(tail).group(0)
+    between = rest[:len(rest) - len(tail)] + tail[:len(tail) - len(tail.lstrip(NOT_WORD))]
     return len(between.split()) <= gap and not any(mark in between for mark in ",;:")
 
 
-NOT_WORD = re.compile(r"\W*")
+NOT_WORD = " ,;:.()-/\"'«»“”"  # what may stand between the last word before a name and the name
 
 
 def _bystander(rendered: Rendered, force: Hit) -> bool:
