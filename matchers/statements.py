@@ -245,8 +245,18 @@ class Signals:
 
 def overlap(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
     """The largest weighted share of the statement's distinctive keys that one passage carries; a concept
-    that contradicts one of the claim's concepts speaks of it ("extrajudicial executions" of "a firefight")."""
-    return _share(found.keys, dict(found.answers), passage_keys)
+    that contradicts what the claim asserts (its `predicates`) speaks of it ("extrajudicial executions" of "a
+    firefight"), but one contradicting only its subject does not: an acquittal contradicts "charged", not
+    "none of the soldiers charged had been trained by the U.S. military"."""
+    return _share(found.keys, predicate_answers(found), passage_keys)
+
+
+def predicate_answers(found: StatementProfile) -> dict[str, frozenset[str]]:
+    """`answers` of the concepts the claims assert (all of them for a statement without `predicates`)."""
+    if not found.predicates:
+        return dict(found.answers)
+    asserted = frozenset().union(*found.predicates)
+    return {k: v for k, v in found.answers if k in asserted}
 
 
 def overlap_common(found: StatementProfile, passage_keys: Iterable[frozenset[str]]) -> float:
