@@ -14,7 +14,7 @@ import argparse
 import pickle
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from matchers.combiner import Combiner
 from matchers.embeddings import Encoder
 from matchers.fitted import Models
 from matchers.linker import Linker
+from monitor.domain.assessment import Allegation
 from monitor.evaluate import PROJECT, LabelledSet, prf, to_item
 from monitor.evaluate import TUNE_FOLDERS as TUNE
 from monitor.fit import Loaded, Rows, fit_rows, load_sets
@@ -47,20 +48,33 @@ class SetData:
     name: str
     rows: list[Row]
     expected: dict[str, tuple[str, set[str]]]  # item -> (lang, wanted statements)
+    # each labelled item's statement signals as the linker saw them: the cache keeps these, so a change to
+    # `statements.features` is measured without running the linker again (a change to the profiles, the
+    # concept lexicon or the linker needs a new cache)
+    signals: list[tuple[str, list[stmts.Signals], Allegation | None]] = field(default_factory=list)
 
 
 def collect(data: Loaded, encoder: Encoder, models: Models) -> SetData:
     labelled = [r for r in data.rows if "statements" in r["expect"]]
     linker = Linker(data.watchlist, encoder, models=models)
-    out: list[Row] = []
-    for row, (signals, allegation) in zip(labelled, linker.statement_signals([to_item(r) for r in labelled]),
-                                          strict=True):
-        wanted = set(row["expect"]["statements"])
-        for s, values in zip(signals, stmts.features(signals, allegation), strict=True):
-            out.append(Row(data.name, row["id"], row.get("lang", "?"), s.found.statement.id, values,
-                           s.found.statement.id in wanted))
+    found = linker.statement_signals([to_item(r) for r in labelled])
     expected = {r["id"]: (r.get("lang", "?"), set(r["expect"]["statements"])) for r in labelled}
-    return SetData(data.name, out, expected)
+    return with_rows(SetData(data.name, [], expected,
+                             [(r["id"], signals, allegation) for r, (signals, allegation) in zip(labelled, found,
+                                                                                                  strict=True)]))
+
+
+def with_rows(data: SetData) -> SetData:
+    """The set's rows, each (item, statement in play) with its `statements.features` from the kept signals (a
+    cache written before signals were kept has none: its rows stay as they were)."""
+    if not getattr(data, "signals", None):
+        return data
+    data.rows = []
+    for item, signals, allegation in data.signals:
+        lang, wanted = data.expected[item]
+        for s, values in zip(signals, stmts.features(signals, allegation), strict=True):
+            data.rows.append(Row(data.name, item, lang, s.found.statement.id, values, s.found.statement.id in wanted))
+    return data
 
 
 def impute(data: list[SetData]) -> list[SetData]:
@@ -101,15 +115,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--errors", action="store_true", help="print each held-out error")
     parser.add_argument("--features", default="", help="fit on these features only (an ablation); several "
                         "sets of features separated by ';' are each tried on the same rows")
-    parser.add_argument("--cache", default="", help="a file keeping the collected rows: read when it exists "
-                        "(ablations then skip the linker), written otherwise")
+    parser.add_argument("--cache", default="", help="a file keeping the linker's statement signals: read "
+                        "when it exists (ablations, statements.features changes then skip the linker), else written")
     args = parser.parse_args(argv)
     names = [n for n in args.sets.split(",") if n]
     if set(names) - set(TUNE):
         parser.error(f"only TUNE sets: {', '.join(TUNE)}")
     cache = Path(args.cache) if args.cache else None
     if cache is not None and cache.exists():
-        data = [d for d in pickle.loads(cache.read_bytes()) if d.name in names]
+        data = impute([with_rows(d) for d in pickle.loads(cache.read_bytes()) if d.name in names])
     else:
         found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
         found = [s for s in found if s.items.exists()]

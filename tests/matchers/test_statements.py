@@ -507,3 +507,33 @@ def test_a_story_speaks_of_a_claims_predicate_or_only_of_its_subject(siege_linke
 ])
 def test_people_seen_leaving_alive_refute_a_denied_disappearance(siege_linker, title, text, expected):
     assert _siege_features(siege_linker, title, text)["s-nodisap"]["denied"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A military court acquitted the soldiers over the Río Verde killings.",
+    "A federal judge ordered the release of the soldiers held over Río Verde.",
+    "Un juez federal ordenó liberar a los soldados detenidos por Río Verde.",
+])
+def test_a_contradiction_of_the_claims_subject_alone_does_not_overlap_it(text):
+    # "charged" is who the claim speaks of; what it asserts is "had been trained": an acquittal or a release
+    # contradicts the charges, not the training
+    found = profile(TRAINING)
+    assert found.predicates == (frozenset({"#training"}),)
+    assert stmts.overlap(found, [claim_keys(text)]) < 0.15
+
+
+@pytest.mark.parametrize("text", [
+    "The embassy said none of the soldiers charged had received U.S. military training.",
+    "La embajada dijo que ninguno de los soldados acusados recibió entrenamiento militar de Estados Unidos.",
+])
+def test_a_passage_on_what_the_claim_asserts_overlaps_it(text):
+    assert stmts.overlap(profile(TRAINING), [claim_keys(text)]) >= 0.25
+
+
+@pytest.mark.parametrize("text", [
+    "Forensic experts found the men had been executed after they surrendered.",
+    "Los peritos concluyeron que los hombres fueron ejecutados tras rendirse.",
+])
+def test_a_contradiction_of_what_the_claim_asserts_still_overlaps_it(text):
+    # "executions" answers "an armed confrontation": the confrontation is what the claim asserts
+    assert stmts.overlap(profile(FIREFIGHT), [claim_keys(text)]) >= 0.25
