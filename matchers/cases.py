@@ -25,7 +25,7 @@ from monitor.domain.text import fold, words
 from monitor.domain.watchlist import Case, Watchlist
 
 from .combiner import Combiner
-from .dates import day_pattern, mentions_day_folded, year_compatibility, years
+from .dates import case_day_pattern, mentions_day_folded, year_compatibility, years
 from .lexical import LexicalIndex, Tfidf, terms
 from .passages import Passage, sentences
 from .places import place_pattern, reference_pattern, shared_reference_names
@@ -132,7 +132,8 @@ class CaseScore:
     passage: float  # the best lexical score of one passage: a long report may speak of the case in one place
     year: int
     alias: bool  # named by an alias that is more than its place ("masacre de Allende", not "Allende")
-    day: bool  # the case's day and month, in an item whose years do not rule out the case's
+    day: bool  # the case's day and month or the next day's (`case_day_pattern`), in an item whose years do not
+    # rule out the case's
     place: bool
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
@@ -240,7 +241,7 @@ class CaseModel:
         self.references = [reference_pattern(c, shared) for c in self.cases]
         self.loose = [loose_alias_pattern(c) for c in self.cases]
         self.tolls = [toll_pattern(c) for c in self.cases]
-        self.days = [day_pattern(c.date) if c.date else None for c in self.cases]
+        self.days = [case_day_pattern(c.date) if c.date else None for c in self.cases]
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}
         self._forces = [_force_pattern([kinds[u] for u in c.units if u in kinds]) for c in self.cases]

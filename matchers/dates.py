@@ -30,6 +30,14 @@ def day_pattern(date: dt.date) -> re.Pattern[str]:
     return re.compile(rf"\b(?:(?:{en})\.?\s+{day}\b|{day}\s+(?:of\s+)?(?:{en})\b|{day}\s+de\s+(?:{es})\b)")
 
 
+def case_day_pattern(date: dt.date) -> re.Pattern[str]:
+    """`day_pattern` of a case's date or of the day after: a night attack or a siege runs past midnight, and
+    reports date it by either day ("la madrugada del 27 de septiembre" of a case dated the 26th, "the 6-7
+    November siege", "la noche del 26 y 27 de septiembre", which names the 27th with its month)."""
+    after = dt.date.fromordinal(date.toordinal() + 1)
+    return re.compile(f"{day_pattern(date).pattern}|{day_pattern(after).pattern}")
+
+
 def mentions_day(text: str, date: dt.date | None) -> bool:
     return date is not None and day_pattern(date).search(fold(text)) is not None
 
