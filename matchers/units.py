@@ -54,10 +54,10 @@ class AreaIndex:
 
 
 def near_patterns(unit: Unit) -> list[AreaPattern]:
-    """"Soldados que patrullaban en Ciudad Juárez", "picked up by soldiers in Ciudad Juárez", "el batallón de
-    Iguala": troops or officers of the unit's kind, or its own noun, a few words before the town it is based
-    in place the unit there without base wording. Not the institution ("the Army had no role in Iguala":
-    `vocabulary.personnel_words_for`), nor after the place ("Iguala: soldiers ...")."""
+    """"Soldados que patrullaban en Ciudad Juárez", "picked up by soldiers in Ciudad Juárez": troops or officers
+    of the unit's kind a few words before the town it is based in place the unit there without base wording.
+    Not the institution ("the Army had no role in Iguala"), nor the unit's bare noun ("the battalion held a
+    parade in Iguala": `vocabulary.personnel_words_for`), nor after the place ("Iguala: soldiers ...")."""
     words = personnel_words_for(unit.kind)
     return [AreaPattern(unit.id, area, re.compile(
         rf"\b(?:{words})\b(?:\s+\w+){{0,{NEAR_WORDS}}}?\s+{_NEAR}\s+(?:la\s+|el\s+|the\s+)?{phrase(area)}\b"))
