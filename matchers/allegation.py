@@ -161,10 +161,11 @@ def examine(passage: Passage) -> SentenceFinding | None:
         return None
     found = tuple(dict.fromkeys((h.entry.name, h.words) for h in hits))
     kinds = tuple(dict.fromkeys(k for k, _ in found))
+    every_cue = CUES.find(rendered)  # one scan; each use below keeps the entries it needs
     cues: dict[str, Hit] = {}
-    for cue in CUES.find(rendered):
+    for cue in every_cue:
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
-    victims = CUES.find(rendered, ("victim",))
+    victims = _named(every_cue, "victim")
     # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
     groups = ROLES.find(rendered, ("armed group name",))
     named = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, groups)]
@@ -177,7 +178,7 @@ def examine(passage: Passage) -> SentenceFinding | None:
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
                 and not any(_before(a, cues["criminal"]) for a in actors))
-    firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and not _defenceless(rendered)
+    firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and not _defenceless(every_cue)
     intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
     return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
@@ -185,12 +186,17 @@ def examine(passage: Passage) -> SentenceFinding | None:
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
 
 
-def _defenceless(rendered: Rendered) -> bool:
+def _named(hits: Sequence[Hit], name: str) -> list[Hit]:
+    """The hits of one entry name, in order: what `CUES.find(rendered, (name,))` gives, without a second scan."""
+    return [h for h in hits if h.entry.name == name]
+
+
+def _defenceless(every_cue: Sequence[Hit]) -> bool:
     """Something says the dead were not fighting; "civilians" counts only where it is not "armed civilians",
     "not civilians" or an institution ("civilian authorities", "la sociedad civil"): an official firefight
     account says the dead were armed civilians, not civilians."""
-    spans = CUES.find(rendered, ("not defenceless",))
-    return any(not _inside(h, spans) for h in CUES.find(rendered, ("defenceless",)))
+    spans = _named(every_cue, "not defenceless")
+    return any(not _inside(h, spans) for h in _named(every_cue, "defenceless"))
 
 
 # Kinds whose victim is held, so that a force can free them: "freed three kidnapped women" reports the
