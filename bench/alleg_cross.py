@@ -26,8 +26,8 @@ from matchers.allegation_fit import AllegationRow, allegation_rows, to_item
 from matchers.embeddings import Encoder
 from matchers.linker import Linker
 from monitor.config.watchlist import load_watchlist
+from monitor.evaluate import BLIND, known_sets
 from monitor.evaluate import TUNE_FOLDERS as TUNE
-from monitor.evaluate import known_sets
 from monitor.fit import allegation_combiner
 
 
@@ -62,8 +62,10 @@ def main(argv: list[str]) -> int:
         items = [r for r in labelled.rows() if "allegation" in r["expect"]]
         linker = Linker(load_watchlist(labelled.watchlist), encoder)
         linked[labelled.name] = (linker, items, allegation_rows(linker, items, f"{labelled.name}/"))
-    table, kinds = [], Counter()
+    table: list[tuple[str, list[dict[str, Any]]]] = []
+    kinds: Counter[str] = Counter()
     for name, (linker, items, _) in linked.items():
+        show = args.errors and name not in BLIND  # the blind sets are never read
         train = [r for other, (_, _, rows) in linked.items() if other != name for r in rows]
         model = allegation_combiner(train, {})
         out = predict(linker, items, model)
@@ -71,13 +73,13 @@ def main(argv: list[str]) -> int:
         cues_of = {r.id: r.cues for r in linked[name][2]}
         texts = {r["id"]: f"{r.get('title', '')} | {r.get('text', '')}" for r in items}
         for row in out:
-            if args.errors and bool(row["allegation"]) != bool(row["expect"].get("allegation")):
+            if show and bool(row["allegation"]) != bool(row["expect"].get("allegation")):
                 on = {k: round(v, 2) for k, v in cues_of[row["id"]].items() if v}
                 print(f"  ALLEG {row['id']} [{row['lang']}] {kind(row)} p={row['p']} cues={on}\n"
                       f"    {' '.join(texts[row['id']].split())[:900]}", file=sys.stderr)
             if bool(row["alert"]) != bool(row["expect"].get("alert")):
                 kinds[kind(row)] += 1
-                if args.errors:
+                if show:
                     print(f"  {row['id']} [{row['lang']}] {kind(row)}: expect cases={row['expect'].get('cases')} "
                           f"units={row['expect'].get('units')} | got cases={row['cases']} implicated="
                           f"{row['implicated']} at_risk={row['at_risk']} p={row['p']}", file=sys.stderr)

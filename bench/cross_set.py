@@ -1,6 +1,6 @@
 """Leave-one-set-out over the TUNE sets: how the linker does on a watchlist its combiners never saw.
 
-usage: python -m bench.cross_set [--sets mx2,latam,...] [--cases-only] [--errors] [--model NAME]
+usage: python -m bench.cross_set [--sets mx2,latam,...] [--cases-only] [--errors] [--by-watchlist] [--model NAME]
 
 For each TUNE set (monitor.evaluate.TUNE_FOLDERS and the odd ECB+
 topics), the combiners are fitted as `monitor fit` fits them (monitor/fit.py's steps) on the other TUNE
@@ -14,7 +14,12 @@ set's case signals are read once and reused by every fold that fits on that set.
 --cases-only fits the case combiners only and keeps the shipped statement and allegation files, so only
 the cases and units columns are printed (units: touched, directly or through a linked case, which only the
 case decision moves). After the table: false links per 100 items labelled to link no case, per set (the
-open world's cost). --errors prints the per-item errors (every set here is TUNE) to stderr.
+open world's cost). --errors prints the per-item errors (every set here is TUNE) to stderr, except those of
+the BLIND sets (monitor.evaluate.BLIND: fitted on, never read).
+
+--by-watchlist leaves out, with each set, every other set written on the same watchlist file (the shared
+watchlist has several): the combiners then never saw the left-out set's cases, units or statements, as for
+a user's new watchlist.
 
 Known leak, small: the statement step links its training sets with the shipped allegation file (fit.py
 fits statements before allegations), which has seen the left-out set; the left-out set itself is linked
@@ -34,7 +39,7 @@ from matchers.embeddings import Encoder, TextEncoder
 from matchers.fitted import Models
 from matchers.linker import Linker
 from monitor import fit as fitting
-from monitor.evaluate import LABELS, PROJECT, SHARED, TUNE_FOLDERS, LabelledSet, predict_rows, score_rows
+from monitor.evaluate import BLIND, LABELS, PROJECT, SHARED, TUNE_FOLDERS, LabelledSet, predict_rows, score_rows
 
 CASE_LABELS = ("cases", "units")
 
@@ -51,14 +56,17 @@ def tune_sets(project: Path = PROJECT, shared: Path = SHARED) -> list[LabelledSe
 class Folds:
     """The loaded sets and each one's case signals, read once for every fold."""
 
-    def __init__(self, sets: list[LabelledSet], encoder: TextEncoder) -> None:
+    def __init__(self, sets: list[LabelledSet], encoder: TextEncoder, by_watchlist: bool = False) -> None:
         self.encoder = encoder
         self.data = fitting.load_sets(sets)
         self.signals = {d.name: fitting.case_data([d], encoder) for d in self.data}
+        # with by_watchlist, sets written on the same watchlist file leave together
+        self.watchlist = {s.name: s.watchlist.read_bytes() if by_watchlist else s.name.encode() for s in sets}
 
     def fit_without(self, left_out: str, cases_only: bool, folder: Path) -> Models:
-        """Every step of monitor/fit.py on the sets but `left_out`, written to `folder` and read back."""
-        train = [d for d in self.data if d.name != left_out]
+        """Every step of monitor/fit.py on the sets but `left_out` (and, by watchlist, its siblings), written to
+        `folder` and read back."""
+        train = [d for d in self.data if self.watchlist[d.name] != self.watchlist[left_out]]
         meta: dict[str, object] = {"data": [f"{d.name} ({len(d.rows)} items)" for d in train],
                                    "fitted": dt.date.today().isoformat()}
         found = fitting.CaseData.joined(self.signals[d.name] for d in train)
@@ -103,7 +111,7 @@ def run(folds: Folds, cases_only: bool, errors: bool) -> dict[str, dict[str, dic
             table[loaded.name][lang] = {k: report[k]["f1"] for k in labels if k in report}
             print(f"{loaded.name if lang == 'all' else '':13s} {lang:4s} {len(part):4d}  {_cells(report, labels)}",
                   flush=True)
-            if errors and lang == "all":
+            if errors and lang == "all" and loaded.name not in BLIND:
                 for line in report["errors"]:
                     if line.split()[1].rstrip(":") in labels:
                         print(f"    {loaded.name} {line}", file=sys.stderr)
@@ -134,13 +142,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sets", default="", help="comma-separated TUNE sets to use (default: all of them)")
     parser.add_argument("--cases-only", action="store_true", help="fit and print the case decision only")
     parser.add_argument("--errors", action="store_true", help="per-item errors of each left-out set, to stderr")
+    parser.add_argument("--by-watchlist", action="store_true",
+                        help="leave out with each set every set of the same watchlist file")
     parser.add_argument("--model", default=None, help="the sentence encoder (default: the bundled one)")
     args = parser.parse_args(argv)
     sets = [s for s in tune_sets() if not args.sets or s.name in args.sets.split(",")]
     if len(sets) < 2:
         parser.error("leave-one-set-out needs at least two TUNE sets")
     # fp32, as `monitor fit`: the figures are those of the fit the project ships, on any CPU
-    run(Folds(sets, Encoder.load(args.model, precision="fp32")), args.cases_only, args.errors)
+    run(Folds(sets, Encoder.load(args.model, precision="fp32"), args.by_watchlist), args.cases_only, args.errors)
     return 0
 
 

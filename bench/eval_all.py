@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from matchers.embeddings import Encoder
-from monitor.evaluate import LABELS, PROJECT, TUNE, LabelledSet, known_sets, predict_rows, score_rows
+from monitor.evaluate import BLIND, LABELS, PROJECT, TUNE, LabelledSet, known_sets, predict_rows, score_rows
 
 
 def _row(name: str, lang: str, report: dict[str, dict[str, float]], count: int) -> str:
@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     encoder = Encoder.load(args.model)
     print(f"{'set':13s} {'lang':4s} {'n':>4s}  " + "  ".join(f"{k:>10s}" for k in LABELS))
     for labelled in wanted:
-        print_set(labelled, encoder, args.errors and labelled.name in TUNE)
+        print_set(labelled, encoder, args.errors and labelled.name in TUNE and labelled.name not in BLIND)
     return 0
 
 

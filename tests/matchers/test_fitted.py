@@ -14,7 +14,7 @@ from matchers.linker import Linker
 from monitor.domain.errors import ModelError
 from monitor.domain.item import Item
 from monitor.domain.watchlist import Case, Watchlist
-from monitor.evaluate import TUNE, VALIDATION
+from monitor.evaluate import BLIND, TUNE, VALIDATION
 
 NEW_CASE = Case(
     id="san-fernando-2010", name="San Fernando massacre", date=dt.date(2010, 8, 24),
@@ -38,6 +38,11 @@ def test_shipped_models_load_with_the_features_of_this_version_and_how_they_were
         assert fitted_on == set(TUNE)  # every tune set, and never a validation one
         assert not fitted_on & set(VALIDATION)
     assert "dense_bound" in models.cases.meta
+
+
+def test_the_blind_sets_are_fitted_on_like_any_tune_set():
+    # blind: their errors are never printed (bench/), but the fit uses them and no validation set is one
+    assert set(BLIND) <= set(TUNE) and not set(BLIND) & set(VALIDATION)
 
 
 def test_a_missing_model_file_names_the_file(tmp_path: Path):
