@@ -86,8 +86,8 @@ def place_pattern(case: Case) -> re.Pattern[str] | None:
 def reference_pattern(case: Case, shared: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
     """A case named as a case by its place or alias: a case noun before the name ("caso Bagua", "the
     massacre of Aguas Blancas", "víctimas de Acteal") or after it ("the Rabaa killings", "the Ayotzinapa
-    case"). The name is one of the case's specific places (`place_names`) or an alias (`reference_names`). A name in `shared`
-    (`shared_reference_names`: the place of another case too) names neither case."""
+    case"). The name is one of the case's specific places (`place_names`) or an alias (`reference_names`).
+    A name in `shared` (`shared_reference_names`: a name of another case too) names neither case."""
     names = [n for n in reference_names(case) if fold(n) not in shared]
     if not names:
         return None
