@@ -137,7 +137,7 @@ class CaseScore:
     place: bool
     unit_named: bool = False  # a unit of the case is named, or described by its area, in the item
     force: bool = False  # the item speaks of the kind of force the case's units are (soldiers, police)
-    reference: bool = False  # the case named as a case by its place ("the Bagua case", "la masacre de Acteal")
+    reference: bool = False  # the case named as a case by its place or alias ("the Bagua case", "caso Ayotzinapa")
     loose: bool = False  # an alias's words in order with a few words between (`loose_alias_pattern`)
     toll: bool = False  # the case's number of victims with a word its description puts after it (`toll_pattern`)
     dense: float = 0.0

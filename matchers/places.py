@@ -17,7 +17,6 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
-from .lexical import terms
 from .vocabulary import based_words, case_nouns, unit_words_for
 
 # "based in", "stationed at", "con sede en", "destacamentados en"...: lexicon/<lang>/places.yaml
@@ -85,11 +84,10 @@ def place_pattern(case: Case) -> re.Pattern[str] | None:
 
 
 def reference_pattern(case: Case, shared: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
-    """A case named as a case by its place: a case noun before the place ("caso Bagua", "the massacre of
-    Aguas Blancas", "víctimas de Acteal") or after it ("the Rabaa killings"). The place is one of the
-    case's specific places (`place_names`) or an alias made only of its place's words ("Rabaa" of
-    "Rabaa al-Adawiya Square"), which reports use for the town and for the case alike. A name in `shared`
-    (`shared_reference_names`: the place of another case too) names neither case."""
+    """A case named as a case by its place or alias: a case noun before the name ("caso Bagua", "the
+    massacre of Aguas Blancas", "víctimas de Acteal") or after it ("the Rabaa killings", "the Ayotzinapa
+    case"). The name is one of the case's specific places (`place_names`) or an alias (`reference_names`).
+    A name in `shared` (`shared_reference_names`: a name of another case too) names neither case."""
     names = [n for n in reference_names(case) if fold(n) not in shared]
     if not names:
         return None
@@ -99,10 +97,10 @@ def reference_pattern(case: Case, shared: frozenset[str] = frozenset()) -> re.Pa
 
 
 def reference_names(case: Case) -> list[str]:
-    """The names by which a report may refer to `case` as "the X case": its specific places and the
-    aliases made only of its place's words."""
-    words = set(terms(case.place))
-    return [*place_names(case), *(a for a in case.aliases if a.strip() and set(terms(a)) <= words)]
+    """The names by which a report may refer to `case` as "the X case": its specific places and its
+    aliases. An alias alone may name something else too (the school the victims came from, the town);
+    with a case noun ("the Ayotzinapa case", "caso Ayotzinapa") it names the case."""
+    return [*place_names(case), *(a for a in case.aliases if a.strip())]
 
 
 def shared_reference_names(cases: Sequence[Case]) -> frozenset[str]:

@@ -106,8 +106,6 @@ def test_news_of_the_region_about_something_else_links_no_case(encoder):
     assert [[c.id for c in a.cases] for a in found] == [[], []]
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness (issue 9): a story in a case's town about another event "
-                   "still links on the town's names; strict, so a fix turns this into a plain test")
 def test_news_of_the_same_city_about_something_else_links_neither_strike(encoder):
     other = [Item("t", "n1", "", "Ciudad Lerma opens a new terminal at the port",
                   "The port authority of Ciudad Lerma opened a container terminal on Monday; the mayor said it "

@@ -90,3 +90,25 @@ def test_a_town_that_is_the_place_of_two_cases_names_neither_as_a_case() -> None
         assert not any(p.search(fold(text)) for p in patterns if p is not None)
     assert patterns[0] is not None and patterns[0].search(fold("Families recalled the Valles de Anáhuac killings."))
     assert reference_pattern(BAGUA, shared) is not None  # a case alone in its town keeps its references
+
+
+AYOTZINAPA = case("Iguala, Guerrero", aliases=("Ayotzinapa", "43 students"))
+
+
+@pytest.mark.parametrize("text", [
+    "Prosecutors dropped warrants against soldiers in the Ayotzinapa case.",
+    "La fiscalía especial del caso Ayotzinapa renunció.",
+    "Parents recalled the case of the 43 students at a vigil.",
+])
+def test_an_alias_with_a_case_noun_names_the_case(text: str) -> None:
+    pattern = reference_pattern(AYOTZINAPA)
+    assert pattern is not None and pattern.search(fold(text))
+
+
+@pytest.mark.parametrize("text", [
+    "State police shot a student of the Ayotzinapa teachers college at a checkpoint.",
+    "Los normalistas de Ayotzinapa bloquearon la autopista del Sol.",
+])
+def test_an_alias_without_a_case_noun_is_no_reference(text: str) -> None:
+    pattern = reference_pattern(AYOTZINAPA)
+    assert pattern is not None and not pattern.search(fold(text))
