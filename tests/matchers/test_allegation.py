@@ -421,6 +421,8 @@ def test_a_force_that_attributes_the_violence_to_a_gang_is_a_bystander(text):
     "La Secretaría informó que el personal permaneció en el cuartel, ya que ninguna autoridad civil solicitó su apoyo"
     " durante el ataque.",
     "Sedena: el Ejército no intervino en los hechos de Iguala.",
+    "The defence lawyer said the general never gave any order to attack civilians.",
+    "El exjefe del Ejército aseguró que nunca dio orden de matar a los detenidos.",
 ])
 def test_the_institution_s_position_that_no_one_asked_for_it_is_a_denial(text):
     found = examine(Passage(text))
