@@ -192,8 +192,9 @@ def examine(passage: Passage) -> SentenceFinding | None:
 
 # what follows a unit's noun when the phrase says it suffered the act ("Zone were killed", "Batallón fueron
 # emboscados"), not when it did it ("Battalion killed at least a dozen")
-PASSIVE = frozenset({"were", "was", "are", "is", "being", "been", "have", "has", "had", "fue", "fueron", "resultó",
-                     "resultaron", "murió", "murieron", "muere", "mueren", "falleció", "fallecieron", "died", "die", "dies"})
+PASSIVE = frozenset({"were", "was", "are", "is", "being", "been", "have", "has", "had", "died", "die", "dies",
+                     "fue", "fueron", "resultó", "resultaron", "murió", "murieron", "muere", "mueren", "falleció",
+                     "fallecieron"})
 
 
 def _passive_head(rendered: Rendered, unit: Hit, victim: Hit) -> bool:
