@@ -168,9 +168,13 @@ def examine(passage: Passage) -> SentenceFinding | None:
     victims = _named(every_cue, "victim")
     # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
     groups = ROLES.find(rendered, ("armed group name",))
-    named = [f for f in FORCES.find(rendered, FORCE_KINDS) if not _inside(f, groups)]
+    every_force = FORCES.find(rendered)  # the unit nouns too: a victim phrase may begin with one
+    named = [f for f in every_force if f.entry.name in FORCE_KINDS and not _inside(f, groups)]
+    # "soldiers from the 35th Military Zone were killed": the victim phrase begins with the unit's noun, and
+    # the forces whose name it completes are its victims too
+    heads = [u for u in every_force if any(_passive_head(rendered, u, v) for v in victims)]
     # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
-    fallen = [f for f in named if _inside(f, victims)]
+    fallen = [f for f in named if _inside(f, victims) or any(_names_same(rendered, f, u) for u in heads)]
     forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
     standing = [f for f in forces if _bystander(rendered, f)]
     actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
@@ -184,6 +188,21 @@ def examine(passage: Passage) -> SentenceFinding | None:
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
                            "reported" in cues, "official" in cues, bool(forces) and not actors,
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
+
+
+# what follows a unit's noun when the phrase says it suffered the act ("Zone were killed", "Batallón fueron
+# emboscados"), not when it did it ("Battalion killed at least a dozen")
+PASSIVE = frozenset({"were", "was", "are", "is", "being", "been", "have", "has", "had", "died", "die", "dies",
+                     "fue", "fueron", "resultó", "resultaron", "murió", "murieron", "muere", "mueren", "falleció",
+                     "fallecieron"})
+
+
+def _passive_head(rendered: Rendered, unit: Hit, victim: Hit) -> bool:
+    """The victim phrase begins with the unit's noun, and the next word makes the unit the one who suffered."""
+    if unit.language != victim.language or unit.start != victim.start or unit.language == "re":
+        return False
+    after = rendered.rest(unit.language, unit.end).split()
+    return bool(after) and after[0].lower() in PASSIVE
 
 
 def _named(hits: Sequence[Hit], name: str) -> list[Hit]:

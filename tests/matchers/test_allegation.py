@@ -387,6 +387,48 @@ def test_a_force_whose_name_the_fallen_force_completes_is_the_victim(text):
     assert found is not None and found.victim and not found.accuses_force
 
 
+@pytest.mark.parametrize("text", [
+    "Two soldiers from the 35th Military Zone were killed when gunmen opened fire on their patrol.",
+    "Un sargento de Carabineros murió tras recibir disparos durante un control vehicular.",
+    "Muere policía baleado en un asalto a un banco.",
+    "He was the third local officer killed this year.",
+])
+def test_forces_named_with_their_unit_or_headline_tense_that_die_are_the_victims(text):
+    found = examine(Passage(text))
+    assert found is None or (found.victim and not found.accusing)
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers of the 102nd Infantry Battalion killed at least a dozen people who had surrendered.",
+    "Soldiers from the 35th Military Zone killed three men at a checkpoint.",
+])
+def test_a_unit_that_kills_is_not_made_a_victim_by_its_noun(text):
+    found = examine(Passage(text))
+    assert found is not None and found.accusing and found.accuses_force
+
+
+@pytest.mark.parametrize("text", [
+    "La Policía atribuye el ataque al Clan del Golfo.",
+    "Police blamed the attack on a local gang.",
+])
+def test_a_force_that_attributes_the_violence_to_a_gang_is_a_bystander(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.accuses_force
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said soldiers at the base were never asked for help by state authorities to stop the attack.",
+    "La Secretaría informó que el personal permaneció en el cuartel, ya que ninguna autoridad civil solicitó su apoyo"
+    " durante el ataque.",
+    "Sedena: el Ejército no intervino en los hechos de Iguala.",
+    "The defence lawyer said the general never gave any order to attack civilians.",
+    "El exjefe del Ejército aseguró que nunca dio orden de matar a los detenidos.",
+])
+def test_the_institution_s_position_that_no_one_asked_for_it_is_a_denial(text):
+    found = examine(Passage(text))
+    assert found is None or (found.denial and not found.accusing)
+
+
 def test_a_force_named_before_the_fallen_with_its_own_act_is_still_accused():
     found = examine(Passage("Soldiers executed two men after an ambush in which a police officer was killed."))
     assert found is not None and found.accuses_force
