@@ -314,9 +314,10 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # passage (.681); 'isolated acts' also for "exceeded his orders", "desobediencia", "contra las instrucciones
 # recibidas" (.686: tune11 .540 -> .562, tune8 .732 -> .696). The trial-step links keep a high probability without
 # any overlap: addressed, dense and restate alone carry them past a threshold near .25.
-FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "dispute", "restate", "denied")
+FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
-# (`features` also gives dense_relative and dense_clause, which bench/stmt_cross.py --features can still try)
+# (`features` also gives dense_relative, dense_clause, dispute and predicate, which bench/stmt_cross.py --features
+# can still try)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
@@ -329,7 +330,9 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
              "dispute": s.dense.dispute if s.dense else math.nan,
              "restate": s.dense.restate if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys),
-             "denied": denied_told(s), "predicate": predicate(s)} for s in signals]
+             "denied": denied_told(s), "predicate": predicate(s), "engaged": engaged(s)}
+            for s in signals]
+
 
 
 def predicate(signals: Signals) -> float:
@@ -339,6 +342,18 @@ def predicate(signals: Signals) -> float:
     if not found:
         return 0.0
     return sum(any(p & keys for keys in signals.keys) for p in found) / len(found)
+
+
+def engaged(signals: Signals) -> float:
+    """1 when the item speaks of what the claim asserts, not only of whom: a passage read for the statement
+    carries the concept one of its claims asserts or one contradicting it (`predicates`), or the item tells of
+    what a denial denies (`denied_told`); a statement whose claims name no concept of the lexicon counts as
+    engaged (nothing to ask of it). A trial step speaks of "the soldiers charged", not of "had been trained";
+    unlike `predicate` (the share of claims), one claim engaged is enough: "the deaths happened in a
+    confrontation; eight soldiers went before a military court" is disputed by an item about either."""
+    wanted = signals.found.predicates
+    told = not wanted or any(p & keys for p in wanted for keys in signals.keys)
+    return float(told or denied_told(signals) > 0)
 
 
 def denied_told(signals: Signals) -> float:
