@@ -32,9 +32,6 @@ from monitor.evaluate import TUNE_FOLDERS as TUNE
 from monitor.fit import Loaded, Rows, fit_rows, load_sets
 
 
-GRID: tuple[float, ...] | None = None
-
-
 @dataclass
 class Row:
     """One (item, statement in play) with its feature values."""
@@ -125,8 +122,7 @@ def main(argv: list[str]) -> int:
                         "written on the same watchlist file (as bench.cross_set --by-watchlist)")
     parser.add_argument("--grid", default="", help="the C grid, e.g. 0.01,0.03,0.1 (default: monitor.fit's)")
     args = parser.parse_args(argv)
-    global GRID
-    GRID = tuple(float(c) for c in args.grid.split(",")) if args.grid else None
+    grid = tuple(float(c) for c in args.grid.split(",")) if args.grid else None
     names = [n for n in args.sets.split(",") if n]
     if set(names) - set(TUNE):
         parser.error(f"only TUNE sets: {', '.join(TUNE)}")
@@ -143,12 +139,13 @@ def main(argv: list[str]) -> int:
     watchlists = {d.name: (PROJECT / "eval" / d.name / "watchlist.yaml").read_bytes() if args.by_watchlist
                   else d.name.encode() for d in data}
     for chosen in args.features.split(";"):
-        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors, watchlists)
+        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors, watchlists,
+                        grid)
     return 0
 
 
 def report_features(data: list[SetData], features: tuple[str, ...], errors: bool,
-                    watchlists: dict[str, bytes] | None = None) -> None:
+                    watchlists: dict[str, bytes] | None = None, grid: tuple[float, ...] | None = None) -> None:
     """Leave each set out in turn (with the sets of its watchlist file, when `watchlists` maps a set to its
     file's bytes), fitting on `features`; print each held-out set and the mean."""
     same = watchlists or {d.name: d.name.encode() for d in data}
@@ -156,7 +153,7 @@ def report_features(data: list[SetData], features: tuple[str, ...], errors: bool
     means = []
     for held in data:
         train = [r for d in data if same[d.name] != same[held.name] for r in d.rows]
-        combiner = fit_rows(to_rows(train, features), {"decision": "statements"}, GRID)
+        combiner = fit_rows(to_rows(train, features), {"decision": "statements"}, grid)
         report, kinds = score(held, combiner)
         by_lang = "  ".join(f"{lang}={score(held, combiner, lang)[0]['f1']:.3f}"
                             for lang in sorted({v[0] for v in held.expected.values()}))
@@ -167,7 +164,7 @@ def report_features(data: list[SetData], features: tuple[str, ...], errors: bool
         if errors and held.name not in BLIND:  # the blind sets are never read
             print_errors(held, combiner)
     print(f"mean LOSO F1={np.mean(means):.3f}")
-    everything = fit_rows(to_rows([r for d in data for r in d.rows], features), {"decision": "statements"}, GRID)
+    everything = fit_rows(to_rows([r for d in data for r in d.rows], features), {"decision": "statements"}, grid)
     print(f"out-of-fold (items, all sets) F1={everything.meta['out_of_fold_f1']} rows={everything.meta['rows']}")
     print("weights:", dict(zip(everything.features, (round(w, 2) for w in everything.weights), strict=True)))
 
