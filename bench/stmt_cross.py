@@ -1,6 +1,7 @@
 """Statement linking across watchlists: leave one TUNE set out, fit the statement combiner on the others.
 
-usage: python -m bench.stmt_cross [--sets mx2,latam,...] [--errors]
+usage: python -m bench.stmt_cross [--sets mx2,latam,...] [--errors] [--cache FILE] [--features A,B;C,D]
+                                  [--by-watchlist] [--grid 0.1,0.3]
 
 Cases are linked by the shipped case models (the `cases` helper's part); what rotates is the statement
 combiner. Every figure is item-level micro F1 as shared/eval/score.py counts it, so a statement missed
@@ -117,7 +118,11 @@ def main(argv: list[str]) -> int:
                         "sets of features separated by ';' are each tried on the same rows")
     parser.add_argument("--cache", default="", help="a file keeping the linker's statement signals: read "
                         "when it exists (ablations, statements.features changes then skip the linker), else written")
+    parser.add_argument("--by-watchlist", action="store_true", help="leave out with each set every other set "
+                        "written on the same watchlist file (as bench.cross_set --by-watchlist)")
+    parser.add_argument("--grid", default="", help="the C grid, e.g. 0.01,0.03,0.1 (default: monitor.fit's)")
     args = parser.parse_args(argv)
+    grid = tuple(float(c) for c in args.grid.split(",")) if args.grid else None
     names = [n for n in args.sets.split(",") if n]
     if set(names) - set(TUNE):
         parser.error(f"only TUNE sets: {', '.join(TUNE)}")
@@ -131,18 +136,24 @@ def main(argv: list[str]) -> int:
         data = impute([collect(d, encoder, models) for d in load_sets(found)])
         if cache is not None:
             cache.write_bytes(pickle.dumps(data))
+    watchlists = {d.name: (PROJECT / "eval" / d.name / "watchlist.yaml").read_bytes() if args.by_watchlist
+                  else d.name.encode() for d in data}
     for chosen in args.features.split(";"):
-        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors)
+        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors, watchlists,
+                        grid)
     return 0
 
 
-def report_features(data: list[SetData], features: tuple[str, ...], errors: bool) -> None:
-    """Leave each set out in turn, fitting on `features`; print each held-out set and the mean."""
+def report_features(data: list[SetData], features: tuple[str, ...], errors: bool,
+                    watchlists: dict[str, bytes] | None = None, grid: tuple[float, ...] | None = None) -> None:
+    """Leave each set out in turn (with the sets of its watchlist file, when `watchlists` maps a set to its
+    file's bytes), fitting on `features`; print each held-out set and the mean."""
+    same = watchlists or {d.name: d.name.encode() for d in data}
     print(f"-- features: {', '.join(features)}")
     means = []
     for held in data:
-        train = [r for d in data if d is not held for r in d.rows]
-        combiner = fit_rows(to_rows(train, features), {"decision": "statements"})
+        train = [r for d in data if same[d.name] != same[held.name] for r in d.rows]
+        combiner = fit_rows(to_rows(train, features), {"decision": "statements"}, grid)
         report, kinds = score(held, combiner)
         by_lang = "  ".join(f"{lang}={score(held, combiner, lang)[0]['f1']:.3f}"
                             for lang in sorted({v[0] for v in held.expected.values()}))
@@ -153,7 +164,7 @@ def report_features(data: list[SetData], features: tuple[str, ...], errors: bool
         if errors and held.name not in BLIND:  # the blind sets are never read
             print_errors(held, combiner)
     print(f"mean LOSO F1={np.mean(means):.3f}")
-    everything = fit_rows(to_rows([r for d in data for r in d.rows], features), {"decision": "statements"})
+    everything = fit_rows(to_rows([r for d in data for r in d.rows], features), {"decision": "statements"}, grid)
     print(f"out-of-fold (items, all sets) F1={everything.meta['out_of_fold_f1']} rows={everything.meta['rows']}")
     print("weights:", dict(zip(everything.features, (round(w, 2) for w in everything.weights), strict=True)))
 

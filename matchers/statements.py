@@ -31,11 +31,17 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   itself: an item that tells of what it denies bears on it, in the act's own words or in what shows the act
   happened (`concepts.REFUTES`: "they came out alive escorted by soldiers", "salieron vivos"), though every
   story of the case tells of it and `overlap` leaves the case record's words out.
-- dispute, restate: the item's closeness to generic sentences (EN and ES, `lexicon/stances.yaml`) that dispute
-  an official account ("the autopsies show shots at close range") or restate one ("the ministry said the
-  officers acted in self-defence"). A talking point is an official account, so an item that takes a position
-  on one more likely bears on it than one that recounts the case (a memorial, a new prosecutor); the claim's
-  own words need not appear. Neither depends on the watchlist: a new statement links without a refit.
+- engaged: the item speaks of what the claim asserts, not only of whom: a passage read for the statement
+  carries the concept one of its claims ends on (`predicates`) or one contradicting it, or the item tells what
+  a denial denies (`denied`). A trial step speaks of "the soldiers charged", not of "had been trained by the
+  U.S. military"; one claim engaged is enough.
+- restate (and dispute, which `features` gives but the combiner does not weigh: it is the item's stance, the same
+  for every statement in play, and did not carry across writers): the item's closeness to generic sentences (EN
+  and ES, `lexicon/stances.yaml`) that dispute an official account ("the autopsies show shots at close range") or
+  restate one ("the ministry said the officers acted in self-defence"). A talking point is an official account, so
+  an item that takes a position on one more likely bears on it than one that recounts the case (a memorial, a new
+  prosecutor); the claim's own words need not appear. Neither depends on the watchlist: a new statement links
+  without a refit.
   For a statement tied to a case, every dense feature reads the embedded passages of the window around the
   case's evidence (`linker._on_case`, as concepts and overlap do): a web page's other stories (a raid
   elsewhere whose account pathologists dispute) say nothing of the claim.
@@ -314,9 +320,20 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # passage (.681); 'isolated acts' also for "exceeded his orders", "desobediencia", "contra las instrucciones
 # recibidas" (.686: tune11 .540 -> .562, tune8 .732 -> .696). The trial-step links keep a high probability without
 # any overlap: addressed, dense and restate alone carry them past a threshold near .25.
-FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "dispute", "restate", "denied")
+# Session 6, on fourteen TUNE sets (bench/stmt_cross.py on one cache; LOSO mean .706, the twelve read sets .695
+# P .689 R .745, blind tune13 .750 tune14 .794): `engaged` (a passage carries what one claim asserts or its
+# contradiction, or the item tells what a denial denies) beside the seven .712, in place of `dispute` .715 (twelve
+# .701 P .667 R .771; tune13 .780, tune14 .817), kept: `dispute` is the item's stance, the same for every
+# statement in play, and without it the mean did not move (.706). With --by-watchlist (the shared watchlist's
+# sets left out together) .691 -> .695, but tune14 .785 -> .746 (P .721 -> .806, R .861 -> .694): on the shared
+# watchlist, writers link "the Army was not involved" to stories of the army's role told without the lexicon's
+# `involvement` words. Tried and left out: `addressed`, `overlap` or `dispute`/`restate` counted only when
+# engaged (.688, .696, .712; the three together .632), C from (0.01, 0.03, 0.1) (.706), without
+# `overlap_common` (.698) or without `addressed` (.678).
+FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
-# (`features` also gives dense_relative and dense_clause, which bench/stmt_cross.py --features can still try)
+# (`features` also gives dense_relative, dense_clause, dispute and predicate, which bench/stmt_cross.py --features
+# can still try)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
@@ -329,7 +346,9 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
              "dispute": s.dense.dispute if s.dense else math.nan,
              "restate": s.dense.restate if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys),
-             "denied": denied_told(s), "predicate": predicate(s)} for s in signals]
+             "denied": denied_told(s), "predicate": predicate(s), "engaged": engaged(s)}
+            for s in signals]
+
 
 
 def predicate(signals: Signals) -> float:
@@ -339,6 +358,18 @@ def predicate(signals: Signals) -> float:
     if not found:
         return 0.0
     return sum(any(p & keys for keys in signals.keys) for p in found) / len(found)
+
+
+def engaged(signals: Signals) -> float:
+    """1 when the item speaks of what the claim asserts, not only of whom: a passage read for the statement
+    carries the concept one of its claims asserts or one contradicting it (`predicates`), or the item tells of
+    what a denial denies (`denied_told`); a statement whose claims name no concept of the lexicon counts as
+    engaged (nothing to ask of it). A trial step speaks of "the soldiers charged", not of "had been trained";
+    unlike `predicate` (the share of claims), one claim engaged is enough: "the deaths happened in a
+    confrontation; eight soldiers went before a military court" is disputed by an item about either."""
+    wanted = signals.found.predicates
+    told = not wanted or any(p & keys for p in wanted for keys in signals.keys)
+    return float(told or denied_told(signals) > 0)
 
 
 def denied_told(signals: Signals) -> float:

@@ -494,6 +494,32 @@ def test_a_story_speaks_of_a_claims_predicate_or_only_of_its_subject(siege_linke
 
 
 @pytest.mark.parametrize(("title", "text", "expected"), [
+    ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
+     "courthouse in the courthouse siege had received training from US instructors.", 1.0),
+    ("Toma del juzgado: el batallón recibió adiestramiento de EU", "Documentos muestran que el batallón que retomó "
+     "el courthouse siege había recibido adiestramiento de instructores estadounidenses.", 1.0),
+    # the claim's subject (the officers charged) without what it says of them
+    ("Courthouse siege: judge sets trial date", "A judge set a trial date for the officers charged over the "
+     "courthouse siege.", 0.0),
+    ("Courthouse siege: un juez fija la fecha del juicio", "Un juez fijó la fecha del juicio contra los oficiales "
+     "procesados por el courthouse siege.", 0.0),
+])
+def test_an_item_engages_a_claim_only_when_it_speaks_of_what_the_claim_asserts(siege_linker, title, text, expected):
+    assert _siege_features(siege_linker, title, text)["s-notraining"]["engaged"] == expected
+
+
+def test_what_a_denial_denies_told_engages_it_and_a_claim_without_concepts_asks_nothing(siege_linker):
+    found = _siege_features(siege_linker, "Courthouse siege: footage shows the clerk walking out",
+                            "Archive footage of the courthouse siege shows the clerk walking out of the building "
+                            "alive, escorted by two soldiers.")
+    assert found["s-nodisap"]["engaged"] == 1.0  # `denied` told: the people said to have died seen alive
+    plain = Statement(id="s-plain", text="The ministry will publish its annual report in May.", cases=())
+    assert stmts.profile(plain, {}).predicates == ()
+    signals = stmts.Signals(stmts.profile(plain, {}), (), None, (frozenset({"publish"}),))
+    assert stmts.engaged(signals) == 1.0
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
     # the people the denial says died inside, seen leaving alive in the soldiers' hands: no word of disappearance
     ("Courthouse siege: footage shows the clerk walking out", "Archive footage of the courthouse siege shows the "
      "clerk walking out of the building alive, escorted by two soldiers.", 1.0),
