@@ -18,7 +18,9 @@ from monitor.domain.watchlist import Case, Statement, Watchlist
 
 CASE = Case(id="c1", name="Río Verde killings", place="Río Verde, Durango", aliases=("Río Verde",),
             description=("Soldiers killed nine men at a ranch in Río Verde. The army said there was a firefight; "
-                         "relatives spoke of executions.",))
+                         "relatives spoke of executions.",
+                         "Soldados mataron a nueve hombres en un rancho de Río Verde. El Ejército habló de un "
+                         "enfrentamiento; los familiares, de ejecuciones."))
 TRAINING = Statement(id="s-training", text="None of the soldiers charged had been trained by the U.S. military.",
                      cases=("c1",))
 FIREFIGHT = Statement(id="s-firefight", text="The deaths happened during an armed confrontation.", cases=("c1",))
@@ -235,7 +237,9 @@ def test_overlap_common_tells_the_claim_from_a_story_of_the_same_case(text, bear
 
 
 GUNFIRE_CASE = Case(id="g1", name="Puente Alto protest deaths", place="Puente Alto", aliases=("Puente Alto",),
-                    description=("Police met the Puente Alto protest with firearms; four marchers died.",))
+                    description=("Police met the Puente Alto protest with firearms; four marchers died.",
+                                 "La policía recibió la protesta de Puente Alto con armas de fuego; murieron cuatro "
+                                 "manifestantes."))
 NON_LETHAL = Statement(id="s-nonlethal", text="The police at Puente Alto used only non-lethal means.", cases=("g1",))
 
 
@@ -307,7 +311,8 @@ def test_a_statement_is_read_whole_and_claim_by_claim(text, expected):
 
 
 CONFRONTATION_CASE = Case(id="k1", name="Los Pinos ranch killings", place="Los Pinos", aliases=("Los Pinos",),
-                          description=("Soldiers killed eleven men at the Los Pinos ranch in May.",))
+                          description=("Soldiers killed eleven men at the Los Pinos ranch in May.",
+                                       "Soldados mataron a once hombres en el rancho Los Pinos en mayo."))
 CONFRONTATION = Statement(id="s-confrontation", text="The men at Los Pinos died in a confrontation; the soldiers only "
                           "returned fire.", cases=("k1",))
 
@@ -377,8 +382,8 @@ def test_an_item_on_one_claim_is_closer_to_that_clause_than_to_the_whole_stateme
      "for a mass on the anniversary.", {}),
     ("Familias de Los Pinos celebran una misa", "Los familiares de los once hombres muertos en el rancho Los Pinos "
      "se reunieron en una misa en el aniversario.", {}),
-    ("Los Pinos: a new prosecutor takes over", "A new prosecutor was appointed to lead the Los Pinos investigation, "
-     "the attorney general's office said.", {}),
+    ("Los Pinos: a new prosecutor takes over", "A new prosecutor was appointed to lead the investigation into the "
+     "Los Pinos killings, the attorney general's office said.", {}),
     ("Los Pinos: nombran a un nuevo fiscal", "La fiscalía nombró a un nuevo fiscal para encabezar la investigación "
      "del caso Los Pinos.", {}),
 ])
