@@ -350,7 +350,6 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
             for s in signals]
 
 
-
 def predicate(signals: Signals) -> float:
     """The share of the statement's claims whose asserted concept (or one contradicting it) a passage read for
     the statement speaks of: a trial step speaks of "charged", not of "had been trained"."""
