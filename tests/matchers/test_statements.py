@@ -486,19 +486,7 @@ def test_a_story_of_the_missing_speaks_of_what_the_denial_denies(siege_linker, t
     assert found["s-notraining"]["predicate"] == 0.0  # nor does the story speak of training
 
 
-@pytest.mark.parametrize(("title", "text", "predicate"), [
-    ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
-     "courthouse in the courthouse siege had received training from US instructors.", 1.0),
-    ("Courthouse siege: judge sets trial date", "A judge set a trial date for the officers charged over the "
-     "courthouse siege.", 0.0),
-    ("Courthouse siege: un juez fija la fecha del juicio", "Un juez fijó la fecha del juicio contra los oficiales "
-     "procesados por el courthouse siege.", 0.0),
-])
-def test_a_story_speaks_of_a_claims_predicate_or_only_of_its_subject(siege_linker, title, text, predicate):
-    assert _siege_features(siege_linker, title, text)["s-notraining"]["predicate"] == predicate
-
-
-@pytest.mark.parametrize(("title", "text", "expected"), [
+@pytest.mark.parametrize(("title", "text", "told"), [
     ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
      "courthouse in the courthouse siege had received training from US instructors.", 1.0),
     ("Toma del juzgado: el batallón recibió adiestramiento de EU", "Documentos muestran que el batallón que retomó "
@@ -509,8 +497,10 @@ def test_a_story_speaks_of_a_claims_predicate_or_only_of_its_subject(siege_linke
     ("Courthouse siege: un juez fija la fecha del juicio", "Un juez fijó la fecha del juicio contra los oficiales "
      "procesados por el courthouse siege.", 0.0),
 ])
-def test_an_item_engages_a_claim_only_when_it_speaks_of_what_the_claim_asserts(siege_linker, title, text, expected):
-    assert _siege_features(siege_linker, title, text)["s-notraining"]["engaged"] == expected
+def test_an_item_engages_a_claim_only_when_it_speaks_of_what_the_claim_asserts(siege_linker, title, text, told):
+    # one claim here: `predicate` (the share of claims told) and `engaged` (one claim told) agree
+    found = _siege_features(siege_linker, title, text)["s-notraining"]
+    assert (found["predicate"], found["engaged"]) == (told, told)
 
 
 def test_what_a_denial_denies_told_engages_it_and_a_claim_without_concepts_asks_nothing(siege_linker):
