@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,12 @@ class Folds:
         self.encoder = encoder
         self.data = fitting.load_sets(sets)
         self.signals = {d.name: fitting.case_data([d], encoder) for d in self.data}
-        # with by_watchlist, sets written on the same watchlist file leave together
-        self.watchlist = {s.name: s.watchlist.read_bytes() if by_watchlist else s.name.encode() for s in sets}
+        self.together = leave_together({s.name: s.watchlist for s in sets}, by_watchlist)
 
     def fit_without(self, left_out: str, cases_only: bool, folder: Path) -> Models:
         """Every step of monitor/fit.py on the sets but `left_out` (and, by watchlist, its siblings), written to
         `folder` and read back."""
-        train = [d for d in self.data if self.watchlist[d.name] != self.watchlist[left_out]]
+        train = [d for d in self.data if self.together[d.name] != self.together[left_out]]
         meta: dict[str, object] = {"data": [f"{d.name} ({len(d.rows)} items)" for d in train],
                                    "fitted": dt.date.today().isoformat()}
         found = fitting.CaseData.joined(self.signals[d.name] for d in train)
@@ -84,6 +84,12 @@ class Folds:
         loaded = next(d for d in self.data if d.name == name)
         linker = Linker(loaded.watchlist, self.encoder, models=models)
         return loaded.rows, predict_rows(Path(), loaded.rows, linker=linker)
+
+
+def leave_together(watchlists: Mapping[str, Path], by_watchlist: bool) -> dict[str, bytes]:
+    """Each set's fold key (sets with one key are left out together): its name, or with `by_watchlist` its
+    watchlist file's bytes, so the sets written on one watchlist leave as one."""
+    return {name: path.read_bytes() if by_watchlist else name.encode() for name, path in watchlists.items()}
 
 
 def _cells(report: dict[str, Any], labels: tuple[str, ...]) -> str:

@@ -15,12 +15,14 @@ import argparse
 import pickle
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench.cross_set import leave_together
 from matchers import statements as stmts
 from matchers.combiner import Combiner
 from matchers.embeddings import Encoder
@@ -136,23 +138,21 @@ def main(argv: list[str]) -> int:
         data = impute([collect(d, encoder, models) for d in load_sets(found)])
         if cache is not None:
             cache.write_bytes(pickle.dumps(data))
-    watchlists = {d.name: (PROJECT / "eval" / d.name / "watchlist.yaml").read_bytes() if args.by_watchlist
-                  else d.name.encode() for d in data}
+    together = leave_together({d.name: PROJECT / "eval" / d.name / "watchlist.yaml" for d in data}, args.by_watchlist)
     for chosen in args.features.split(";"):
-        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors, watchlists,
+        report_features(data, tuple(chosen.split(",")) if chosen else stmts.FEATURES, args.errors, together,
                         grid)
     return 0
 
 
-def report_features(data: list[SetData], features: tuple[str, ...], errors: bool,
-                    watchlists: dict[str, bytes] | None = None, grid: tuple[float, ...] | None = None) -> None:
-    """Leave each set out in turn (with the sets of its watchlist file, when `watchlists` maps a set to its
-    file's bytes), fitting on `features`; print each held-out set and the mean."""
-    same = watchlists or {d.name: d.name.encode() for d in data}
+def report_features(data: list[SetData], features: tuple[str, ...], errors: bool, together: Mapping[str, bytes],
+                    grid: tuple[float, ...] | None = None) -> None:
+    """Leave each set out in turn, with the sets of the same key in `together` (`cross_set.leave_together`),
+    fitting on `features`; print each held-out set and the mean."""
     print(f"-- features: {', '.join(features)}")
     means = []
     for held in data:
-        train = [r for d in data if same[d.name] != same[held.name] for r in d.rows]
+        train = [r for d in data if together[d.name] != together[held.name] for r in d.rows]
         combiner = fit_rows(to_rows(train, features), {"decision": "statements"}, grid)
         report, kinds = score(held, combiner)
         by_lang = "  ".join(f"{lang}={score(held, combiner, lang)[0]['f1']:.3f}"

@@ -191,7 +191,7 @@ class AliasIndex:
             return False
         country = self.countries.get(hit.id)
         pairs = [" ".join(p) for p in zip(spelled, spelled[1:], strict=False)]
-        named = {_COUNTRY_OF[w] for w in [*spelled, *pairs] if w in _COUNTRY_OF}
+        named = _countries_named([*spelled, *pairs])
         shares = bool(_content_words(" ".join(spelled)) & self.words.get(hit.id, set()))
         return not shares or bool(country and named - {country})
 
@@ -208,11 +208,16 @@ class AliasIndex:
         if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
             after = after[1:]
         near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
-        named = {_COUNTRY_OF[w] for w in near if w in _COUNTRY_OF}
+        named = _countries_named(near)
         return bool(named - {country}) or (not named and dateline not in (None, country))
 
 
 _SPELLED_OUT = 6  # words before "(ACRONYM)" read as what it abbreviates
+
+
+def _countries_named(forms: Iterable[str]) -> set[str]:
+    """The countries (codes) that these words or word pairs name ("peru", "el salvador")."""
+    return {_COUNTRY_OF[w] for w in forms if w in _COUNTRY_OF}
 
 
 def _content_words(text: str) -> set[str]:
