@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import sqlite3
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
 
 from monitor.decide import ThreadRoot
 from monitor.domain.assessment import Allegation, Assessment, Evidence, Link
@@ -579,9 +581,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # is building the schema (before, that wait had sqlite3's default 5 s, and a test failed under load).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+# Switching a file to WAL takes its exclusive lock without SQLite's busy handler, so two processes opening
+# one new database at once could see "database is locked" at once (about one start in ten with three
+# workers). The switch is retried as the busy timeout would have waited.
+@retry(retry=retry_if_exception(_is_busy), wait=wait_random(0.01, 0.1), stop=stop_after_delay(30), reraise=True)
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def _is_stored(conn: Connection, item: Item) -> bool:
