@@ -79,10 +79,12 @@ def posted_alert_ids(slack: FakeSlackServer) -> Counter[int]:
     return Counter(m["metadata"]["event_payload"]["alert_id"] for m in slack.messages)
 
 
-def hold_until_both_ready(server: Loopback, logs: list[Path], most: float = 15.0, until: float = 120.0) -> None:
+def hold_until_both_ready(server: Loopback, logs: list[Path], most: float = 15.0, until: float = 300.0) -> None:
     """Hold each feed's reply until every worker has printed its "polling" line (at most `most` seconds a
     reply, below the fetcher's 20 s read timeout, and not after `until` seconds): on a loaded machine one
-    worker can be ready many seconds before the other and would otherwise poll every feed alone."""
+    worker can be ready many seconds before the other and would otherwise poll every feed alone. (`until`
+    was 120 s: at a load average of 8 on two cores the second worker once started after the first had
+    polled all 200 feeds.)"""
     ready, deadline = threading.Event(), time.monotonic() + until
 
     def all_ready() -> bool:
