@@ -16,7 +16,7 @@ import pickle
 import sys
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from matchers.combiner import Combiner
 from matchers.embeddings import Encoder
 from matchers.fitted import Models
 from matchers.linker import Linker
+from monitor.config.watchlist import load_watchlist
 from monitor.domain.assessment import Allegation
 from monitor.evaluate import BLIND, PROJECT, LabelledSet, prf, to_item
 from monitor.evaluate import TUNE_FOLDERS as TUNE
@@ -52,9 +53,24 @@ class SetData:
     rows: list[Row]
     expected: dict[str, tuple[str, set[str]]]  # item -> (lang, wanted statements)
     # each labelled item's statement signals as the linker saw them: the cache keeps these, so a change to
-    # `statements.features` is measured without running the linker again (a change to the profiles, the
-    # concept lexicon or the linker needs a new cache)
+    # `statements.features` or `statements.profile` (`reprofiled`) is measured without running the linker again
+    # (a change to what the linker reads of an item, its passages' keys, concept hits or dense closeness, needs
+    # a new cache)
     signals: list[tuple[str, list[stmts.Signals], Allegation | None]] = field(default_factory=list)
+
+
+def reprofiled(data: SetData) -> SetData:
+    """The kept signals with each statement's profile built again from the set's watchlist: a change to
+    `statements.profile` (or to the concept lexicon it reads) is then measured on the cache too; what the linker
+    found in each item (its passages' keys, concept hits, dense closeness) stays as it was when the cache was
+    written."""
+    if not getattr(data, "signals", None):
+        return data
+    watchlist = load_watchlist(PROJECT / "eval" / data.name / "watchlist.yaml")
+    fresh = {s.id: stmts.profile(s, watchlist.case_by_id) for s in watchlist.statements}
+    data.signals = [(item, [replace(s, found=fresh.get(s.found.statement.id, s.found)) for s in signals],
+                     allegation) for item, signals, allegation in data.signals]
+    return data
 
 
 def collect(data: Loaded, encoder: Encoder, models: Models) -> SetData:
@@ -119,7 +135,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--features", default="", help="fit on these features only (an ablation); several "
                         "sets of features separated by ';' are each tried on the same rows")
     parser.add_argument("--cache", default="", help="a file keeping the linker's statement signals: read "
-                        "when it exists (ablations, statements.features changes then skip the linker), else written")
+                        "when it exists (ablations, changes to statements.features or profile then skip the "
+                        "linker), else written")
     parser.add_argument("--by-watchlist", action="store_true", help="leave out with each set every other set "
                         "written on the same watchlist file (as bench.cross_set --by-watchlist)")
     parser.add_argument("--grid", default="", help="the C grid, e.g. 0.01,0.03,0.1 (default: monitor.fit's)")
@@ -130,7 +147,7 @@ def main(argv: list[str]) -> int:
         parser.error(f"only TUNE sets: {', '.join(TUNE)}")
     cache = Path(args.cache) if args.cache else None
     if cache is not None and cache.exists():
-        data = impute([with_rows(d) for d in pickle.loads(cache.read_bytes()) if d.name in names])
+        data = impute([with_rows(reprofiled(d)) for d in pickle.loads(cache.read_bytes()) if d.name in names])
     else:
         found = [LabelledSet.folder(PROJECT / "eval" / n) for n in names]
         found = [s for s in found if s.items.exists()]

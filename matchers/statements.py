@@ -330,6 +330,20 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # `involvement` words. Tried and left out: `addressed`, `overlap` or `dispute`/`restate` counted only when
 # engaged (.688, .696, .712; the three together .632), C from (0.01, 0.03, 0.1) (.706), without
 # `overlap_common` (.698) or without `addressed` (.678).
+# Session 7 (bench/stmt_cross.py on one cache, the profiles rebuilt from each watchlist; LOSO mean .718, blind tune13
+# .780 tune14 .817; --by-watchlist .698, tune14 .746). Tried and left out, each lifting the shared watchlist's read
+# sets (seedcases, tune7, tune9, tune10, tune12: items that tell the case, not the claim) and losing elsewhere:
+# an `involvement` reading, a claim whose asserted concept is a force's part ("involvement", "presence") engaged by
+# a passage naming that force when the case identity does not (on "the Army was not involved" 54 linked / 15 not
+# where the Army is named, 2 / 68 where it is not): .706, tune13 .750, tune14 .800 (by-watchlist .705, tune14
+# .800), tune4 .783 -> .685 and tune5 .734 -> .649 with no change to their rows: `engaged` weighs more and every
+# unengaged link of the other watchlists falls below a higher threshold; the same as a separate feature (+1 named,
+# -1 not, 0 no such claim) .713, tune4 .653; with C fixed at 0.1 .705; with the threshold chosen on the mean of the
+# sets' F1 rather than pooled rows .712 (base .717). Counters the case record asserts not counting for `engaged`
+# ("executed after surrendering" of Tlatlaya, whose record says so, does not engage "the deaths happened in a
+# confrontation": 27 not linked / 2 linked among items with only the counter): .713; also not in `overlap`: .718
+# (seedcases .667 -> .708, tune7 .730, tune9 .759, tune10 .694, tune12 .704; tune4 .702, mx2 .788; tune13 .750,
+# tune14 .806): tune4's writers link live fire to "used only non-lethal means" though the record asserts it.
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
 # (`features` also gives dense_relative, dense_clause, dispute and predicate, which bench/stmt_cross.py --features
