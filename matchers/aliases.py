@@ -10,7 +10,7 @@ No. 102"; "22nd Military Zone" also matches "22/a. Zona Militar" and "Zona Milit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.domain.text import fold, strip_accents
@@ -150,7 +150,48 @@ def unit_patterns(unit: Unit) -> list[AliasPattern]:
     found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r),
                               anchor=number.group(1) if number else "")
                  for r in unit_ordinal_forms(unit))
+    found.extend(country_orders(unit))
     return found
+
+
+def country_orders(unit: Unit) -> list[AliasPattern]:
+    """An alias made of the unit's country and a force ("Burkina Faso Armed Forces", "Paraguayan police",
+    "Ejército del Perú") in the other ways a press writes it: the country's name or adjective, possessive
+    or not, before the force ("Burkina Faso's armed forces", "Paraguay's police"), or the force then "of" /
+    "de" and the country ("the air force of Colombia", "la policía nacional del Paraguay", "el ejército
+    peruano"). Only the force words the watchlist wrote with the country, so no bare "police" is added."""
+    forms = _COUNTRIES.get(unit.country.upper(), []) if unit.country else []
+    if not forms:
+        return []
+    # a Spanish adjective agrees with the force: "las fuerzas armadas burkinesas"
+    country = rf"(?:{'|'.join(phrase(f) for f in sorted(forms, key=len, reverse=True))})(?:e?s)?"
+    found: list[AliasPattern] = []
+    for alias in dict.fromkeys([unit.name, *unit.aliases]):
+        force = _force_of(fold(alias), forms)
+        if force is None:
+            continue
+        words = phrase(force, plurals=len(force.split()) > 1)
+        regex = (rf"(?<!\w)(?:{country})(?:['’]s?)?\s+{words}(?!\w)"
+                 rf"|(?<!\w){words}\s+(?:(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?)?(?:{country})(?!\w)")
+        found.append(AliasPattern("unit", unit.id, f"{alias} (country and force)", re.compile(regex),
+                                  anchor=max(force.split(), key=len)))
+    return found
+
+
+def _force_of(alias: str, countries: Sequence[str]) -> str | None:
+    """The force words of an alias that is a country form and a force, either order ("colombian air force"
+    -> "air force", "ejercito del peru" -> "ejercito"); None when the alias is anything else."""
+    for form in sorted(countries, key=len, reverse=True):
+        head = re.fullmatch(rf"{re.escape(form)}(?:['’]s?)?\s+([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}})", alias)
+        tail = re.fullmatch(rf"([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?:(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?)?"
+                            rf"{re.escape(form)}", alias)
+        found = head or tail
+        if found and found.group(1) not in _JOINERS:
+            return found.group(1)
+    return None
+
+
+_JOINERS = frozenset({"of", "de", "del", "the", "la", "el"})
 
 
 def case_patterns(case: Case) -> list[AliasPattern]:
@@ -170,12 +211,33 @@ class AliasIndex:
         )
 
     def find(self, text: str) -> list[AliasHit]:
-        folded, plain = fold(text), strip_accents(text)
-        hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
-                for m in p.regex.finditer(folded if p.folded else plain)]
-        dateline = _dateline(folded)
-        return [h for h in _longest_first(hits)
-                if not self._foreign(h, folded, dateline) and not self._defined_otherwise(h, folded)]
+        return self.find_in_item([text])[0]
+
+    def find_in_item(self, texts: Sequence[str]) -> list[list[AliasHit]]:
+        """The hits in each passage of one item. A name that one passage shows to be another country's force
+        or the abbreviation of something else ("Brazil's Federal Police said ...", "cerebrospinal fluid
+        (CSF)") means the same in the item's other passages ("Photo caption: Federal Police officers
+        arrive", a headline "New CSF test"), unless a word beside it there names the unit's own country."""
+        rows, elsewhere = [], set()
+        for text in texts:
+            folded, plain = fold(text), strip_accents(text)
+            hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
+                    for m in p.regex.finditer(folded if p.folded else plain)]
+            dateline = _dateline(folded)
+            row = []
+            for hit in _longest_first(hits):
+                if self._foreign(hit, folded, dateline) or self._defined_otherwise(hit, folded):
+                    elsewhere.update(_keys(hit))
+                else:
+                    row.append((hit, folded))
+            rows.append(row)
+        return [[h for h, folded in row if not elsewhere & _keys(h) or self._own_country(h, folded)]
+                for row in rows]
+
+    def _own_country(self, hit: AliasHit, folded: str) -> bool:
+        """Does a word beside a unit's alias name the unit's own country ("la Policía Nacional del Perú")?"""
+        country = self.countries.get(hit.id)
+        return bool(country) and _countries_named(_beside(hit, folded)) == {country}
 
     def _defined_otherwise(self, hit: AliasHit, folded: str) -> bool:
         """Is a unit's acronym here the abbreviation of something else, spelled out just before it in
@@ -203,16 +265,26 @@ class AliasIndex:
         country = self.countries.get(hit.id) if hit.target == "unit" else None
         if not country:
             return False
-        before = re.findall(r"[^\W_]+", folded[: hit.start])[-2:]
-        after = re.findall(r"[^\W_]+", folded[hit.end:hit.end + 60])[:3]
-        if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
-            after = after[1:]
-        near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
-        named = _countries_named(near)
+        named = _countries_named(_beside(hit, folded))
         return bool(named - {country}) or (not named and dateline not in (None, country))
 
 
 _SPELLED_OUT = 6  # words before "(ACRONYM)" read as what it abbreviates
+
+
+def _beside(hit: AliasHit, folded: str) -> list[str]:
+    """The words and word pairs right beside a hit that may name a country: two before, one or two after
+    (past an "of" / "de": "Policía Nacional del Perú")."""
+    before = re.findall(r"[^\W_]+", folded[: hit.start])[-2:]
+    after = re.findall(r"[^\W_]+", folded[hit.end:hit.end + 60])[:3]
+    if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
+        after = after[1:]
+    return [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
+
+
+def _keys(hit: AliasHit) -> set[tuple[str, str]]:
+    """What makes two hits the same name of one unit: its alias, or the words matched."""
+    return {(hit.id, hit.form), (hit.id, fold(hit.matched))}
 
 
 def _countries_named(forms: Iterable[str]) -> set[str]:

@@ -17,7 +17,7 @@ from .allegation import CUES, ROLES, SentenceFinding, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
-from .vocabulary import personnel_words_for
+from .vocabulary import own_nouns, personnel_words_for
 
 COMMAND_REACH = 5  # words before a unit's name read for its commander ("quien como coronel encabezaba el")
 
@@ -43,8 +43,8 @@ class AreaIndex:
     """Every unit's "<force> based in <area>" patterns, and "<troops> in <area>" (`near_patterns`)."""
 
     def __init__(self, watchlist: Watchlist) -> None:
-        self.patterns: tuple[AreaPattern, ...] = tuple(p for u in watchlist.units
-                                                       for p in (*area_patterns(u), *near_patterns(u)))
+        self.patterns: tuple[AreaPattern, ...] = tuple(
+            p for u in watchlist.units for p in (*area_patterns(u), *near_patterns(u), *noun_patterns(u)))
 
     def find(self, passage: Passage) -> list[UnitMention]:
         folded = fold(passage.text)
@@ -61,6 +61,18 @@ def near_patterns(unit: Unit) -> list[AreaPattern]:
     words = personnel_words_for(unit.kind)
     return [AreaPattern(unit.id, area, re.compile(
         rf"\b(?:{words})\b(?:\s+\w+){{0,{NEAR_WORDS}}}?\s+{_NEAR}\s+(?:la\s+|el\s+|the\s+)?{phrase(area)}\b"))
+        for area in unit.areas]
+
+
+def noun_patterns(unit: Unit) -> list[AreaPattern]:
+    """"El batallón de Iguala", "the Iguala battalion": the unit's own specific noun (`vocabulary.own_nouns`)
+    with the town it is based in names it by its place. Not a zone or a company ("la zona de Iguala" is a
+    stretch of land), nor the noun merely in the town ("the battalion held a parade in Iguala")."""
+    nouns = "|".join(phrase(n, plurals=True) for n in own_nouns(unit.kind))
+    if not nouns:
+        return []
+    return [AreaPattern(unit.id, area, re.compile(
+        rf"\b(?:{nouns})\s+(?:de|of)\s+(?:la\s+|el\s+)?{phrase(area)}\b|\b{phrase(area)}\s+(?:{nouns})\b"))
         for area in unit.areas]
 
 
