@@ -157,9 +157,10 @@ def unit_patterns(unit: Unit) -> list[AliasPattern]:
 def country_orders(unit: Unit) -> list[AliasPattern]:
     """An alias made of the unit's country and a force ("Burkina Faso Armed Forces", "Paraguayan police",
     "Ejército del Perú") in the other ways a press writes it: the country's name or adjective, possessive
-    or not, before the force ("Burkina Faso's armed forces", "Paraguay's police"), or the force then "of" /
-    "de" and the country ("the air force of Colombia", "la policía nacional del Paraguay", "el ejército
-    peruano"). Only the force words the watchlist wrote with the country, so no bare "police" is added."""
+    or not, before the force ("Burkina Faso's armed forces", "Paraguay's police"), or the force then "de"
+    and the country or its adjective ("la policía nacional del Paraguay", "el ejército peruano"). Not
+    English "of": "the Revolutionary Armed Forces of Colombia" is a guerrilla. Only the force words the
+    watchlist wrote with the country, so no bare "police" is added."""
     forms = _COUNTRIES.get(unit.country.upper(), []) if unit.country else []
     if not forms:
         return []
@@ -172,7 +173,7 @@ def country_orders(unit: Unit) -> list[AliasPattern]:
             continue
         words = phrase(force, plurals=len(force.split()) > 1)
         regex = (rf"(?<!\w)(?:{country})(?:['’]s?)?\s+{words}(?!\w)"
-                 rf"|(?<!\w){words}\s+(?:(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?)?(?:{country})(?!\w)")
+                 rf"|(?<!\w){words}\s+(?:(?:de|del)\s+(?:la\s+|el\s+)?)?(?:{country})(?!\w)")
         found.append(AliasPattern("unit", unit.id, f"{alias} (country and force)", re.compile(regex),
                                   anchor=max(force.split(), key=len)))
     return found

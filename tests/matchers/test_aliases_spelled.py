@@ -44,3 +44,58 @@ def test_an_acronym_spelled_out_as_another_thing_or_another_country_s_force_name
 ])
 def test_an_acronym_spelled_out_as_the_unit_or_standing_alone_names_it(index, text, unit):
     assert unit in named(index, text)
+
+
+def named_in_item(index: AliasIndex, texts: list[str]) -> list[set[str]]:
+    return [{h.id for h in row if h.target == "unit"} for row in index.find_in_item(texts)]
+
+
+FEDERAL = Unit(id="mx-pf", name="Federal Police", aliases=("Policía Federal",), kind="police", country="MX")
+
+
+@pytest.fixture(scope="module")
+def item_index() -> AliasIndex:
+    return AliasIndex(Watchlist(units=(CSF, ARMY, PNC, FEDERAL)))
+
+
+@pytest.mark.parametrize("texts", [
+    ["New CSF test detects Alzheimer's earlier", "A test of proteins in cerebrospinal fluid (CSF) found it."],
+    ["Brazil's Federal Police arrest a third suspect", "Photo caption: Federal Police officers arrive at the port."],
+    ["La Policía Nacional Civil de El Salvador capturó a 40 pandilleros.", "La Policía Nacional Civil informó."],
+])
+def test_a_name_shown_to_be_something_else_in_one_passage_is_that_in_the_others(item_index, texts):
+    assert named_in_item(item_index, texts) == [set(), set()]
+
+
+@pytest.mark.parametrize("texts, unit", [
+    (["Brazil's Federal Police arrest a third suspect", "Mexico's Federal Police also took part."], "mx-pf"),
+    (["Officers of the Central Security Forces (CSF) fired tear gas.", "CSF trucks blocked the square."],
+     "eg-csf"),
+])
+def test_the_other_passages_keep_a_name_the_item_shows_to_be_the_unit(item_index, texts, unit):
+    assert unit in named_in_item(item_index, texts)[1]
+
+
+def test_each_passage_alone_is_read_as_before(item_index):
+    # without the passage that spells it out, a headline acronym is the unit's name
+    assert named_in_item(item_index, ["New CSF test detects Alzheimer's earlier"]) == [{"eg-csf"}]
+
+
+@pytest.mark.parametrize("text", [
+    "Special forces from Burkina Faso's armed forces began the exercise.",
+    "Las fuerzas armadas burkinesas dispararon contra la multitud.",
+    "Burkina Faso's army shelled the village.",  # "Burkinabe army" with the country's name
+    "the Burkinabe armed forces",
+])
+def test_an_alias_of_a_country_and_a_force_in_another_order_names_the_unit(index, text):
+    assert "bf-army" in named(index, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Niger's armed forces repelled an attack.",  # another country
+    "The armed forces held a parade.",  # no country: the bare force is no alias the watchlist wrote
+    "Burkina Faso's gendarmerie arrested two men.",  # another force of the country
+    "the Revolutionary Armed Forces of Burkina Faso",  # English "of": a guerrilla's name
+])
+def test_another_country_or_force_or_no_country_names_no_unit(index, text):
+    assert "bf-army" not in named(index, text)
