@@ -193,6 +193,37 @@ def _force_of(alias: str, countries: Sequence[str]) -> str | None:
 
 
 _JOINERS = frozenset({"of", "de", "del", "the", "la", "el"})
+# the institutions a country has one of and a press names bare only as that one (`forces.yaml` institutions).
+# Not "army" / "armed forces": "men in army uniform", "the uniforms of the national armed forces" name no
+# force; not "police": a country has many police forces; not "marina" (also a harbour), "military", "naval".
+_INSTITUTIONS = frozenset({"air force", "navy", "national guard", "fuerza aerea", "guardia nacional"})
+_ANY_COUNTRY = re.compile(rf"(?<![^\W_])(?:{'|'.join(phrase(f) for f in sorted(_COUNTRY_OF, key=len, reverse=True))})"
+                          r"(?![^\W_])")
+
+
+def institution_patterns(units: Sequence[Unit]) -> dict[str, list[AliasPattern]]:
+    """By country: the bare institution ("the air force", "army officers", "el Ejército") of each unit whose
+    alias is that country's institution ("Colombian Air Force", "Ejército del Perú"), for an item about that
+    country alone (`AliasIndex.find_in_item`). Not when two units of the country share the institution."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    for unit in units:
+        forms = _COUNTRIES.get(unit.country.upper(), []) if unit.country else []
+        for alias in dict.fromkeys([unit.name, *unit.aliases]):
+            force = _force_of(fold(alias), forms) if forms else None
+            if force in _INSTITUTIONS:
+                owners.setdefault((unit.country.upper(), force), set()).add(unit.id)
+    found: dict[str, list[AliasPattern]] = {}
+    for (country, force), ids in owners.items():
+        if len(ids) == 1:
+            found.setdefault(country, []).append(AliasPattern(
+                "unit", next(iter(ids)), f"{force} (in an item about {country})",
+                re.compile(rf"(?<!\w){phrase(force, plurals=True)}(?!\w)"), anchor=max(force.split(), key=len)))
+    return found
+
+
+def countries_in(folded: str) -> set[str]:
+    """Every country a folded text names anywhere (codes)."""
+    return {_COUNTRY_OF[" ".join(m.group(0).split())] for m in _ANY_COUNTRY.finditer(folded)}
 
 
 def case_patterns(case: Case) -> list[AliasPattern]:
@@ -210,6 +241,7 @@ class AliasIndex:
             *(p for u in watchlist.units for p in unit_patterns(u)),
             *(p for c in watchlist.cases for p in case_patterns(c)),
         )
+        self.institutions = institution_patterns(watchlist.units)
 
     def find(self, text: str) -> list[AliasHit]:
         return self.find_in_item([text])[0]
@@ -220,9 +252,12 @@ class AliasIndex:
         (CSF)") means the same in the item's other passages ("Photo caption: Federal Police officers
         arrive", a headline "New CSF test"), unless a word beside it there names the unit's own country."""
         rows, elsewhere = [], set()
-        for text in texts:
-            folded, plain = fold(text), strip_accents(text)
-            hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
+        folds = [fold(t) for t in texts]
+        named = set().union(*map(countries_in, folds)) if self.institutions else set()
+        patterns = (*self.patterns, *self.institutions.get(next(iter(named)), ())) if len(named) == 1 else self.patterns
+        for text, folded in zip(texts, folds, strict=True):
+            plain = strip_accents(text)
+            hits = [_hit(p, m) for p in patterns if p.anchor in (folded if p.folded else plain)
                     for m in p.regex.finditer(folded if p.folded else plain)]
             dateline = _dateline(folded)
             row = []

@@ -85,7 +85,19 @@ def armed_group_named(text: str) -> bool:
 def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMention]:
     # what the unit does is read after the whole list or coordination it is named in ("federal and state police fired")
     return [UnitMention(h.id, "named", passage, h.matched, h.start, max(h.end, h.through))
-            for h in hits if h.target == "unit"]
+            for h in hits if h.target == "unit" and not _in_armed_group_name(passage, h)]
+
+
+GROUP_REACH = 40  # characters either side of a bare institution read for an armed group's name
+
+
+def _in_armed_group_name(passage: Passage, hit: AliasHit) -> bool:
+    """Is a bare institution ("ejército", "army": `aliases.institution_patterns`) part of an armed group's
+    name ("Ejército de Liberación Nacional")? A watchlist's own alias is taken as written."""
+    if not hit.form.endswith(")") or " (in an item about " not in hit.form:
+        return False
+    folded = fold(passage.text)
+    return armed_group_named(folded[max(0, hit.start - GROUP_REACH): hit.end + GROUP_REACH])
 
 
 # what makes a unit's bare noun a reference to one named before: "the battalion", "el batallón", "del batallón"

@@ -99,3 +99,31 @@ def test_an_alias_of_a_country_and_a_force_in_another_order_names_the_unit(index
 ])
 def test_another_country_or_force_or_no_country_names_no_unit(index, text):
     assert "bf-army" not in named(index, text)
+
+
+AIR_FORCE = Unit(id="co-fac", name="Colombian Air Force", aliases=("Fuerza Aérea Colombiana", "FAC"), kind="air force",
+                 country="CO")
+ARMY_CO = Unit(id="co-army", name="Colombian Army", aliases=("Ejército de Colombia",), kind="army", country="CO")
+
+
+@pytest.fixture(scope="module")
+def institutions() -> AliasIndex:
+    return AliasIndex(Watchlist(units=(AIR_FORCE, ARMY_CO)))
+
+
+@pytest.mark.parametrize("texts", [
+    ["Colombia's defense minister said the air force had opened its flight logs."],
+    ["Fiscales colombianos revisan el bombardeo.", "Solo los helicópteros de la Fuerza Aérea llevaban esas bombas."],
+])
+def test_a_bare_institution_in_an_item_about_the_unit_s_country_alone_names_it(institutions, texts):
+    assert "co-fac" in set().union(*named_in_item(institutions, texts))
+
+
+@pytest.mark.parametrize("texts", [
+    ["The air force bombed the village, Colombian and Venezuelan officials said."],  # two countries
+    ["The air force held a parade."],  # no country
+    ["Colombian officials said the army and the air force of Peru met."],  # another country named too
+    ["Colombian prosecutors say men in army uniform killed the farmers."],  # "army": a uniform names no force
+])
+def test_a_bare_institution_without_the_unit_s_country_alone_names_no_unit(institutions, texts):
+    assert set().union(*named_in_item(institutions, texts)) == set()
