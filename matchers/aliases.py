@@ -150,38 +150,12 @@ def unit_patterns(unit: Unit) -> list[AliasPattern]:
     found.extend(AliasPattern("unit", unit.id, f"ordinal of {unit.name!r}", re.compile(r),
                               anchor=number.group(1) if number else "")
                  for r in unit_ordinal_forms(unit))
-    found.extend(country_orders(unit))
-    return found
-
-
-def country_orders(unit: Unit) -> list[AliasPattern]:
-    """An alias made of the unit's country and a force ("Burkina Faso Armed Forces", "Paraguayan police",
-    "Ejército del Perú") in the other ways a press writes it: the country's name or adjective, possessive
-    or not, before the force ("Burkina Faso's armed forces", "Paraguay's police"), or the force then "de"
-    and the country or its adjective ("la policía nacional del Paraguay", "el ejército peruano"). Not
-    English "of": "the Revolutionary Armed Forces of Colombia" is a guerrilla. Only the force words the
-    watchlist wrote with the country, so no bare "police" is added."""
-    forms = _COUNTRIES.get(unit.country.upper(), []) if unit.country else []
-    if not forms:
-        return []
-    # a Spanish adjective agrees with the force: "las fuerzas armadas burkinesas"
-    country = rf"(?:{'|'.join(phrase(f) for f in sorted(forms, key=len, reverse=True))})(?:e?s)?"
-    found: list[AliasPattern] = []
-    for alias in dict.fromkeys([unit.name, *unit.aliases]):
-        force = _force_of(fold(alias), forms)
-        if force is None:
-            continue
-        words = phrase(force, plurals=len(force.split()) > 1)
-        regex = (rf"(?<!\w)(?:{country})(?:['’]s?)?\s+{words}(?!\w)"
-                 rf"|(?<!\w){words}\s+(?:(?:de|del)\s+(?:la\s+|el\s+)?)?(?:{country})(?!\w)")
-        found.append(AliasPattern("unit", unit.id, f"{alias} (country and force)", re.compile(regex),
-                                  anchor=max(force.split(), key=len)))
     return found
 
 
 def _force_of(alias: str, countries: Sequence[str]) -> str | None:
     """The force words of an alias that is a country form and a force, either order ("colombian air force"
-    -> "air force", "ejercito del peru" -> "ejercito"); None when the alias is anything else."""
+    -> "air force", "fuerza aerea de colombia" -> "fuerza aerea"); None when the alias is anything else."""
     for form in sorted(countries, key=len, reverse=True):
         head = re.fullmatch(rf"{re.escape(form)}(?:['’]s?)?\s+([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}})", alias)
         tail = re.fullmatch(rf"([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?:(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?)?"
@@ -202,8 +176,8 @@ _ANY_COUNTRY = re.compile(rf"(?<![^\W_])(?:{'|'.join(phrase(f) for f in sorted(_
 
 
 def institution_patterns(units: Sequence[Unit]) -> dict[str, list[AliasPattern]]:
-    """By country: the bare institution ("the air force", "army officers", "el Ejército") of each unit whose
-    alias is that country's institution ("Colombian Air Force", "Ejército del Perú"), for an item about that
+    """By country: the bare institution ("the air force", "la Fuerza Aérea", "Air Force helicopters") of each
+    unit whose alias is that country's institution ("Colombian Air Force"), for an item about that
     country alone (`AliasIndex.find_in_item`). Not when two units of the country share the institution."""
     owners: dict[tuple[str, str], set[str]] = {}
     for unit in units:

@@ -81,26 +81,6 @@ def test_each_passage_alone_is_read_as_before(item_index):
     assert named_in_item(item_index, ["New CSF test detects Alzheimer's earlier"]) == [{"eg-csf"}]
 
 
-@pytest.mark.parametrize("text", [
-    "Special forces from Burkina Faso's armed forces began the exercise.",
-    "Las fuerzas armadas burkinesas dispararon contra la multitud.",
-    "Burkina Faso's army shelled the village.",  # "Burkinabe army" with the country's name
-    "the Burkinabe armed forces",
-])
-def test_an_alias_of_a_country_and_a_force_in_another_order_names_the_unit(index, text):
-    assert "bf-army" in named(index, text)
-
-
-@pytest.mark.parametrize("text", [
-    "Niger's armed forces repelled an attack.",  # another country
-    "The armed forces held a parade.",  # no country: the bare force is no alias the watchlist wrote
-    "Burkina Faso's gendarmerie arrested two men.",  # another force of the country
-    "the Revolutionary Armed Forces of Burkina Faso",  # English "of": a guerrilla's name
-])
-def test_another_country_or_force_or_no_country_names_no_unit(index, text):
-    assert "bf-army" not in named(index, text)
-
-
 AIR_FORCE = Unit(id="co-fac", name="Colombian Air Force", aliases=("Fuerza Aérea Colombiana", "FAC"), kind="air force",
                  country="CO")
 ARMY_CO = Unit(id="co-army", name="Colombian Army", aliases=("Ejército de Colombia",), kind="army", country="CO")
