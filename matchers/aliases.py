@@ -10,7 +10,7 @@ No. 102"; "22nd Military Zone" also matches "22/a. Zona Militar" and "Zona Milit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.domain.text import fold, strip_accents
@@ -153,6 +153,53 @@ def unit_patterns(unit: Unit) -> list[AliasPattern]:
     return found
 
 
+def _force_of(alias: str, countries: Sequence[str]) -> str | None:
+    """The force words of an alias that is a country form and a force, either order ("colombian air force"
+    -> "air force", "fuerza aerea de colombia" -> "fuerza aerea"); None when the alias is anything else."""
+    for form in sorted(countries, key=len, reverse=True):
+        head = re.fullmatch(rf"{re.escape(form)}(?:['’]s?)?\s+([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}})", alias)
+        tail = re.fullmatch(rf"([^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?)\s+(?:(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?)?"
+                            rf"{re.escape(form)}", alias)
+        found = head or tail
+        if found and found.group(1) not in _JOINERS:
+            return found.group(1)
+    return None
+
+
+_JOINERS = frozenset({"of", "de", "del", "the", "la", "el"})
+# the institutions a country has one of and a press names bare only as that one (`forces.yaml` institutions).
+# Not "army" / "armed forces": "men in army uniform", "the uniforms of the national armed forces" name no
+# force; not "police": a country has many police forces; not "marina" (also a harbour), "military", "naval".
+_INSTITUTIONS = frozenset({"air force", "navy", "national guard", "fuerza aerea", "guardia nacional"})
+_ANY_COUNTRY = re.compile(rf"(?<![^\W_])(?:{'|'.join(phrase(f) for f in sorted(_COUNTRY_OF, key=len, reverse=True))})"
+                          r"(?![^\W_])")
+
+
+def institution_patterns(units: Sequence[Unit]) -> dict[str, list[AliasPattern]]:
+    """By country: the bare institution ("the air force", "la Fuerza Aérea", "Air Force helicopters") of each
+    unit whose alias is that country's institution ("Colombian Air Force"), for an item about that
+    country alone (`AliasIndex.find_in_item`). Not when two units of the country share the institution."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    for unit in units:
+        forms = _COUNTRIES.get(unit.country.upper(), []) if unit.country else []
+        for alias in dict.fromkeys([unit.name, *unit.aliases]):
+            force = _force_of(fold(alias), forms) if forms else None
+            if force in _INSTITUTIONS:
+                owners.setdefault((unit.country.upper(), force), set()).add(unit.id)
+    found: dict[str, list[AliasPattern]] = {}
+    for (country, force), ids in owners.items():
+        if len(ids) == 1:
+            found.setdefault(country, []).append(AliasPattern(
+                "unit", next(iter(ids)), f"{force} (in an item about {country})",
+                re.compile(rf"(?<!\w){phrase(force, plurals=True)}(?!\w)"), anchor=max(force.split(), key=len)))
+    return found
+
+
+def countries_in(folded: str) -> set[str]:
+    """Every country a folded text names anywhere (codes)."""
+    return {_COUNTRY_OF[" ".join(m.group(0).split())] for m in _ANY_COUNTRY.finditer(folded)}
+
+
 def case_patterns(case: Case) -> list[AliasPattern]:
     # A case's `name` is often a headline ("Tlatlaya killings"); only its aliases are names.
     return [compile_alias("case", case.id, a) for a in dict.fromkeys(case.aliases) if a.strip()]
@@ -168,14 +215,39 @@ class AliasIndex:
             *(p for u in watchlist.units for p in unit_patterns(u)),
             *(p for c in watchlist.cases for p in case_patterns(c)),
         )
+        self.institutions = institution_patterns(watchlist.units)
 
     def find(self, text: str) -> list[AliasHit]:
-        folded, plain = fold(text), strip_accents(text)
-        hits = [_hit(p, m) for p in self.patterns if p.anchor in (folded if p.folded else plain)
-                for m in p.regex.finditer(folded if p.folded else plain)]
-        dateline = _dateline(folded)
-        return [h for h in _longest_first(hits)
-                if not self._foreign(h, folded, dateline) and not self._defined_otherwise(h, folded)]
+        return self.find_in_item([text])[0]
+
+    def find_in_item(self, texts: Sequence[str]) -> list[list[AliasHit]]:
+        """The hits in each passage of one item. A name that one passage shows to be another country's force
+        or the abbreviation of something else ("Brazil's Federal Police said ...", "cerebrospinal fluid
+        (CSF)") means the same in the item's other passages ("Photo caption: Federal Police officers
+        arrive", a headline "New CSF test"), unless a word beside it there names the unit's own country."""
+        rows, elsewhere = [], set()
+        folds = [fold(t) for t in texts]
+        named = set().union(*map(countries_in, folds)) if self.institutions else set()
+        patterns = (*self.patterns, *self.institutions.get(next(iter(named)), ())) if len(named) == 1 else self.patterns
+        for text, folded in zip(texts, folds, strict=True):
+            plain = strip_accents(text)
+            hits = [_hit(p, m) for p in patterns if p.anchor in (folded if p.folded else plain)
+                    for m in p.regex.finditer(folded if p.folded else plain)]
+            dateline = _dateline(folded)
+            row = []
+            for hit in _longest_first(hits):
+                if self._foreign(hit, folded, dateline) or self._defined_otherwise(hit, folded):
+                    elsewhere.update(_keys(hit))
+                else:
+                    row.append((hit, folded))
+            rows.append(row)
+        return [[h for h, folded in row if not elsewhere & _keys(h) or self._own_country(h, folded)]
+                for row in rows]
+
+    def _own_country(self, hit: AliasHit, folded: str) -> bool:
+        """Does a word beside a unit's alias name the unit's own country ("la Policía Nacional del Perú")?"""
+        country = self.countries.get(hit.id)
+        return bool(country) and _countries_named(_beside(hit, folded)) == {country}
 
     def _defined_otherwise(self, hit: AliasHit, folded: str) -> bool:
         """Is a unit's acronym here the abbreviation of something else, spelled out just before it in
@@ -203,16 +275,26 @@ class AliasIndex:
         country = self.countries.get(hit.id) if hit.target == "unit" else None
         if not country:
             return False
-        before = re.findall(r"[^\W_]+", folded[: hit.start])[-2:]
-        after = re.findall(r"[^\W_]+", folded[hit.end:hit.end + 60])[:3]
-        if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
-            after = after[1:]
-        near = [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
-        named = _countries_named(near)
+        named = _countries_named(_beside(hit, folded))
         return bool(named - {country}) or (not named and dateline not in (None, country))
 
 
 _SPELLED_OUT = 6  # words before "(ACRONYM)" read as what it abbreviates
+
+
+def _beside(hit: AliasHit, folded: str) -> list[str]:
+    """The words and word pairs right beside a hit that may name a country: two before, one or two after
+    (past an "of" / "de": "Policía Nacional del Perú")."""
+    before = re.findall(r"[^\W_]+", folded[: hit.start])[-2:]
+    after = re.findall(r"[^\W_]+", folded[hit.end:hit.end + 60])[:3]
+    if after[:1] in (["de"], ["del"], ["of"], ["in"], ["en"]):
+        after = after[1:]
+    return [*before, *after[:1], " ".join(after[:2]), " ".join(before)]
+
+
+def _keys(hit: AliasHit) -> set[tuple[str, str]]:
+    """What makes two hits the same name of one unit: its alias, or the words matched."""
+    return {(hit.id, hit.form), (hit.id, fold(hit.matched))}
 
 
 def _countries_named(forms: Iterable[str]) -> set[str]:

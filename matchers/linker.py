@@ -136,7 +136,7 @@ class Linker:
         return [self._prepared(f, r, embed_all) for f, r in zip(found, rows, strict=True)]
 
     def _prepared(self, found: tuple[Passage, ...], rows: LexicalRows, embed_all: bool) -> _Prepared:
-        hits = tuple(tuple(self.aliases.find(p.text)) for p in found)
+        hits = tuple(map(tuple, self.aliases.find_in_item([p.text for p in found])))
         aliases: dict[str, set[str]] = {}
         for hit in (h for row in hits for h in row if h.target == "case"):
             aliases.setdefault(hit.id, set()).add(hit.form)

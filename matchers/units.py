@@ -17,7 +17,7 @@ from .allegation import CUES, ROLES, SentenceFinding, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
-from .vocabulary import personnel_words_for
+from .vocabulary import own_nouns, personnel_words_for
 
 COMMAND_REACH = 5  # words before a unit's name read for its commander ("quien como coronel encabezaba el")
 
@@ -43,8 +43,8 @@ class AreaIndex:
     """Every unit's "<force> based in <area>" patterns, and "<troops> in <area>" (`near_patterns`)."""
 
     def __init__(self, watchlist: Watchlist) -> None:
-        self.patterns: tuple[AreaPattern, ...] = tuple(p for u in watchlist.units
-                                                       for p in (*area_patterns(u), *near_patterns(u)))
+        self.patterns: tuple[AreaPattern, ...] = tuple(
+            p for u in watchlist.units for p in (*area_patterns(u), *near_patterns(u), *noun_patterns(u)))
 
     def find(self, passage: Passage) -> list[UnitMention]:
         folded = fold(passage.text)
@@ -64,6 +64,18 @@ def near_patterns(unit: Unit) -> list[AreaPattern]:
         for area in unit.areas]
 
 
+def noun_patterns(unit: Unit) -> list[AreaPattern]:
+    """"El batallón de Iguala", "the Iguala battalion": the unit's own specific noun (`vocabulary.own_nouns`)
+    with the town it is based in names it by its place. Not a zone or a company ("la zona de Iguala" is a
+    stretch of land), nor the noun merely in the town ("the battalion held a parade in Iguala")."""
+    nouns = "|".join(phrase(n, plurals=True) for n in own_nouns(unit.kind))
+    if not nouns:
+        return []
+    return [AreaPattern(unit.id, area, re.compile(
+        rf"\b(?:{nouns})\s+(?:de|of)\s+(?:la\s+|el\s+)?{phrase(area)}\b|\b{phrase(area)}\s+(?:{nouns})\b"))
+        for area in unit.areas]
+
+
 def armed_group_named(text: str) -> bool:
     """Is the force word of a match part of an armed group's name ("Ejército de Liberación Nacional",
     "policía comunitaria", `roles.yaml` armed group name)? Those are not the state's forces."""
@@ -73,7 +85,19 @@ def armed_group_named(text: str) -> bool:
 def named_mentions(passage: Passage, hits: Sequence[AliasHit]) -> list[UnitMention]:
     # what the unit does is read after the whole list or coordination it is named in ("federal and state police fired")
     return [UnitMention(h.id, "named", passage, h.matched, h.start, max(h.end, h.through))
-            for h in hits if h.target == "unit"]
+            for h in hits if h.target == "unit" and not _in_armed_group_name(passage, h)]
+
+
+GROUP_REACH = 40  # characters either side of a bare institution read for an armed group's name
+
+
+def _in_armed_group_name(passage: Passage, hit: AliasHit) -> bool:
+    """Is a bare institution ("ejército", "army": `aliases.institution_patterns`) part of an armed group's
+    name ("Ejército de Liberación Nacional")? A watchlist's own alias is taken as written."""
+    if not hit.form.endswith(")") or " (in an item about " not in hit.form:
+        return False
+    folded = fold(passage.text)
+    return armed_group_named(folded[max(0, hit.start - GROUP_REACH): hit.end + GROUP_REACH])
 
 
 # what makes a unit's bare noun a reference to one named before: "the battalion", "el batallón", "del batallón"

@@ -109,3 +109,30 @@ def test_an_omission_of_the_one_arrested_does_not_make_the_arresting_force_an_ac
 ])
 def test_an_arresting_force_that_itself_failed_to_intervene_is_an_actor(after):
     assert not touched_role(after)
+
+
+BATTALION = Unit(id="bi-27", name="27th Infantry Battalion", kind="battalion", areas=("Iguala",))
+ZONE = Unit(id="zm-35", name="35th Military Zone", kind="military zone", areas=("Chilpancingo",))
+
+
+@pytest.fixture(scope="module")
+def nouns() -> AreaIndex:
+    return AreaIndex(Watchlist(units=(BATTALION, ZONE)))
+
+
+@pytest.mark.parametrize("text", [
+    "el personal del batallón de Iguala no salió aquella noche",
+    "the Iguala battalion kept watch over the students",
+    "officers of the battalion of Iguala",
+])
+def test_the_unit_s_noun_with_its_town_names_it(nouns, text):
+    assert touched(nouns, text) == {"bi-27"}
+
+
+@pytest.mark.parametrize("text", [
+    "The battalion held a parade in Iguala.",  # the noun merely in the town
+    "la zona de Chilpancingo quedó sin luz",  # a zone is also a stretch of land
+    "el batallón de infantería desfiló",  # no town
+])
+def test_the_noun_in_the_town_or_a_zone_of_a_town_names_no_unit(nouns, text):
+    assert touched(nouns, text) == set()
