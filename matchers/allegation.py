@@ -202,7 +202,7 @@ def acting_forces(passage: Passage) -> tuple[str, ...]:
     """The state forces that act in the passage (their `forces.yaml` entries): not its victims, not the one
     who arrests someone accused, finds or reports, and with no criminal group acting before them ("Soldiers
     broke into the house at dawn.", "Policías estatales irrumpieron en la vivienda"). Read in the sentence
-    before a violation whose own sentence names no actor."""
+    before a violation whose own sentence names no actor, and in the title."""
     rendered = render(passage.text)
     every_cue = CUES.find(rendered, ("victim", "criminal"))
     _, actors = _forces(rendered, _named(every_cue, "victim"), ROLES.find(rendered, ("armed group name",)))
@@ -344,12 +344,12 @@ def findings(passages: Sequence[Passage]) -> list[SentenceFinding]:
     took him away", "se los llevaron", "fueron sacados de su camioneta") takes the force that acts in the
     sentence before it (on the same page) or in the title as its `carried` actor: Spanish drops the
     subject, and a report names the force once and tells what it did in the sentences that follow."""
-    every = [examine(p) for p in passages]
     out = []
-    for i, found in enumerate(every):
+    for i, passage in enumerate(passages):
+        found = examine(passage)
         if found is None:
             continue
-        carried = _carried(passages, every, i) if _unnamed_actor(found) else ()
+        carried = _carried(passages, i) if _unnamed_actor(found) else ()
         if carried:
             found = replace(found, accuses_force=True, actors=carried, carried=True)
         out.append(found)
@@ -362,19 +362,12 @@ def _unnamed_actor(found: SentenceFinding) -> bool:
             and not (found.criminal or found.victim or found.bystander))
 
 
-def _carried(passages: Sequence[Passage], every: Sequence[SentenceFinding | None], i: int) -> tuple[str, ...]:
-    """The forces acting in the sentence before passage i (same page), else in the title. Not from a sentence
-    that tells a violation without accusing its force ("troops repelled the attack, killing 22 assailants",
-    "two officers died in the ambush"): the force acts there, but in combat, as a victim or under a denial."""
+def _carried(passages: Sequence[Passage], i: int) -> tuple[str, ...]:
+    """The forces acting in the sentence before passage i (same page), else in the title."""
     here = passages[i]
-    near = [i - 1] if i and passages[i - 1].page == here.page else []
-    near += [j for j in range(min(1, len(passages))) if passages[j].kind == "title" and j != i and j not in near]
-    for j in near:
-        own = every[j]
-        kinds = acting_forces(passages[j]) if own is None or own.accusing else ()
-        if kinds:
-            return kinds
-    return ()
+    near = [passages[i - 1]] if i and passages[i - 1].page == here.page else []
+    near += [p for p in passages[:1] if p.kind == "title" and p is not here and p not in near]
+    return next((kinds for kinds in map(acting_forces, near) if kinds), ())
 
 
 # -- the dense second signal -----------------------------------------------------------------------

@@ -668,10 +668,8 @@ def test_a_violation_with_no_actor_takes_the_force_acting_in_the_sentence_before
     ("Hombres armados entraron a la casa de madrugada.", "Se lo llevaron y desde entonces no se sabe de él."),
     ("Police found the bodies on Tuesday.", "They took him away and he has not been seen since."),
     ("Two soldiers were killed in an ambush.", "They took him away and he has not been seen since."),
-    # the force acts before, but in combat: the sentence tells a violation without accusing it
-    ("Soldiers killed three gunmen in a firefight.", "They took him away and he has not been seen since."),
 ])
-def test_no_actor_is_carried_from_a_criminal_group_a_finder_a_victim_or_a_combat_account(before, text):
+def test_no_actor_is_carried_from_a_criminal_group_a_finder_or_a_victim_force(before, text):
     *_, found = findings([Passage(before), Passage(text)])
     assert not found.carried
 
@@ -680,5 +678,6 @@ def test_the_actor_is_carried_from_the_title_but_not_across_report_pages():
     title = Passage("Soldiers raid a village in the north", kind="title")
     text = Passage("They took him away and he has not been seen since.")
     assert findings([title, Passage("It rained all day."), text])[-1].carried
+    assert not findings([Passage("Gunmen raid a village", kind="title"), Passage("It rained."), text])[-1].carried
     paged = [Passage("Soldiers broke into the house at dawn.", page=1), Passage(text.text, page=2)]
     assert not findings(paged)[-1].carried
