@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,8 @@ PARENTHESIS = 6  # words of an aside between a force's name and its verb
 MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
-            "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act")
+            "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act",
+            "carried")
 # Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
@@ -66,6 +67,7 @@ class SentenceFinding:
     official: bool = False  # the institution speaks
     bystander: bool = False  # a force is named only as the one who arrests, rescues, finds or reports
     actors: tuple[str, ...] = ()  # the `forces.yaml` entries of the forces that act ("military", "police")
+    carried: bool = False  # no actor named here; the sentence before (or the title) names a force that acts
 
     @property
     def accusing(self) -> bool:
@@ -168,16 +170,7 @@ def examine(passage: Passage) -> SentenceFinding | None:
     victims = _named(every_cue, "victim")
     # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
     groups = ROLES.find(rendered, ("armed group name",))
-    every_force = FORCES.find(rendered)  # the unit nouns too: a victim phrase may begin with one
-    named = [f for f in every_force if f.entry.name in FORCE_KINDS and not _inside(f, groups)]
-    # "soldiers from the 35th Military Zone were killed": the victim phrase begins with the unit's noun, and
-    # the forces whose name it completes are its victims too
-    heads = [u for u in every_force if any(_passive_head(rendered, u, v) for v in victims)]
-    # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
-    fallen = [f for f in named if _inside(f, victims) or any(_names_same(rendered, f, u) for u in heads)]
-    forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
-    standing = [f for f in forces if _bystander(rendered, f)]
-    actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
+    forces, actors = _forces(rendered, victims, groups)
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
@@ -188,6 +181,35 @@ def examine(passage: Passage) -> SentenceFinding | None:
                            bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
                            "reported" in cues, "official" in cues, bool(forces) and not actors,
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
+
+
+def _forces(rendered: Rendered, victims: Sequence[Hit], groups: Sequence[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """The state forces a sentence names (not its victims, not inside an armed group's name), and those
+    of them that act (not the one who arrests, rescues or reports)."""
+    every_force = FORCES.find(rendered)  # the unit nouns too: a victim phrase may begin with one
+    named = [f for f in every_force if f.entry.name in FORCE_KINDS and not _inside(f, groups)]
+    # "soldiers from the 35th Military Zone were killed": the victim phrase begins with the unit's noun, and
+    # the forces whose name it completes are its victims too
+    heads = [u for u in every_force if any(_passive_head(rendered, u, v) for v in victims)]
+    # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
+    fallen = [f for f in named if _inside(f, victims) or any(_names_same(rendered, f, u) for u in heads)]
+    forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
+    standing = [f for f in forces if _bystander(rendered, f)]
+    return forces, [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
+
+
+def acting_forces(passage: Passage) -> tuple[str, ...]:
+    """The state forces that act in the passage (their `forces.yaml` entries): not its victims, not the one
+    who arrests someone accused, finds or reports, and with no criminal group acting before them ("Soldiers
+    broke into the house at dawn.", "Policías estatales irrumpieron en la vivienda"). Read in the sentence
+    before a violation whose own sentence names no actor, and in the title."""
+    rendered = render(passage.text)
+    every_cue = CUES.find(rendered, ("victim", "criminal"))
+    _, actors = _forces(rendered, _named(every_cue, "victim"), ROLES.find(rendered, ("armed group name",)))
+    crime = _named(every_cue, "criminal")
+    if not actors or any(_before(c, actors[0]) for c in crime):
+        return ()
+    return tuple(dict.fromkeys(a.entry.name for a in actors))
 
 
 # what follows a unit's noun when the phrase says it suffered the act ("Zone were killed", "Batallón fueron
@@ -318,7 +340,34 @@ def _past_relative_clause(after: str) -> str:
 
 
 def findings(passages: Sequence[Passage]) -> list[SentenceFinding]:
-    return [f for f in map(examine, passages) if f is not None]
+    """The findings of every passage; a violation whose sentence names no actor and excludes none ("They
+    took him away", "se los llevaron", "fueron sacados de su camioneta") takes the force that acts in the
+    sentence before it (on the same page) or in the title as its `carried` actor: Spanish drops the
+    subject, and a report names the force once and tells what it did in the sentences that follow."""
+    out = []
+    for i, passage in enumerate(passages):
+        found = examine(passage)
+        if found is None:
+            continue
+        carried = _carried(passages, i) if _unnamed_actor(found) else ()
+        if carried:
+            found = replace(found, accuses_force=True, actors=carried, carried=True)
+        out.append(found)
+    return out
+
+
+def _unnamed_actor(found: SentenceFinding) -> bool:
+    """A live violation whose sentence names no actor at all: no force, no criminal group, no victim force."""
+    return (found.open_actor and not found.accusing and not found.actors
+            and not (found.criminal or found.victim or found.bystander))
+
+
+def _carried(passages: Sequence[Passage], i: int) -> tuple[str, ...]:
+    """The forces acting in the sentence before passage i (same page), else in the title."""
+    here = passages[i]
+    near = [passages[i - 1]] if i and passages[i - 1].page == here.page else []
+    near += [p for p in passages[:1] if p.kind == "title" and p is not here and p not in near]
+    return next((kinds for kinds in map(acting_forces, near) if kinds), ())
 
 
 # -- the dense second signal -----------------------------------------------------------------------
@@ -403,6 +452,8 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         # as the actor (a sentence without a violation word can still say who acted)
         "aftermath": float(stance.aftermath and not support),
         "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
+        # every accusing sentence has its actor from the sentence before or the title, none of its own
+        "carried": float(bool(support) and all(f.carried for f in support)),
     }
 
 

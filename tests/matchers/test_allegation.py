@@ -648,3 +648,36 @@ def test_the_force_that_arrests_men_linked_to_a_killing_is_not_its_actor(text):
 def test_a_force_that_arrests_and_then_tortures_is_still_the_actor():
     found = examine(Passage("Tropas de la 35/a. Zona Militar detuvieron a dos jóvenes y los torturaron."))
     assert found is not None and found.accusing and found.actors == ("military",)
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    ("Soldiers broke into the house at dawn.", "They took him away and he has not been seen since."),
+    ("Soldados entraron a la casa de madrugada.", "Se lo llevaron y desde entonces no se sabe de él."),
+    ("Policías estatales irrumpieron en la vivienda.", "Se lo llevaron y desde entonces no se sabe de él."),
+])
+def test_a_violation_with_no_actor_takes_the_force_acting_in_the_sentence_before(before, text):
+    alone = findings([Passage(text)])
+    assert len(alone) == 1 and not alone[0].carried
+    *_, found = findings([Passage(before), Passage(text)])
+    assert found.carried
+    assert cues([found], about_case=False)["carried"] == 1.0
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    ("Gunmen broke into the house at dawn.", "They took him away and he has not been seen since."),
+    ("Hombres armados entraron a la casa de madrugada.", "Se lo llevaron y desde entonces no se sabe de él."),
+    ("Police found the bodies on Tuesday.", "They took him away and he has not been seen since."),
+    ("Two soldiers were killed in an ambush.", "They took him away and he has not been seen since."),
+])
+def test_no_actor_is_carried_from_a_criminal_group_a_finder_or_a_victim_force(before, text):
+    *_, found = findings([Passage(before), Passage(text)])
+    assert not found.carried
+
+
+def test_the_actor_is_carried_from_the_title_but_not_across_report_pages():
+    title = Passage("Soldiers raid a village in the north", kind="title")
+    text = Passage("They took him away and he has not been seen since.")
+    assert findings([title, Passage("It rained all day."), text])[-1].carried
+    assert not findings([Passage("Gunmen raid a village", kind="title"), Passage("It rained."), text])[-1].carried
+    paged = [Passage("Soldiers broke into the house at dawn.", page=1), Passage(text.text, page=2)]
+    assert not findings(paged)[-1].carried
