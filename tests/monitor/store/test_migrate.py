@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -243,47 +245,49 @@ def test_a_database_whose_console_already_made_the_search_objects_upgrades_witho
     assert reads.search(store, "apatzingan", 0, 50).ids == [6]
 
 
+def _at_once(action: Callable[[], object], count: int = 3) -> list[object]:
+    """Run `action` in `count` threads released together; what each returned or raised, in finishing order."""
+    starting = threading.Barrier(count)
+    results: list[object] = []
+
+    def run() -> None:
+        starting.wait()
+        try:
+            results.append(action())
+        except BaseException as exc:  # reported by the caller, with the others' results
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _open_and_close(url: str) -> None:
+    open_engine(url).dispose()  # closing at once, as a short command does, is part of the race
+
+
 def test_workers_opening_one_new_sqlite_file_at_once_all_open_it(tmp_path: Path) -> None:
     """Switching a new file to WAL takes its lock without SQLite's busy handler: of three workers opening a
     new file together, one in ten or so was told "database is locked" (a CI failure). Forty rounds."""
     failures: list[BaseException] = []
     for round_number in range(40):
         url = f"sqlite:///{tmp_path / f'new-{round_number}.db'}"
-        starting = threading.Barrier(3)
-
-        def open_it(url: str = url, starting: threading.Barrier = starting) -> None:
-            starting.wait()
-            try:
-                open_engine(url).dispose()
-            except BaseException as exc:  # reported below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=open_it) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        failures.extend(r for r in _at_once(partial(_open_and_close, url)) if isinstance(r, BaseException))
     assert failures == []
 
 
 def test_processes_starting_together_on_a_new_database_build_it_once(blank_db_url: str) -> None:
     """Workers started at once on one empty database: one builds the schema, the others wait for it
     (SQLite's write lock, a PostgreSQL advisory lock) and find it done."""
-    starting = threading.Barrier(3)
-    results: list[list[str] | BaseException] = []
 
-    def start() -> None:
-        starting.wait()
-        try:
-            store = Store(blank_db_url)
-            results.append(store.migrated)
-            store.close()
-        except BaseException as exc:  # reported below, with the others' results
-            results.append(exc)
+    def start() -> list[str]:
+        store = Store(blank_db_url)
+        migrated = store.migrated
+        store.close()
+        return migrated
 
-    threads = [threading.Thread(target=start) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = _at_once(start)
     assert sorted(map(str, results)) == sorted(map(str, [[migrate.head_revision()], [], []])), results
