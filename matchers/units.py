@@ -92,8 +92,9 @@ GROUP_REACH = 40  # characters either side of a bare institution read for an arm
 
 
 def _in_armed_group_name(passage: Passage, hit: AliasHit) -> bool:
-    """Is a bare institution ("ejército", "army": `aliases.institution_patterns`) part of an armed group's
-    name ("Ejército de Liberación Nacional")? A watchlist's own alias is taken as written."""
+    """Is a bare institution (`aliases.institution_patterns`: "guardia nacional", "fuerza aérea") part of an
+    armed group's name (`roles.yaml`, as "Ejército de Liberación Nacional" holds "ejército")? A watchlist's
+    own alias is taken as written."""
     if not hit.form.endswith(")") or " (in an item about " not in hit.form:
         return False
     folded = fold(passage.text)
