@@ -29,6 +29,7 @@ class AliasPattern:
     regex: re.Pattern[str]
     folded: bool = True  # matched against folded text; False: accent-stripped text, case kept
     anchor: str = ""  # words every match contains: a plain substring test skips the regex on most texts
+    bare: bool = False  # a bare institution read by the item's one country (`institution_patterns`)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class AliasHit:
     start: int
     end: int
     through: int = 0  # where the whole phrase ends (a list or coordination), when it goes past `end`
+    bare: bool = False  # from a bare institution's pattern, not a name the watchlist wrote
 
 
 # English unit words and their Spanish equivalents, and the nouns that name a unit without their modifier
@@ -191,7 +193,8 @@ def institution_patterns(units: Sequence[Unit]) -> dict[str, list[AliasPattern]]
         if len(ids) == 1:
             found.setdefault(country, []).append(AliasPattern(
                 "unit", next(iter(ids)), f"{force} (in an item about {country})",
-                re.compile(rf"(?<!\w){phrase(force, plurals=True)}(?!\w)"), anchor=max(force.split(), key=len)))
+                re.compile(rf"(?<!\w){phrase(force, plurals=True)}(?!\w)"), anchor=max(force.split(), key=len),
+                bare=True))
     return found
 
 
@@ -320,7 +323,7 @@ def _hit(pattern: AliasPattern, match: re.Match[str]) -> AliasHit:
     at = "at" if "at" in groups else 0
     through = max(match.end(), match.end("rest") if "rest" in groups else 0)
     return AliasHit(pattern.target, pattern.id, pattern.form, match.group(at), match.start(at), match.end(at),
-                    through if through > match.end(at) else 0)
+                    through if through > match.end(at) else 0, pattern.bare)
 
 
 def _longest_first(hits: Iterable[AliasHit]) -> list[AliasHit]:

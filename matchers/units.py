@@ -95,7 +95,7 @@ def _in_armed_group_name(passage: Passage, hit: AliasHit) -> bool:
     """Is a bare institution (`aliases.institution_patterns`: "guardia nacional", "fuerza aérea") part of an
     armed group's name (`roles.yaml`, as "Ejército de Liberación Nacional" holds "ejército")? A watchlist's
     own alias is taken as written."""
-    if not hit.form.endswith(")") or " (in an item about " not in hit.form:
+    if not hit.bare:
         return False
     folded = fold(passage.text)
     return armed_group_named(folded[max(0, hit.start - GROUP_REACH): hit.end + GROUP_REACH])
