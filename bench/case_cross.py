@@ -62,16 +62,11 @@ def collect(cache: Path | None, names: list[str]) -> list[SetSignals]:
 
 def probabilities(data: fitting.CaseData, base: Combiner, cases: Combiner) -> list[np.ndarray]:
     """Per item, each case's probability as `CaseModel` computes it."""
-    base_w = np.array([dict(zip(base.features, base.weights, strict=True))[f] for f in case_features.OWN])
-    case_w = np.array([dict(zip(cases.features, cases.weights, strict=True))[f] for f in case_features.FEATURES])
-    out = []
-    for group, scores, _ in data.items:
-        own = case_features.own_matrix(scores)
-        logits = own @ base_w + base.bias
-        likeness = data.likeness.get(group.split("/", 1)[0])
-        final = case_features.feature_matrix(own, logits, base.bias, likeness) @ case_w + cases.bias
-        out.append(1.0 / (1.0 + np.exp(-final)))
-    return out
+    base_weights = case_features.weights_in(base, case_features.OWN)
+    weights = case_features.weights_in(cases, case_features.FEATURES)
+    return [case_features.combined(case_features.own_matrix(scores), data.likeness.get(group.split("/", 1)[0]),
+                                   base, base_weights, cases, weights)
+            for group, scores, _ in data.items]
 
 
 _FLAGS = ("alias", "reference", "loose", "toll", "day", "place", "unit_named", "force")

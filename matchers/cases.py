@@ -245,7 +245,7 @@ class CaseModel:
         self._units = [set(c.units) for c in self.cases]
         kinds = {u.id: u.kind for u in watchlist.units}
         self._forces = [_force_pattern([kinds[u] for u in c.units if u in kinds]) for c in self.cases]
-        self._base_weights, self._weights = _weights(base, OWN), _weights(combiner, FEATURES)
+        self._base_weights, self._weights = weights_in(base, OWN), weights_in(combiner, FEATURES)
         self._bound_weights, self._bound_bias, self._floor = _dense_bound(combiner)
 
     def lexical_rows(self, items: Sequence[Sequence[Passage]]) -> list[LexicalRows]:
@@ -317,9 +317,7 @@ class CaseModel:
         return [float(p) for p in self._probabilities(own_matrix(scores))]
 
     def _probabilities(self, own: np.ndarray) -> np.ndarray:
-        base = own @ self._base_weights + self.base.bias
-        final = feature_matrix(own, base, self.base.bias, self.likeness) @ self._weights + self.combiner.bias
-        return 1.0 / (1.0 + np.exp(-final))
+        return combined(own, self.likeness, self.base, self._base_weights, self.combiner, self._weights)
 
     def worth_embedding(self, scores: Sequence[CaseScore]) -> bool:
         """Could some case reach the threshold if its dense similarity were as high as its sparse signals
@@ -342,7 +340,16 @@ class CaseModel:
         return not any(p >= self.combiner.threshold for p in self.probabilities(scores))
 
 
-def _weights(combiner: Combiner, names: Sequence[str]) -> np.ndarray:
+def combined(own: np.ndarray, likeness: np.ndarray | None, base: Combiner, base_weights: np.ndarray,
+             combiner: Combiner, weights: np.ndarray) -> np.ndarray:
+    """Each case's probability from every case's own signals (`own`, OWN columns): its base log-odds, then
+    the decision given its rivals' (FEATURES); the weights are `weights_in` the two combiners, read once."""
+    logits = own @ base_weights + base.bias
+    final = feature_matrix(own, logits, base.bias, likeness) @ weights + combiner.bias
+    return 1.0 / (1.0 + np.exp(-final))
+
+
+def weights_in(combiner: Combiner, names: Sequence[str]) -> np.ndarray:
     """The combiner's weights in `names` order; a feature it does not know is an error (a stale file)."""
     known = dict(zip(combiner.features, combiner.weights, strict=True))
     missing = [n for n in names if n not in known]
