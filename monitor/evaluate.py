@@ -62,7 +62,7 @@ TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
 # tune16 is a read set from the eighth session on; in the seventh, written while the round ran, nobody read it.
 BLIND = ("tune13", "tune14", "tune15")
 VALIDATION = ("world", "ca", "mx3", "val4", "val5", "val6", "val7", "val8", "val9", "val10", "val11", "val12",
-              "val13", "val14", "val15", "val16", "val17", "ecbplus-even", "shared-dev")
+              "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "ecbplus-even", "shared-dev")
 
 
 def topic_parity(item_id: str) -> Topics | None:
