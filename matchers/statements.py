@@ -357,7 +357,11 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # statements of the shared watchlist do not set the threshold alone, their rows are as ambiguous as their share;
 # the overlap the statement's own case record shows (a constant per statement, .705, tune15 .732 -> .649) or
 # overlap less it (.689); log(passages read) .711; the share of passages meeting the statement's keys .702; the
-# margin over the best *other* statement in play (0 when alone, .701-.703).
+# margin over the best *other* statement in play (0 when alone, .701-.703); the gap among the statements sharing a
+# case only (.725); the overlap's peak over its median passage (.727 beside, weight negative). --by-watchlist .702 ->
+# .711 (tune14 .750 -> .795). bench.cross_set, refitted: statements .710 -> .725 (EN .703 -> .736, ES .709 -> .706;
+# blind tune13 .780 and tune14 .806 unchanged, tune15 .714 -> .750; tune9 .747 -> .805, tune11 .571 -> .613, tune8
+# .704 -> .676, mx2 .812 -> .788), the other labels unchanged.
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged",
             "dense_gap", "overlap_gap")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
