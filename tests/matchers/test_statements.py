@@ -558,3 +558,38 @@ def test_a_passage_on_what_the_claim_asserts_overlaps_it(text):
 def test_a_contradiction_of_what_the_claim_asserts_still_overlaps_it(text):
     # "executions" answers "an armed confrontation": the confrontation is what the claim asserts
     assert stmts.overlap(profile(FIREFIGHT), [claim_keys(text)]) >= 0.25
+
+
+def test_a_gap_is_a_statements_value_less_the_best_in_play_and_zero_when_unknown():
+    rows = [{"overlap": 0.5}, {"overlap": 0.2}, {"overlap": math.nan}]
+    stmts.with_gap(rows, "gap", "overlap")
+    assert [r["gap"] for r in rows] == [0.0, pytest.approx(-0.3), 0.0]
+
+
+@pytest.mark.parametrize(("title", "text", "engaged", "rival", "dense"), [
+    ("Río Verde: soldiers had U.S. training", "Records show that several of the soldiers charged over the Río Verde "
+     "killings had been trained by the U.S. military at a base in Texas.", "s-training", "s-firefight", True),
+    # the dense model puts "las muertes de Río Verde" nearer "the deaths happened during an armed confrontation"
+    # than the training claim: the words still tell them apart
+    ("Río Verde: los soldados recibieron adiestramiento de EE.UU.", "Varios de los soldados acusados por las muertes "
+     "de Río Verde recibieron adiestramiento del ejército de Estados Unidos.", "s-training", "s-firefight", False),
+    ("Río Verde: no hubo enfrentamiento, dice un sobreviviente", "Un sobreviviente de Río Verde dijo que nadie "
+     "disparó contra los soldados: no hubo ningún enfrentamiento armado.", "s-firefight", "s-training", True),
+])
+def test_the_statement_an_item_bears_on_stands_out_from_the_other_statements_of_its_case(linker, title, text, engaged,
+                                                                                         rival, dense):
+    signals, allegation = linker.statement_signals([Item("t", title, "", title, text)])[0]
+    rows = {s.found.statement.id: r for s, r in zip(signals, stmts.features(signals, allegation), strict=True)}
+    assert set(rows) == {"s-training", "s-firefight"}
+    assert rows[engaged]["overlap_gap"] == 0.0 and rows[rival]["overlap_gap"] < 0.0
+    assert (rows[engaged]["dense_gap"] == 0.0 and rows[rival]["dense_gap"] < 0.0) is dense
+
+
+def test_a_statement_added_to_the_watchlist_is_read_against_its_rivals_without_a_refit(encoder):
+    added = Statement(id="s-added", text="The soldiers were acting on a court order.", cases=("c1",))
+    grown = Linker(Watchlist(cases=(CASE,), statements=(TRAINING, FIREFIGHT, added)), encoder)
+    title = "Río Verde: no court order, the file shows"
+    text = "The Río Verde file holds no court order for the soldiers' raid on the ranch, the defence lawyers said."
+    signals, allegation = grown.statement_signals([Item("t", title, "", title, text)])[0]
+    rows = {s.found.statement.id: r for s, r in zip(signals, stmts.features(signals, allegation), strict=True)}
+    assert rows["s-added"]["overlap_gap"] == 0.0 and rows["s-training"]["overlap_gap"] < 0.0
