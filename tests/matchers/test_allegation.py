@@ -681,18 +681,3 @@ def test_the_actor_is_carried_from_the_title_but_not_across_report_pages():
     assert not findings([Passage("Gunmen raid a village", kind="title"), Passage("It rained."), text])[-1].carried
     paged = [Passage("Soldiers broke into the house at dawn.", page=1), Passage(text.text, page=2)]
     assert not findings(paged)[-1].carried
-
-
-@pytest.mark.parametrize("text", [
-    "Rebels attacked the village and killed nine civilians, the army said.",
-    "Los rebeldes atacaron la aldea y mataron a nueve civiles, informó el Ejército.",
-    "Jihadists killed 17 villagers near the border, police said.",
-    "Yihadistas mataron a 17 aldeanos cerca de la frontera, informó la policía.",
-    "Bandidos armados secuestraron a cien aldeanos; la policía dijo que busca a las víctimas.",
-    "Presuntos disidentes asesinaron a cuatro personas, según la policía.",
-    "Sujetos armados asesinaron a tres hombres, informó la policía municipal.",
-])
-def test_an_armed_group_acting_first_is_the_actor_in_both_languages(text):
-    """The criminal cue has the same armed groups in Spanish as in English: the force that reports is not accused."""
-    finding = examine(Passage(text))
-    assert finding is not None and finding.criminal and not finding.accusing
