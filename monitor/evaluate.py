@@ -60,6 +60,7 @@ TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
 # lexicon entry written from the errors of the other sets is checked on text its author never saw. The
 # bench/ harnesses never print their per-item errors.
 # tune16 is a read set from the eighth session on; in the seventh, written while the round ran, nobody read it.
+# tune17 was written at the start of the eighth session and joined the fit with that session's final refit.
 BLIND = ("tune13", "tune14", "tune15", "tune17")
 VALIDATION = ("world", "ca", "mx3", "val4", "val5", "val6", "val7", "val8", "val9", "val10", "val11", "val12",
               "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "ecbplus-even", "shared-dev")
