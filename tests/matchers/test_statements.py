@@ -566,6 +566,12 @@ def test_a_gap_is_a_statements_value_less_the_best_in_play_and_zero_when_unknown
     assert [r["gap"] for r in rows] == [0.0, pytest.approx(-0.3), 0.0]
 
 
+def features_by_statement(linker: Linker, title: str, text: str) -> dict[str, dict[str, float]]:
+    """The combiner's features of each statement in play for one item, by statement id."""
+    signals, allegation = linker.statement_signals([Item("t", title, "", title, text)])[0]
+    return {s.found.statement.id: r for s, r in zip(signals, stmts.features(signals, allegation), strict=True)}
+
+
 @pytest.mark.parametrize(("title", "text", "engaged", "rival", "dense"), [
     ("Río Verde: soldiers had U.S. training", "Records show that several of the soldiers charged over the Río Verde "
      "killings had been trained by the U.S. military at a base in Texas.", "s-training", "s-firefight", True),
@@ -578,8 +584,7 @@ def test_a_gap_is_a_statements_value_less_the_best_in_play_and_zero_when_unknown
 ])
 def test_the_statement_an_item_bears_on_stands_out_from_the_other_statements_of_its_case(linker, title, text, engaged,
                                                                                          rival, dense):
-    signals, allegation = linker.statement_signals([Item("t", title, "", title, text)])[0]
-    rows = {s.found.statement.id: r for s, r in zip(signals, stmts.features(signals, allegation), strict=True)}
+    rows = features_by_statement(linker, title, text)
     assert set(rows) == {"s-training", "s-firefight"}
     assert rows[engaged]["overlap_gap"] == 0.0 and rows[rival]["overlap_gap"] < 0.0
     assert (rows[engaged]["dense_gap"] == 0.0 and rows[rival]["dense_gap"] < 0.0) is dense
@@ -590,6 +595,5 @@ def test_a_statement_added_to_the_watchlist_is_read_against_its_rivals_without_a
     grown = Linker(Watchlist(cases=(CASE,), statements=(TRAINING, FIREFIGHT, added)), encoder)
     title = "Río Verde: no court order, the file shows"
     text = "The Río Verde file holds no court order for the soldiers' raid on the ranch, the defence lawyers said."
-    signals, allegation = grown.statement_signals([Item("t", title, "", title, text)])[0]
-    rows = {s.found.statement.id: r for s, r in zip(signals, stmts.features(signals, allegation), strict=True)}
+    rows = features_by_statement(grown, title, text)
     assert rows["s-added"]["overlap_gap"] == 0.0 and rows["s-training"]["overlap_gap"] < 0.0
