@@ -63,7 +63,7 @@ TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
 # tune17 was written at the start of the eighth session and joined the fit with that session's final refit.
 BLIND = ("tune13", "tune14", "tune15", "tune17")
 VALIDATION = ("world", "ca", "mx3", "val4", "val5", "val6", "val7", "val8", "val9", "val10", "val11", "val12",
-              "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "ecbplus-even", "shared-dev")
+              "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "val21", "val22", "ecbplus-even", "shared-dev")
 
 
 def topic_parity(item_id: str) -> Topics | None:
