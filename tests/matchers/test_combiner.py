@@ -66,3 +66,57 @@ def test_folds_leave_whole_sets_out_when_there_are_three_or_more() -> None:
     two_sets = np.array(["mx2/1", "mx2/2", "latam/1", "latam/2"])
     folds, count = set_folds(two_sets)
     assert folds.tolist() == two_sets.tolist() and count == 4  # by item, as before
+
+
+def _calibrated_sets(sets: int, rows: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Calibrated probabilities (each label drawn from its own probability), sets of unequal size and mix."""
+    rng = np.random.default_rng(seed)
+    p, y, g = [], [], []
+    for s in range(sets):
+        n = int(rng.integers(rows // 2, 2 * rows))
+        probabilities = rng.beta(0.4 + rng.random(), 0.8 + rng.random(), size=n)
+        p.append(probabilities)
+        y.append((rng.random(n) < probabilities).astype(int))
+        g += [f"set{s}"] * n
+    return np.concatenate(p), np.concatenate(y), np.array(g)
+
+
+def test_stable_threshold_separates_separable_scores() -> None:
+    from matchers.combiner import stable_threshold
+
+    p, y = np.array([0.1, 0.2, 0.15, 0.8, 0.9, 0.85]), np.array([0, 0, 0, 1, 1, 1])
+    threshold = stable_threshold(p, y, np.array(["a", "a", "b", "b", "c", "c"]))
+    assert 0.2 < threshold <= 0.8
+
+
+def test_stable_threshold_on_calibrated_probabilities_is_near_half_the_best_f1() -> None:
+    # Lipton, Elkan & Narayanaswamy 2014: for calibrated probabilities the F1-optimal cut is F*/2
+    from matchers.combiner import stable_threshold
+
+    p, y, g = _calibrated_sets(15, 150, seed=1)
+    best = best_threshold(p, y)[1]
+    assert abs(stable_threshold(p, y, g) - best / 2) < 0.05
+
+
+def test_stable_threshold_moves_less_than_the_argmax_when_one_set_is_left_out() -> None:
+    from matchers.combiner import stable_threshold
+
+    spread: dict[str, list[float]] = {"argmax": [], "bagged": []}
+    for seed in range(1, 6):  # jackknife over sets, as a watchlist joins or leaves the fit
+        p, y, g = _calibrated_sets(15, 150, seed=seed)
+        argmax, bagged = [], []
+        for left_out in sorted(set(g.tolist())):
+            keep = g != left_out
+            argmax.append(best_threshold(p[keep], y[keep])[0])
+            bagged.append(stable_threshold(p[keep], y[keep], g[keep]))
+        spread["argmax"].append(float(np.std(argmax)))
+        spread["bagged"].append(float(np.std(bagged)))
+    assert np.mean(spread["bagged"]) < 0.7 * np.mean(spread["argmax"])
+
+
+def test_stable_threshold_is_deterministic_and_works_without_groups() -> None:
+    from matchers.combiner import stable_threshold
+
+    p, y, _ = _calibrated_sets(3, 100, seed=3)
+    assert stable_threshold(p, y) == stable_threshold(p, y)
+    assert 0.0 < stable_threshold(p, y) < 1.0
