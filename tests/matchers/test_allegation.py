@@ -691,10 +691,12 @@ def _case_unit(linker, title: str, text: str) -> float:
 
 
 @pytest.mark.parametrize("title, text", [
-    ("Extraditan a excomandante por Tlatlaya",
-     "El coronel que encabezaba el 102 Batallón de Infantería en Tlatlaya llegó extraditado para responder ante un juez."),
-    ("Tlatlaya: former officer extradited",
-     "A colonel who led the 102nd Infantry Battalion at Tlatlaya was flown back to face a judge."),
+    ("Extraditan a excomandante por la masacre de Tlatlaya",
+     "El coronel que encabezaba el 102 Batallón de Infantería en 2014 fue extraditado por las 22 muertes en la "
+     "bodega de San Pedro Limón."),
+    ("Former officer extradited over the Tlatlaya killings",
+     "A colonel who led the 102nd Infantry Battalion in 2014 was flown back to face a judge over the 22 deaths in "
+     "the San Pedro Limón warehouse."),
 ])
 def test_an_item_naming_the_unit_its_linked_case_accuses_has_the_case_unit_cue(linker, title, text):
     assert _case_unit(linker, title, text) == 1.0
@@ -702,9 +704,11 @@ def test_an_item_naming_the_unit_its_linked_case_accuses_has_the_case_unit_cue(l
 
 @pytest.mark.parametrize("title, text", [
     # the case's unit as the victim of its sentence
-    ("Emboscada en Tlatlaya", "Soldados del 102 Batallón de Infantería fueron emboscados cerca de Tlatlaya."),
+    ("Ambush near Tlatlaya", "The 102nd Infantry Battalion was ambushed near the San Pedro Limón warehouse where 22 "
+     "people died in 2014."),
     # a unit the linked case does not accuse
-    ("Tlatlaya: troops parade", "The 27th Infantry Battalion marched in Tlatlaya on Flag Day."),
+    ("Tlatlaya killings: troops parade",
+     "The 27th Infantry Battalion marched in San Pedro Limón, Tlatlaya, on Flag Day."),
     # the unit with no case linked
     ("Ceremonia", "El 102 Batallón de Infantería celebró su aniversario con una ceremonia."),
 ])
