@@ -38,7 +38,7 @@ MODEL = Path(__file__).resolve().parent / "models" / "allegation.json"
 FEATURES = ("rule", "force_actor", "intrinsic", "about_case", "kinds", "sentences", "denial", "victim",
             "firefight", "criminal", "reported", "official", "complicity", "prototype", "prototype_margin",
             "embedded", "unattributed", "defence", "case_harm", "official_lead", "aftermath", "others_act",
-            "carried")
+            "carried", "case_unit")
 # Kinds whose act is the state's by its nature (torture, arbitrary detention, a tampered scene are done by
 # officials): named with no actor, they still point at the forces; a killing, a disappearance or a kidnapping
 # with no actor is as often a crime or an accident.
@@ -95,6 +95,10 @@ class Voice:
     official_lead: bool = False  # the title or the lead's first speaker is the institution (not a third party)
     aftermath: bool = False  # the lead reports what came after: a reparation, an apology, a ruling that frees, a rite
     others_act: bool = False  # a criminal group acts, or the forces are the victims, somewhere in the item
+    # the item names a unit that a linked case accuses (the watchlist's units of the case), and not as its victim
+    # or the force that arrests or reports: a short item about a case's accused tells their part in it even
+    # with no violation word ("Extradited to answer for Accomarca", "former Cocula officers detained")
+    case_unit: bool = False
 
 
 def voice(passages: Sequence[Passage]) -> Voice:
@@ -454,6 +458,7 @@ def cues(found: Sequence[SentenceFinding], about_case: bool, dense: DenseCue | N
         "others_act": float(stance.others_act and not any(f.accuses_force for f in live)),
         # every accusing sentence has its actor from the sentence before or the title, none of its own
         "carried": float(bool(support) and all(f.carried for f in support)),
+        "case_unit": float(about_case and stance.case_unit),
     }
 
 

@@ -10,7 +10,7 @@ Importing this module does not import torch: the encoder is passed in (see `embe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from .units import (
     accused_nearby,
     back_references,
     named_mentions,
+    names_accused,
     unit_evidence,
     with_named_actor,
 )
@@ -201,6 +202,8 @@ class Linker:
         # the stance cues only weigh against an allegation or need a case: an item with no violation term,
         # no linked case and nothing embedded cannot carry one, so its sentences are not read again
         stance = alleg.voice(prepared.passages) if prepared.findings or linked or embedded else alleg.Voice()
+        if linked:
+            stance = replace(stance, case_unit=self._names_case_unit(prepared, linked))
         allegation = self.allegations.allegation(prepared.findings, about_case=bool(linked), embedded=embedded,
                                                  vectors=vectors, stance=stance)
         if allegation is None:
@@ -209,6 +212,12 @@ class Linker:
         naming = self._naming(prepared, {s.case for s in linked}, {u.id for u in units if u.implicated})
         return self.allegations.allegation(prepared.findings, about_case=bool(linked), naming=naming,
                                            embedded=embedded, vectors=vectors, stance=stance)
+
+    def _names_case_unit(self, prepared: _Prepared, linked: Sequence[CaseScore]) -> bool:
+        """Does the item name a unit one of its linked cases accuses (by alias or by place), as one who acts?"""
+        accused_units = {u for s in linked for u in self.watchlist.case_by_id[s.case].units}
+        named = [m for p, row in zip(prepared.passages, prepared.hits, strict=True) for m in named_mentions(p, row)]
+        return names_accused([*named, *prepared.areas], accused_units)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))

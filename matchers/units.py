@@ -5,7 +5,7 @@ implicates (accuses), as opposed to naming them as the arresting force, a victim
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from monitor.domain.assessment import Evidence, Signal
@@ -149,6 +149,12 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
     if not any(_reaches(f, force, commander) for f in nearby):
         return False
     return acting(mention)
+
+
+def names_accused(mentions: Sequence[UnitMention], accused_units: Collection[str]) -> bool:
+    """Is one of `accused_units` (a linked case's units) named as one who acts: not the victim of its
+    sentence, nor the force that arrests, investigates, rescues or reports there?"""
+    return any(m.unit in accused_units and acting(m) for m in mentions)
 
 
 def _reaches(finding: SentenceFinding, force: str, commander: bool) -> bool:

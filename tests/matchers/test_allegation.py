@@ -681,3 +681,36 @@ def test_the_actor_is_carried_from_the_title_but_not_across_report_pages():
     assert not findings([Passage("Gunmen raid a village", kind="title"), Passage("It rained."), text])[-1].carried
     paged = [Passage("Soldiers broke into the house at dawn.", page=1), Passage(text.text, page=2)]
     assert not findings(paged)[-1].carried
+
+
+def _case_unit(linker, title: str, text: str) -> float:
+    from matchers.allegation_fit import allegation_rows
+
+    row = {"id": "x", "lang": "", "title": title, "text": text, "expect": {"allegation": True}}
+    return allegation_rows(linker, [row])[0].cues["case_unit"]
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Extraditan a excomandante por la masacre de Tlatlaya",
+     "El coronel que encabezaba el 102 Batallón de Infantería en 2014 fue extraditado por las 22 muertes en la "
+     "bodega de San Pedro Limón."),
+    ("Former officer extradited over the Tlatlaya killings",
+     "A colonel who led the 102nd Infantry Battalion in 2014 was flown back to face a judge over the 22 deaths in "
+     "the San Pedro Limón warehouse."),
+])
+def test_an_item_naming_the_unit_its_linked_case_accuses_has_the_case_unit_cue(linker, title, text):
+    assert _case_unit(linker, title, text) == 1.0
+
+
+@pytest.mark.parametrize("title, text", [
+    # the case's unit as the victim of its sentence
+    ("Ambush near Tlatlaya", "The 102nd Infantry Battalion was ambushed near the San Pedro Limón warehouse where 22 "
+     "people died in 2014."),
+    # a unit the linked case does not accuse
+    ("Tlatlaya killings: troops parade",
+     "The 27th Infantry Battalion marched in San Pedro Limón, Tlatlaya, on Flag Day."),
+    # the unit with no case linked
+    ("Ceremonia", "El 102 Batallón de Infantería celebró su aniversario con una ceremonia."),
+])
+def test_a_victim_unit_another_case_s_unit_or_no_case_gives_no_case_unit_cue(linker, title, text):
+    assert _case_unit(linker, title, text) == 0.0
