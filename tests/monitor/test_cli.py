@@ -37,6 +37,14 @@ def test_contract_commands_exist() -> None:
     assert {"poll", "run", "digest", "feeds add", "feeds list", "feeds check", "match", "eval", "demo"} <= names
 
 
+def test_python_dash_m_monitor_is_the_same_cli() -> None:
+    """`python -m monitor fit ...` is how a checkout without the entry point refits the combiners."""
+    result = subprocess.run([sys.executable, "-m", "monitor", "fit", "--help"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: monitor fit")
+
+
 def test_bad_feeds_file_exits_2_naming_file_and_line(db_url: str) -> None:
     result = CliRunner().invoke(main, ["poll", "--once", "--feeds", str(FIXTURES / "bad_interval.yaml"),
                                        "--db", db_url])
