@@ -64,7 +64,8 @@ TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
 # tune18 the same way in the ninth (during that session no combiner had seen it: it judged each change).
 BLIND = ("tune13", "tune14", "tune15", "tune17", "tune18")
 VALIDATION = ("world", "ca", "mx3", "val4", "val5", "val6", "val7", "val8", "val9", "val10", "val11", "val12",
-              "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "val21", "val22", "ecbplus-even", "shared-dev")
+              "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "val21", "val22",
+              "ecbplus-even", "shared-dev")
 
 
 def topic_parity(item_id: str) -> Topics | None:
