@@ -354,40 +354,16 @@ def touched_role(after: str) -> bool:
     after = _past_relative_clause(after)
     # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
     reach = 8 if PLACES.leading(after, words=0) else 4
-    rendered = render(after)
-    leading = [h for h in ROLES.leading(after, words=reach) if not _undergone(rendered, h)]
-    roles = {h.entry.name for h in leading} & set(TOUCHED_ROLES)
+    roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
     if not roles:
         return False
+    rendered = render(after)
     accusations = ROLES.find(rendered, ("accusation",))
     # "detuvieron a un exagente con orden de aprehensión por no haber impedido la matanza": the omission is
     # the accused's, named after the accusation, not the arresting force's
     if any(not any(_before(a, c) for a in accusations) for c in VIOLATIONS.find(rendered, ("complicity",))):
         return False
     return roles != {"arrest"} or bool(accusations)
-
-
-# the auxiliaries of a passive ("were arrested", "fue detenido", "resultaron capturados", "llegó extraditado"): the
-# subject undergoes the role's act, it does not do it
-PASSIVE_AUXILIARIES = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets", "fue",
-                                 "fueron", "es", "son", "ser", "sido", "siendo", "era", "eran", "resulto", "resultaron",
-                                 "quedo", "quedaron", "llego", "llegaron"})
-ARRIVAL = frozenset({"arrive", "arrived", "arrives", "llegar", "llego", "llegaron", "llega", "llegan"})
-PARTICIPLE = re.compile(r"^(\w+(ado|ida|ido|ada|ados|idos|adas|idas)|\w{3,}ed)$")
-
-
-def _undergone(rendered: Rendered, role: Hit) -> bool:
-    """The role's verb is a passive whose subject is the force's name: "were arrested", "fue detenido", or
-    an arrival told with a participle, "llegó extraditado", "arrived handcuffed" (the subject was brought)."""
-    if role.language == "re":
-        return False
-    before = rendered.tokens[role.language][:role.start].split()
-    if before and before[-1].split("|", 1)[1] in PASSIVE_AUXILIARIES:
-        return True
-    span = [t.split("|", 1) for t in rendered.tokens[role.language][role.start:role.end].split()]
-    after = rendered.tokens[role.language][role.end:].split()
-    return (len(span) == 1 and span[0][1] in ARRIVAL and bool(after)
-            and bool(PARTICIPLE.match(after[0].split("|", 1)[1])))
 
 
 def _rest_of_name(words: str) -> bool:
