@@ -174,7 +174,7 @@ def examine(passage: Passage) -> SentenceFinding | None:
     victims = _named(every_cue, "victim")
     # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
     groups = ROLES.find(rendered, ("armed group name",))
-    forces, actors = _forces(rendered, victims, groups)
+    forces, actors, suffering = _forces(rendered, victims, groups)
     # "gunmen killed nine, police said": the criminal group acts first, the force only reports; but where
     # the force let them act (complicity), the force is the one accused of it
     criminal = ("criminal" in cues and "complicity" not in kinds
@@ -182,24 +182,68 @@ def examine(passage: Passage) -> SentenceFinding | None:
     firefight = set(kinds) <= {"killing", "attack on civilians"} and "firefight" in cues and not _defenceless(every_cue)
     intrinsic = any(h.entry.flags.get("intrinsic") for h in hits)
     return SentenceFinding(passage, kinds, tuple(dict.fromkeys(t for _, t in found)), "denial" in cues,
-                           bool(actors) and not criminal, intrinsic, found, bool(victims), firefight, criminal,
+                           bool(actors) and not criminal, intrinsic, found, bool(victims or suffering), firefight,
+                           criminal,
                            "reported" in cues, "official" in cues, bool(forces) and not actors,
                            tuple(dict.fromkeys(a.entry.name for a in actors)))
 
 
-def _forces(rendered: Rendered, victims: Sequence[Hit], groups: Sequence[Hit]) -> tuple[list[Hit], list[Hit]]:
-    """The state forces a sentence names (not its victims, not inside an armed group's name), and those
-    of them that act (not the one who arrests, rescues or reports)."""
+def _forces(rendered: Rendered, victims: Sequence[Hit],
+            groups: Sequence[Hit]) -> tuple[list[Hit], list[Hit], list[Hit]]:
+    """The state forces a sentence names (not its victims, not inside an armed group's name), those of them
+    that act (not the one who arrests, rescues or reports), and the forces and unit nouns that are the
+    subject of a predicate that makes them suffer the act (`suffers`)."""
     every_force = FORCES.find(rendered)  # the unit nouns too: a victim phrase may begin with one
     named = [f for f in every_force if f.entry.name in FORCE_KINDS and not _inside(f, groups)]
+    # "Batallón de Infantería 27 fueron emboscados", "tres policías murieron en": the verb after the name says
+    # who suffered, in either language, wherever the rest of the name puts it
+    suffering = [f for f in every_force if f.language != "re" and suffers(rendered.rest(f.language, f.end))]
     # "soldiers from the 35th Military Zone were killed": the victim phrase begins with the unit's noun, and
     # the forces whose name it completes are its victims too
-    heads = [u for u in every_force if any(_passive_head(rendered, u, v) for v in victims)]
+    heads = [u for u in every_force if u in suffering or any(_passive_head(rendered, u, v) for v in victims)]
     # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
-    fallen = [f for f in named if _inside(f, victims) or any(_names_same(rendered, f, u) for u in heads)]
+    fallen = [f for f in named
+              if _inside(f, victims) or f in suffering or any(_names_same(rendered, f, u) for u in heads)]
     forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
     standing = [f for f in forces if _bystander(rendered, f)]
-    return forces, [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
+    actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
+    return forces, actors, suffering
+
+
+NAME_LINKS = frozenset({"de", "del", "la", "las", "los", "el", "of", "the"})  # join the words of one name
+NAME_TAIL = 6  # words of a name after its noun: "de Infantería No. 27", "of the 35th Military Zone"
+
+
+def past_name(after: str) -> str | None:
+    """" del Batallón de Infantería 27 fueron emboscados" -> "fueron emboscados": the capitalized words and
+    numbers that finish a force's name (and the "de", "of the" that join them) come before its verb; Spanish
+    puts them after the unit's noun. None when a comma, colon or semicolon ends the name: a clause about it
+    comes next, not its verb."""
+    words = after.split()
+    i = 0
+    while i < min(len(words), NAME_TAIL):
+        word = words[i]
+        # "of the 35th": links count when the words after them go on with the name
+        following = next((w for w in words[i + 1:i + 3] if w.lower() not in NAME_LINKS), "")
+        if not (_name_word(word) or (word.lower() in NAME_LINKS and _name_word(following))):
+            break
+        if word[-1:] in ",;:":
+            return None
+        i += 1
+    return " ".join(words[i:])
+
+
+def _name_word(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or word[:1] == "("
+
+
+def suffers(after: str) -> bool:
+    """Do the words after a force's or unit's name (past the rest of the name) make it the one who
+    suffered the act: "were ambushed", "fueron emboscados", "resultaron heridos", "murieron en"
+    (`cues.yaml` suffered)? The predicate must begin there: a victim word later in the sentence is
+    someone else's."""
+    rest = past_name(after)
+    return bool(rest) and any(h.entry.name == "suffered" for h in CUES.leading(rest or "", words=0))
 
 
 def acting_forces(passage: Passage) -> tuple[str, ...]:
@@ -209,7 +253,7 @@ def acting_forces(passage: Passage) -> tuple[str, ...]:
     before a violation whose own sentence names no actor, and in the title."""
     rendered = render(passage.text)
     every_cue = CUES.find(rendered, ("victim", "criminal"))
-    _, actors = _forces(rendered, _named(every_cue, "victim"), ROLES.find(rendered, ("armed group name",)))
+    _, actors, _ = _forces(rendered, _named(every_cue, "victim"), ROLES.find(rendered, ("armed group name",)))
     crime = _named(every_cue, "criminal")
     if not actors or any(_before(c, actors[0]) for c in crime):
         return ()

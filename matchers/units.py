@@ -13,7 +13,7 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Unit, Watchlist
 
 from .aliases import AliasHit, phrase
-from .allegation import CUES, ROLES, SentenceFinding, touched_role
+from .allegation import CUES, ROLES, SentenceFinding, suffers, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
@@ -190,6 +190,9 @@ def acting(mention: UnitMention) -> bool:
     # read what follows with its accents (lemmas need them) when folding kept the offsets
     text = mention.passage.text
     after = text[mention.end:] if len(text) == len(folded) else folded[mention.end:]
+    # "el Batallón de Infantería 27 fue emboscado": the unit's own verb makes it the one who suffered
+    if suffers(after):
+        return False
     return not touched_role(after) or shields_armed_group(after)
 
 

@@ -714,3 +714,45 @@ def test_an_item_naming_the_unit_its_linked_case_accuses_has_the_case_unit_cue(l
 ])
 def test_a_victim_unit_another_case_s_unit_or_no_case_gives_no_case_unit_cue(linker, title, text):
     assert _case_unit(linker, title, text) == 0.0
+
+
+# -- parity of the "not the accused" cues (alert6): the predicate after a force's name reads its role -------------
+
+@pytest.mark.parametrize("text", [
+    "Soldiers of Battalion 27 were ambushed and two of them were killed near the river.",
+    "Soldados del Batallón de Infantería 27 fueron emboscados y dos de ellos fueron asesinados cerca del río.",
+    "Elementos de la Guardia Nacional resultaron heridos y un civil fue asesinado en el ataque.",
+    "Dos agentes de la Policía Estatal resultaron heridas en el ataque en que murió un hombre.",
+    "Three police officers died in the attack in which gunmen killed a driver.",
+    "Tres policías murieron en el ataque en que sicarios asesinaron a un conductor.",
+])
+def test_a_force_whose_own_verb_makes_it_suffer_is_the_victim_in_both_languages(text):
+    found = examine(Passage(text))
+    assert found is not None and found.victim and not found.accuses_force
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers of Battalion 27 killed two men who were ambushed on the road.",
+    "Soldados del Batallón de Infantería 27 asesinaron a dos hombres que fueron emboscados en el camino.",
+    "Los soldados mataron a tres hombres que resultaron heridos en el retén.",
+    "Soldiers killed three men who were wounded at the checkpoint.",
+])
+def test_a_victim_predicate_about_someone_else_leaves_the_force_the_actor(text):
+    found = examine(Passage(text))
+    assert found is not None and found.accuses_force and found.accusing
+
+
+@pytest.mark.parametrize(("after", "suffers"), [
+    (" de Infantería 27 fueron emboscados", True),
+    (" of the 35th Military Zone were attacked", True),
+    (" resultaron lesionadas", True),
+    (" died in the ambush", True),
+    (" murió en la emboscada", True),
+    (" de Infantería 27 emboscaron a una familia", False),
+    (" ambushed a family", False),
+    (", que fueron emboscados", False),  # a clause about the force: its verb is what comes after it
+    (" mataron a dos hombres que fueron emboscados", False),
+])
+def test_suffers_reads_the_predicate_past_the_rest_of_the_name(after, suffers):
+    from matchers.allegation import suffers as reads
+    assert reads(after) is suffers

@@ -249,3 +249,22 @@ def test_the_bare_noun_after_the_unit_was_named_is_that_unit(linker, text):
 def test_the_bare_noun_of_two_named_units_or_as_victim_or_finder_implicates_none(linker, text):
     found = assess(linker, "Informe", text)
     assert "sedena-27-bi" not in found.implicated
+
+
+@pytest.mark.parametrize("text", [
+    "El 27 Batallón de Infantería fue emboscado cerca de Iguala y dos soldados fueron asesinados.",
+    "Soldiers of the 27th Infantry Battalion were ambushed near Iguala and two were killed.",
+])
+def test_a_unit_that_suffers_the_attack_is_not_implicated(linker, text):
+    found = assess(linker, "Emboscada en Guerrero", text)
+    assert "sedena-27-bi" in units(found)
+    assert units(found)["sedena-27-bi"][1] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Militares del 27 Batallón de Infantería fueron detenidos por el asesinato de seis jóvenes.",
+    "Soldiers of the 27th Infantry Battalion were arrested for the killing of six youths.",
+])
+def test_a_unit_whose_members_are_arrested_is_no_arresting_force(linker, text):
+    found = assess(linker, "Detenciones en Guerrero", text)
+    assert units(found).get("sedena-27-bi", ("", False))[1] is True
