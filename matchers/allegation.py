@@ -243,7 +243,9 @@ def suffers(after: str) -> bool:
     (`cues.yaml` suffered)? The predicate must begin there: a victim word later in the sentence is
     someone else's."""
     rest = past_name(after)
-    return bool(rest) and any(h.entry.name == "suffered" for h in CUES.leading(rest or "", words=0))
+    if not rest:
+        return False
+    return any(h.entry.name == "suffered" for h in CUES.leading(rest, words=0))
 
 
 def acting_forces(passage: Passage) -> tuple[str, ...]:

@@ -54,6 +54,7 @@ class _Prepared:
     passages: tuple[Passage, ...]
     hits: tuple[tuple[AliasHit, ...], ...]  # alias hits per passage
     areas: tuple[UnitMention, ...]
+    mentions: tuple[UnitMention, ...]  # the units named by alias, then those placed by `areas`
     findings: tuple[alleg.SentenceFinding, ...]
     sparse: tuple[CaseScore, ...]
     embed: tuple[int, ...]  # indexes of the passages to embed; () when no case can be reached
@@ -148,11 +149,12 @@ class Linker:
         if self.encoder is not None and (embed_all or named_units or self.cases.worth_embedding(sparse)):
             weak = not embed_all and self.cases.needs_dense(sparse)
             embed = self._choose_passages(found, rows, MAX_EMBEDDED_WEAK if weak else MAX_EMBEDDED)
-        mentions: dict[Passage, list[UnitMention]] = {}
-        for m in [m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)] + list(areas):
-            mentions.setdefault(m.passage, []).append(m)
-        findings = tuple(with_named_actor(f, mentions.get(f.passage, [])) for f in alleg.findings(found))
-        return _Prepared(found, hits, areas, findings, sparse, embed)
+        mentions = (*(m for p, row in zip(found, hits, strict=True) for m in named_mentions(p, row)), *areas)
+        by_passage: dict[Passage, list[UnitMention]] = {}
+        for m in mentions:
+            by_passage.setdefault(m.passage, []).append(m)
+        findings = tuple(with_named_actor(f, by_passage.get(f.passage, [])) for f in alleg.findings(found))
+        return _Prepared(found, hits, areas, mentions, findings, sparse, embed)
 
     def _choose_passages(self, found: Sequence[Passage], rows: LexicalRows, cap: int) -> tuple[int, ...]:
         if len(found) <= cap:
@@ -216,8 +218,7 @@ class Linker:
     def _names_case_unit(self, prepared: _Prepared, linked: Sequence[CaseScore]) -> bool:
         """Does the item name a unit one of its linked cases accuses (by alias or by place), as one who acts?"""
         accused_units = {u for s in linked for u in self.watchlist.case_by_id[s.case].units}
-        named = [m for p, row in zip(prepared.passages, prepared.hits, strict=True) for m in named_mentions(p, row)]
-        return names_accused([*named, *prepared.areas], accused_units)
+        return names_accused(prepared.mentions, accused_units)
 
     def _assess(self, prepared: _Prepared, vectors: np.ndarray | None) -> Assessment:
         linked = self.cases.decide(self._case_scores(prepared, vectors))
@@ -238,9 +239,7 @@ class Linker:
                     implicated=allegation is not None)
 
     def _unit_links(self, prepared: _Prepared, case_links: Sequence[Link]) -> list[Link]:
-        mentions = [m for p, row in zip(prepared.passages, prepared.hits, strict=True)
-                    for m in named_mentions(p, row)] + list(prepared.areas)
-        mentions += back_references(prepared.passages, mentions, self._nouns)
+        mentions = [*prepared.mentions, *back_references(prepared.passages, prepared.mentions, self._nouns)]
         by_passage = {f.passage: f for f in prepared.findings}
         index = {p: i for i, p in enumerate(prepared.passages)}
         links: dict[str, Link] = {}
