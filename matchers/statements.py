@@ -40,6 +40,11 @@ matchers/models/statements.json) finds the item addresses the statement's specif
   the case comes about as close to each of the case's statements; the one it bears on stands out from its rivals.
   The gap reads the item's own statements, not any statement's rows in the fit data: a new statement is read
   the same way without a refit.
+- voiced_engaged: one passage read for the statement both gives someone an account or a position (`VOICES`,
+  `lexicon/stances.yaml`: "denied", "maintained", "sostuvo", "la versión") and carries what a claim asserts or its
+  contradiction (`predicates`): "the army maintained that the soldiers were attacked first". Most false links
+  fall on items that tell the case and restate or dispute no account; a voice anywhere in the window (`voiced`,
+  which `features` still gives) says too little alone.
 - restate (and dispute, which `features` gives but the combiner does not weigh: it is the item's stance, the same
   for every statement in play, and did not carry across writers): the item's closeness to generic sentences (EN
   and ES, `lexicon/stances.yaml`) that dispute an official account ("the autopsies show shots at close range") or
@@ -362,11 +367,19 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # .711 (tune14 .750 -> .795). bench.cross_set, refitted: statements .710 -> .725 (EN .703 -> .736, ES .709 -> .706;
 # blind tune13 .780 and tune14 .806 unchanged, tune15 .714 -> .750; tune9 .747 -> .805, tune11 .571 -> .613, tune8
 # .704 -> .676, mx2 .812 -> .788), the other labels unchanged.
+# Session 10 (bench/stmt_cross.py on one cache of the nineteen TUNE sets with tune20; LOSO mean .689, blind tune13
+# .773 tune14 .765 tune15 .700 tune17 .667 tune18 .489): `voiced_engaged` (one passage read for the statement gives
+# someone an account, "denied", "maintained", "sostuvo", "la versión", and carries what a claim asserts or its
+# contradiction) .704 (blind .773, .765, .780, .724, .553; tune4 .750 -> .786, tune20 .609 -> .667; seedcases
+# .652 -> .638, tune7 .677 -> .667, tune12 .667 -> .654, tune16 .604 -> .593), kept: most false links fall on
+# items that tell the case and voice no account, and a voice alone does not tell them apart. Tried and left
+# out: `voiced` (any passage read for the statement with such a word) beside the nine, .686 (tune14 .727,
+# seedcases .558, tune10 .537).
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged",
-            "dense_gap", "overlap_gap")
+            "dense_gap", "overlap_gap", "voiced_engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded
-# (`features` also gives dense_relative, dense_clause, dispute and predicate, which bench/stmt_cross.py --features
-# can still try)
+# (`features` also gives dense_relative, dense_clause, dispute, predicate and voiced, which bench/stmt_cross.py
+# --features can still try)
 
 
 def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[dict[str, float]]:
@@ -379,7 +392,8 @@ def features(signals: Sequence[Signals], allegation: Allegation | None) -> list[
              "dispute": s.dense.dispute if s.dense else math.nan,
              "restate": s.dense.restate if s.dense else math.nan,
              "overlap": overlap(s.found, s.keys), "overlap_common": overlap_common(s.found, s.keys),
-             "denied": denied_told(s), "predicate": predicate(s), "engaged": engaged(s)}
+             "denied": denied_told(s), "predicate": predicate(s), "engaged": engaged(s),
+             "voiced": voiced(s), "voiced_engaged": voiced_engaged(s)}
             for s in signals]
     for name, source in GAPS.items():
         with_gap(rows, name, source)
@@ -399,6 +413,24 @@ def with_gap(rows: Sequence[dict[str, float]], name: str, source: str) -> None:
     known = [r[source] for r in rows if not math.isnan(r[source])]
     for row in rows:
         row[name] = row[source] - max(known) if known and not math.isnan(row[source]) else 0.0
+
+
+VOICES: frozenset[str] = frozenset(k for words in read_data("stances.yaml")["voices"].values() for w in words
+                                   for k in claim_keys(w))
+
+
+def voiced(signals: Signals) -> float:
+    """1 when a passage read for the statement gives someone an account or a position (`VOICES`: "denied",
+    "maintained", "sostuvo", "la versión"): a talking point is an account someone gave, and an item that
+    only tells the case restates or disputes none."""
+    return float(any(VOICES & keys for keys in signals.keys))
+
+
+def voiced_engaged(signals: Signals) -> float:
+    """1 when one passage read for the statement both gives someone an account (`VOICES`) and carries what a
+    claim asserts or its contradiction (`predicates`): "the army maintained the soldiers were attacked first"."""
+    wanted = signals.found.predicates
+    return float(any(VOICES & keys and (not wanted or any(p & keys for p in wanted)) for keys in signals.keys))
 
 
 def predicate(signals: Signals) -> float:
