@@ -597,3 +597,21 @@ def test_a_statement_added_to_the_watchlist_is_read_against_its_rivals_without_a
     text = "The Río Verde file holds no court order for the soldiers' raid on the ranch, the defence lawyers said."
     rows = features_by_statement(grown, title, text)
     assert rows["s-added"]["overlap_gap"] == 0.0 and rows["s-training"]["overlap_gap"] < 0.0
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # an account given and what the claim asserts, in one passage
+    ("Courthouse siege: the Army denies training", "The Army denied that the battalion that retook the courthouse "
+     "in the courthouse siege had received training from US instructors.", 1.0),
+    ("Toma del juzgado: el Ejército lo niega", "El Ejército negó que el batallón que retomó el courthouse siege "
+     "hubiera recibido adiestramiento de instructores estadounidenses.", 1.0),
+    # what the claim asserts, told with no one's account of it
+    ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
+     "courthouse in the courthouse siege had received training from US instructors.", 0.0),
+    # an account given, but of something else: the trial's date
+    ("Courthouse siege: the court insisted", "The court insisted that the trial of the officers charged over the "
+     "courthouse siege would open in May.", 0.0),
+])
+def test_a_passage_voicing_an_account_of_what_the_claim_asserts_is_voiced_engaged(siege_linker, title, text,
+                                                                                  expected):
+    assert _siege_features(siege_linker, title, text)["s-notraining"]["voiced_engaged"] == expected
