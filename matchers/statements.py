@@ -429,8 +429,7 @@ def voiced(signals: Signals) -> float:
 def voiced_engaged(signals: Signals) -> float:
     """1 when one passage read for the statement both gives someone an account (`VOICES`) and carries what a
     claim asserts or its contradiction (`predicates`): "the army maintained the soldiers were attacked first"."""
-    wanted = signals.found.predicates
-    return float(any(VOICES & keys and (not wanted or any(p & keys for p in wanted)) for keys in signals.keys))
+    return float(any(VOICES & keys and carries(signals.found, keys) for keys in signals.keys))
 
 
 def predicate(signals: Signals) -> float:
@@ -442,6 +441,12 @@ def predicate(signals: Signals) -> float:
     return sum(any(p & keys for keys in signals.keys) for p in found) / len(found)
 
 
+def carries(found: StatementProfile, keys: frozenset[str]) -> bool:
+    """Does a passage (its `claim_keys`) carry what one of the statement's claims asserts, or its contradiction
+    (`predicates`)? A statement whose claims name no concept of the lexicon asks nothing of it (True)."""
+    return not found.predicates or any(p & keys for p in found.predicates)
+
+
 def engaged(signals: Signals) -> float:
     """1 when the item speaks of what the claim asserts, not only of whom: a passage read for the statement
     carries the concept one of its claims asserts or one contradicting it (`predicates`), or the item tells of
@@ -449,8 +454,7 @@ def engaged(signals: Signals) -> float:
     engaged (nothing to ask of it). A trial step speaks of "the soldiers charged", not of "had been trained";
     unlike `predicate` (the share of claims), one claim engaged is enough: "the deaths happened in a
     confrontation; eight soldiers went before a military court" is disputed by an item about either."""
-    wanted = signals.found.predicates
-    told = not wanted or any(p & keys for p in wanted for keys in signals.keys)
+    told = not signals.found.predicates or any(carries(signals.found, keys) for keys in signals.keys)
     return float(told or denied_told(signals) > 0)
 
 
