@@ -31,6 +31,7 @@ COUNTERS: dict[str, tuple[str, ...]] = {
     "self-defence": _KILLED_UNLAWFULLY,
     "attack on forces": _KILLED_UNLAWFULLY,
     "lawful force": _KILLED_UNLAWFULLY,
+    "escape attempt": _KILLED_UNLAWFULLY,
     "unarmed": ("forensic", "excessive force", "firearms"),
     "isolated acts": ("systematic practice",),
     "accountability": ("impunity",),

@@ -615,3 +615,20 @@ def test_a_statement_added_to_the_watchlist_is_read_against_its_rivals_without_a
 def test_a_passage_voicing_an_account_of_what_the_claim_asserts_is_voiced_engaged(siege_linker, title, text,
                                                                                   expected):
     assert _siege_features(siege_linker, title, text)["s-notraining"]["voiced_engaged"] == expected
+
+
+ESCAPE = Statement(id="s-escape", text="The prisoners were shot during an escape attempt.", cases=("c1",))
+DEFENCE = Statement(id="s-defence", text="The soldiers only acted in self-defence.", cases=("c1",))
+
+
+@pytest.mark.parametrize(("statement", "text"), [
+    # the official account of a killing in the words reports use for it, in Spanish and English
+    (FIREFIGHT, "Un general en retiro sostuvo que fue un choque armado contra irregulares."),
+    (DEFENCE, "La patrulla fue recibida a tiros y se limitó a responder al fuego."),
+    (DEFENCE, "The governor said the troops only responded to the aggression."),
+    (ESCAPE, "La Marina sostuvo durante años la versión de un intento de fuga."),
+    (ESCAPE, "The navy said the prisoners were killed trying to escape."),
+])
+def test_an_account_told_in_other_common_words_engages_the_claim(statement, text):
+    signals = stmts.Signals(profile(statement), (), None, (claim_keys(text),))
+    assert stmts.engaged(signals) == 1.0
