@@ -229,9 +229,10 @@ class Linker:
         signals = self._statement_signals(prepared, vectors, linked)
         statement_links = stmts.decide(signals, allegation, self.models.statements)
         at_risk = tuple(dict.fromkeys(r.id for uid in implicated for r in self.watchlist.at_risk(uid)))
-        notes = _notes(linked, allegation, unit_links, at_risk)
+        alert = any(self.watchlist.accusation_alerts(uid) for uid in implicated)
+        notes = _notes(linked, allegation, unit_links, at_risk, alert)
         return Assessment(tuple(case_links), tuple(unit_links), tuple(statement_links), allegation,
-                          implicated, at_risk, bool(at_risk), notes)
+                          implicated, at_risk, alert, notes)
 
     def _case_link(self, score: CaseScore, prepared: _Prepared, allegation: Allegation | None) -> Link:
         evidence = list(_case_evidence(score, prepared))
@@ -381,7 +382,7 @@ def _through_case(unit: str, previous: Link | None, case: Link) -> Link:
 
 
 def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Sequence[Link],
-           at_risk: Sequence[str]) -> tuple[str, ...]:
+           at_risk: Sequence[str], alert: bool) -> tuple[str, ...]:
     notes = [f"case {s.case}: p={s.probability:.2f} from lexical {s.lexical:.2f} lead {s.lead:.2f} "
              f"names {s.names:.2f} beyond the place {s.content:.2f} best passage {s.passage:.2f} "
              f"dense {s.dense:.2f} alias {s.alias} day {s.day} place {s.place} "
@@ -391,5 +392,6 @@ def _notes(linked: Sequence[CaseScore], allegation: Allegation | None, units: Se
     notes.extend(f"unit {u.id} via {u.via}: {'implicated' if u.implicated and allegation else 'touched'}"
                  for u in units)
     if at_risk:
-        notes.append(f"alert: supported units at risk {', '.join(at_risk)}")
+        why = "alert" if alert else "no alert (no supported unit accused or above the accused)"
+        notes.append(f"{why}: supported units at risk {', '.join(at_risk)}")
     return tuple(notes)

@@ -121,6 +121,14 @@ class Watchlist(_Frozen):
         """Every unit whose chain of command passes through `unit_id` (not the unit itself)."""
         return [u for u in self.units if u.id != unit_id and unit_id in {c.id for c in self.chain(u.id)}]
 
+    def accusation_alerts(self, unit_id: str) -> bool:
+        """Does accusing `unit_id` raise an alert? Only if it, or a superior up its chain, is supported.
+
+        Narrower than `at_risk`: an allegation against a national police with one supported unit under it
+        puts that unit at risk for the vetter to weigh, but accuses no supported unit, so it alerts no one.
+        """
+        return any(u.supported for u in self.chain(unit_id))
+
     def at_risk(self, unit_id: str) -> list[Unit]:
         """Supported units the Leahy rule puts at risk when `unit_id` is implicated.
 

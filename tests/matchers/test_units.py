@@ -4,6 +4,7 @@ import pytest
 
 from matchers.linker import Linker
 from monitor.domain.item import Item
+from monitor.domain.watchlist import Watchlist
 
 
 def assess(linker: Linker, title: str, text: str = ""):
@@ -268,3 +269,18 @@ def test_a_unit_that_suffers_the_attack_is_not_implicated(linker, text):
 def test_a_unit_whose_members_are_arrested_is_no_arresting_force(linker, text):
     found = assess(linker, "Detenciones en Guerrero", text)
     assert units(found).get("sedena-27-bi", ("", False))[1] is True
+
+
+def test_an_accused_force_whose_only_supported_unit_is_below_it_raises_no_alert(encoder):
+    watchlist = Watchlist.model_validate({"units": [
+        {"id": "pn", "name": "National Police", "aliases": ["Policía Nacional", "National Police"]},
+        {"id": "pn-antidrogas", "name": "Anti-drug Special Force", "parent": "pn", "supported": True,
+         "aliases": ["Fuerza Especial Antidrogas"]}]})
+    linker = Linker(watchlist, encoder)
+    for title, text in (("Denuncian golpizas", "Agentes de la Policía Nacional golpearon y torturaron a nueve "
+                         "manifestantes detenidos en un bloqueo, según defensores de derechos humanos."),
+                        ("Beatings alleged", "Officers of the National Police beat and tortured nine protesters "
+                         "after detaining them at a blockade, rights defenders say.")):
+        found = linker.assess(Item("t", title, "", title, text))
+        assert found.implicated == ("pn",) and found.at_risk == ("pn-antidrogas",)
+        assert not found.alert

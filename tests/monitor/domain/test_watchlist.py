@@ -27,6 +27,17 @@ def test_an_allegation_puts_every_supported_unit_of_the_family_at_risk_and_no_ot
     assert {u.id for u in watchlist.at_risk("police")} == {"police"}
 
 
+def test_an_accusation_alerts_only_when_a_supported_unit_is_accused_or_above_the_accused() -> None:
+    units = [{"id": "national", "name": "National Police"},
+             {"id": "antidrug", "name": "Anti-drug unit", "parent": "national", "supported": True},
+             {"id": "squad", "name": "Squad", "parent": "antidrug"}]
+    watchlist = Watchlist.model_validate({"units": units})
+    assert watchlist.accusation_alerts("squad") and watchlist.accusation_alerts("antidrug")
+    assert not watchlist.accusation_alerts("national")
+    # the supported unit under the accused top is still at risk, for the vetter to weigh
+    assert {u.id for u in watchlist.at_risk("national")} == {"antidrug"}
+
+
 def test_one_text_or_a_list() -> None:
     watchlist = Watchlist.model_validate({"cases": [{"id": "c", "name": "C", "description": "one text",
                                                      "aliases": ["a", "b"]}]})
