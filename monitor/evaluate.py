@@ -55,7 +55,7 @@ class LabelledSet:
 # (and the shared dev set) is run for aggregate figures. One place, read by `monitor fit`'s tests and bench/.
 TUNE_FOLDERS = ("mx2", "latam", "seedcases", "tune4", "tune5", "tune6", "tune7", "tune8", "tune9", "tune10",
                 "tune11", "tune12", "tune13", "tune14", "tune15", "tune16", "tune17", "tune18", "tune19",
-                "tune20", "tune21", "tune22")
+                "tune20", "tune21", "tune22", "tune23", "tune24")
 TUNE = (*TUNE_FOLDERS, "ecbplus-odd")
 # TUNE sets that are fitted on and scored in leave-one-set-out, but whose items and errors nobody reads: a
 # lexicon entry written from the errors of the other sets is checked on text its author never saw. The
