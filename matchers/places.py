@@ -17,12 +17,14 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Case, Unit
 
 from .aliases import phrase
-from .vocabulary import based_words, case_nouns, unit_words_for
+from .vocabulary import based_words, case_nouns, case_nouns_after, case_nouns_of, unit_words_for
 
 # "based in", "stationed at", "con sede en", "destacamentados en"...: lexicon/<lang>/places.yaml
 _BASED = based_words()
 # "case", "massacre", "killings", "caso", "matanza", "víctimas de"...: lexicon/<lang>/references.yaml
 _CASE_NOUNS = case_nouns()
+# "the Iguala attack", "la noche de Tlatelolco": nouns that name the case on one side of its place only.
+_AFTER_NOUNS, _OF_NOUNS = case_nouns_after(), case_nouns_of()
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def reference_pattern(case: Case, shared: frozenset[str] = frozenset()) -> re.Pa
         return None
     place = "|".join(phrase(n) for n in sorted(dict.fromkeys(names), key=len, reverse=True))
     return re.compile(rf"\b(?:{_CASE_NOUNS})\s+(?:(?:de|del|en|of|in|at|on)\s+)?(?:(?:la|el|los|las|the)\s+)?"
-                      rf"(?:{place})(?!\w)|(?<!\w)(?:{place})(?:'s)?\s+(?:{_CASE_NOUNS})\b")
+                      rf"(?:{place})(?!\w)|(?<!\w)(?:{place})(?:'s)?\s+(?:{_CASE_NOUNS}|{_AFTER_NOUNS})\b"
+                      rf"|\b(?:{_OF_NOUNS})\s+(?:de|del|of)\s+(?:(?:la|el|the)\s+)?(?:{place})(?!\w)")
 
 
 def reference_names(case: Case) -> list[str]:

@@ -45,6 +45,18 @@ def case_nouns() -> str:
     return _alternation("case", "references")
 
 
+def case_nouns_after() -> str:
+    """The nouns that name a case only after its place ("the Tlatlaya shooting"; "a shooting in Tlatlaya" is
+    a new event), as one alternation."""
+    return _alternation("after", "references")
+
+
+def case_nouns_of() -> str:
+    """The nouns that name a case before its place only with "of" or "de" ("la noche de Tlatelolco", "el
+    ataque de Iguala"; "un ataque en Iguala" is a new event), as one alternation."""
+    return _alternation("of", "references")
+
+
 def unit_force(kind: str) -> str:
     """"military" or "police": the force a unit of this watchlist `kind` belongs to ("police division" is
     police although "division" is also a military word)."""

@@ -83,3 +83,27 @@ def test_a_case_named_by_its_town_links_in_either_language(encoder):
 def test_the_towns_other_news_links_no_case(encoder):
     found = Linker(WATCHLIST, encoder).assess_many(list(TOWN_NEWS))
     assert [[c.id for c in a.cases] for a in found] == [[], []]
+
+
+# A headline's "the <town> shooting" and the Spanish "la noche de <town>" name the case; "a shooting in
+# <town>" or "un ataque en <town>" tell of a new event there (lexicon/<lang>/references.yaml `after`, `of`).
+NAMED_ON_ONE_SIDE = (
+    Item("t", "after-en", "", "Families still wait for answers",
+         "Eleven years after the Valle Seco shooting, no officer has been tried."),
+    Item("t", "of-es", "", "Las familias siguen esperando",
+         "A once años de la noche de Valle Seco, ningún gendarme ha sido juzgado.", language="es"),
+)
+NEW_EVENT_IN_TOWN = (
+    Item("t", "new-en", "", "Two hurt in bar fight",
+         "Two men were hurt in a shooting in Valle Seco on Saturday, local police said."),
+    Item("t", "new-es", "", "Dos heridos en una riña",
+         "Dos hombres resultaron heridos en un ataque en Valle Seco el sábado, informó la policía local.",
+         language="es"),
+)
+
+
+def test_a_noun_that_names_the_case_on_one_side_of_its_town_only():
+    for item in NAMED_ON_ONE_SIDE:
+        assert _reference(item) == {"valle-seco-2011": True, "isla-verde-2016": False}
+    for item in NEW_EVENT_IN_TOWN:
+        assert not any(_reference(item).values())
