@@ -756,3 +756,16 @@ def test_a_victim_predicate_about_someone_else_leaves_the_force_the_actor(text):
 def test_suffers_reads_the_predicate_past_the_rest_of_the_name(after, suffers):
     from matchers.allegation import suffers as reads
     assert reads(after) is suffers
+
+
+@pytest.mark.parametrize("text", [
+    "No hubo enfrentamiento: los soldados los mataron.",
+    "Los militares mataron a los hombres, pero nunca fue un enfrentamiento.",
+    "Tras la balacera, los agentes los ultimaron cuando ya estaban reducidos.",
+    "Un policía la abatió de un disparo durante una marcha pacífica.",
+    "Soldiers killed them, but there was no firefight.",
+    "Police killed a woman in a shootout during a peaceful march.",
+])
+def test_a_firefight_denied_or_a_peaceful_protest_is_no_firefight(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.firefight and found.accusing
