@@ -769,3 +769,13 @@ def test_suffers_reads_the_predicate_past_the_rest_of_the_name(after, suffers):
 def test_a_firefight_denied_or_a_peaceful_protest_is_no_firefight(text):
     found = examine(Passage(text))
     assert found is not None and not found.firefight and found.accusing
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Murieron en operativos de la policía presentados como enfrentamientos.", "scene tampering"),
+    ("The killings by soldiers were presented as firefights.", "scene tampering"),
+    ("Los capturados eran llevados a cárceles clandestinas.", "disappearance"),
+    ("Captives were held in clandestine detention centres.", "disappearance"),
+])
+def test_killings_passed_off_as_combat_and_clandestine_prisons(text, kind):
+    assert kind in kinds(text)
