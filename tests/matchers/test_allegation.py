@@ -779,3 +779,13 @@ def test_a_firefight_denied_or_a_peaceful_protest_is_no_firefight(text):
 ])
 def test_killings_passed_off_as_combat_and_clandestine_prisons(text, kind):
     assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Los militares les quitaron los celulares y no llamaron a una ambulancia.",
+    "Los soldados supieron y callaron lo que pasaba en las calles.",
+    "The soldiers took their phones and did not call an ambulance.",
+    "The soldiers knew and kept silent about the attack.",
+])
+def test_a_force_that_called_no_help_or_kept_silent_is_complicit(text):
+    assert "complicity" in kinds(text)
