@@ -789,3 +789,12 @@ def test_killings_passed_off_as_combat_and_clandestine_prisons(text, kind):
 ])
 def test_a_force_that_called_no_help_or_kept_silent_is_complicit(text):
     assert "complicity" in kinds(text)
+
+
+@pytest.mark.parametrize("title", [
+    "'Eran policías estatales': madre busca a su hijo en Veracruz",
+    "\"It was the soldiers\": mother searches for her son",
+])
+def test_a_quote_heading_a_title_is_no_official_speaker(title):
+    body = Passage("Su hijo fue detenido por policías estatales y desde entonces se desconoce su paradero.")
+    assert not voice([Passage(title, None, "title"), body]).official_lead
