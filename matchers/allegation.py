@@ -117,6 +117,7 @@ def voice(passages: Sequence[Passage]) -> Voice:
                  bool(names & {"criminal", "victim"}))
 
 
+QUOTES = "\"'“‘«"  # a title that opens with one quotes someone; the words before its colon name no speaker
 BYLINE = re.compile(r"^(by|por)\s+\S+(\s+\S+){0,4}$", re.IGNORECASE)  # "Por Laura Méndez.", "By Staff"
 
 
@@ -139,6 +140,8 @@ def _official_speaker(passage: Passage) -> bool:
     ("the ministry said", "el portavoz") before any third-party source ("witnesses", "según la ONU")."""
     head, colon, _ = passage.text.partition(":")
     if passage.kind == "title" and colon and len(head.split()) <= 5:
+        if head.lstrip()[:1] in QUOTES:  # "'Eran policías estatales': madre busca a su hijo": a quote, not a speaker
+            return False
         rendered = render(head)
         if CUES.find(rendered, ("reported",)):
             return False

@@ -756,3 +756,45 @@ def test_a_victim_predicate_about_someone_else_leaves_the_force_the_actor(text):
 def test_suffers_reads_the_predicate_past_the_rest_of_the_name(after, suffers):
     from matchers.allegation import suffers as reads
     assert reads(after) is suffers
+
+
+@pytest.mark.parametrize("text", [
+    "No hubo enfrentamiento: los soldados los mataron.",
+    "Los militares mataron a los hombres, pero nunca fue un enfrentamiento.",
+    "Tras la balacera, los agentes los ultimaron cuando ya estaban reducidos.",
+    "Un policía la abatió de un disparo durante una marcha pacífica.",
+    "Soldiers killed them, but there was no firefight.",
+    "Police killed a woman in a shootout during a peaceful march.",
+])
+def test_a_firefight_denied_or_a_peaceful_protest_is_no_firefight(text):
+    found = examine(Passage(text))
+    assert found is not None and not found.firefight and found.accusing
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Murieron en operativos de la policía presentados como enfrentamientos.", "scene tampering"),
+    ("The killings by soldiers were presented as firefights.", "scene tampering"),
+    ("Los capturados eran llevados a cárceles clandestinas.", "disappearance"),
+    ("Captives were held in clandestine detention centres.", "disappearance"),
+])
+def test_killings_passed_off_as_combat_and_clandestine_prisons(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Los militares les quitaron los celulares y no llamaron a una ambulancia.",
+    "Los soldados supieron y callaron lo que pasaba en las calles.",
+    "The soldiers took their phones and did not call an ambulance.",
+    "The soldiers knew and kept silent about the attack.",
+])
+def test_a_force_that_called_no_help_or_kept_silent_is_complicit(text):
+    assert "complicity" in kinds(text)
+
+
+@pytest.mark.parametrize("title", [
+    "'Eran policías estatales': madre busca a su hijo en Veracruz",
+    "\"It was the soldiers\": mother searches for her son",
+])
+def test_a_quote_heading_a_title_is_no_official_speaker(title):
+    body = Passage("Su hijo fue detenido por policías estatales y desde entonces se desconoce su paradero.")
+    assert not voice([Passage(title, None, "title"), body]).official_lead
