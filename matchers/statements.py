@@ -386,6 +386,15 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # concepts the same counters contradict, "self-defence" or "an ambush" for "a confrontation") .688, tune15 .732; an
 # `asserted` feature (a passage carries the claim's concept or its kin, not only a counter: most false links carry
 # only the record's executions) beside the ten, .685 (with kin) and .684 (without), weight 0.8.
+# Session 14 (bench/stmt_cross.py on one cache of the twenty-four TUNE sets; LOSO mean .678, blind tune13 .800 tune14
+# .800 tune15 .791 tune17 .712 tune18 .553 tune19 .500 tune21 .500): the verbs disputing an account as `VOICES`
+# ("disputed", "refuted", "rebutted", "desmintió", "refutó") .678 -> .678 (.6775 -> .6783, ES .659 -> .661, no blind
+# row moved). Tried and left out: a claim's force (`ACTORS` the Army, the Navy) needed beside its predicate for
+# `engaged` ("state police took part" does not engage "the Army was not involved") .680, tune14 .778; with the
+# claim's kin in its predicates .684, tune15 .773 tune17 .700 tune18 .542; `addressed` not counting forces alone
+# .665; "dismissed" and "descartó" as voices too .672; in the concept lexicon, ES `surrender` no longer matching
+# "rendir cuentas" / "rindió homenaje" .679, tune17 .700 tune19 .473, and with "contestaron el fuego", "la tropa fue
+# atacada", "answered gunfire" .680, tune19 .473.
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged",
             "dense_gap", "overlap_gap", "voiced_engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded

@@ -605,6 +605,11 @@ def test_a_statement_added_to_the_watchlist_is_read_against_its_rivals_without_a
      "in the courthouse siege had received training from US instructors.", 1.0),
     ("Toma del juzgado: el Ejército lo niega", "El Ejército negó que el batallón que retomó el courthouse siege "
      "hubiera recibido adiestramiento de instructores estadounidenses.", 1.0),
+    # an account disputed, told by the verb that disputes it
+    ("Courthouse siege: rights group rebuts the Army", "A rights group refuted that the battalion that retook the "
+     "courthouse in the courthouse siege had received no training from US instructors.", 1.0),
+    ("Toma del juzgado: una ONG desmiente al Ejército", "Una organización desmintió que el batallón que retomó el "
+     "courthouse siege no hubiera recibido adiestramiento de instructores estadounidenses.", 1.0),
     # what the claim asserts, told with no one's account of it
     ("Courthouse siege: units had US training, records show", "Records show that the battalion that retook the "
      "courthouse in the courthouse siege had received training from US instructors.", 0.0),
