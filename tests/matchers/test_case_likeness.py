@@ -103,10 +103,8 @@ def test_news_of_the_region_about_something_else_links_no_case(encoder):
     assert [[c.id for c in a.cases] for a in found] == [[]]
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness (issue 9): region news that shares the victims' trade (bus "
-                   "drivers) scores at the case cut; the eleventh session's refit on twenty-two sets put the cut at "
-                   ".476 and this item at .477 (the tenth's, .531, kept it under); strict, so a fix turns this into "
-                   "a plain test")
+# Region news that shares the victims' trade (bus drivers) sat at the case cut after the eleventh session's refit
+# (.477 against .476, an xfail until then); the fourteenth's, with the case-reference nouns, keeps it under.
 def test_news_of_the_region_on_the_victims_trade_links_no_case(encoder):
     other = Item("t", "n1", "", "Costa Azul bus drivers get a new contract",
                  "Bus drivers in Costa Azul signed a two-year wage agreement with the transport companies on "
