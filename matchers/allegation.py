@@ -117,7 +117,7 @@ def voice(passages: Sequence[Passage]) -> Voice:
                  bool(names & {"criminal", "victim"}))
 
 
-QUOTES = "\"'“‘«"  # a title that opens with one quotes someone; the words before its colon name no speaker
+QUOTES = tuple("\"'“‘«")  # a title that opens with one quotes someone; the words before its colon name no speaker
 BYLINE = re.compile(r"^(by|por)\s+\S+(\s+\S+){0,4}$", re.IGNORECASE)  # "Por Laura Méndez.", "By Staff"
 
 
@@ -140,7 +140,7 @@ def _official_speaker(passage: Passage) -> bool:
     ("the ministry said", "el portavoz") before any third-party source ("witnesses", "según la ONU")."""
     head, colon, _ = passage.text.partition(":")
     if passage.kind == "title" and colon and len(head.split()) <= 5:
-        if head.lstrip()[:1] in QUOTES:  # "'Eran policías estatales': madre busca a su hijo": a quote, not a speaker
+        if head.lstrip().startswith(QUOTES):  # "'Eran policías estatales': madre busca...": a quote, no speaker
             return False
         rendered = render(head)
         if CUES.find(rendered, ("reported",)):
