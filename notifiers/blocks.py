@@ -82,7 +82,7 @@ def archive_blocks(notice: ArchiveNotice) -> list[Block]:
     intro = (f"{count} stored item{'' if count == 1 else 's'} now implicate{'s' if count == 1 else ''} this unit "
              "after a watchlist change.")
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": title, "emoji": False}},
-              _section(_fit(["*Unit:*", _unit_line(notice.unit), intro]))]
+              _section(_fit(["*Unit:*", _unit_line(notice.unit), *_at_risk_lines(notice.at_risk), intro]))]
     for entry in notice.entries[:MAX_ARCHIVE_ENTRIES]:
         lines = [f"*{mrkdwn(one_line(entry.headline or entry.url, 300))}*",
                  f"{mrkdwn(one_line(entry.source, 200))} · {_date(entry.published)} · {_link(entry.url)}"]
@@ -164,10 +164,14 @@ def _who(alert: Alert) -> str:
         lines.append(f"{label} " + mrkdwn("; ".join(one_line(c, 200) for c in alert.cases), 1000))
     lines.append("*Implicated:*")
     lines.extend(_unit_lines(alert.implicated) or ["• (no unit named)"])
-    if alert.at_risk:
-        lines.append("*Supported units at risk through the chain of command:*")
-        lines.extend(_unit_lines(alert.at_risk))
+    lines.extend(_at_risk_lines(alert.at_risk))
     return _fit(lines)
+
+
+def _at_risk_lines(at_risk: tuple[UnitLine, ...]) -> list[str]:
+    if not at_risk:
+        return []
+    return ["*Supported units at risk through the chain of command:*", *_unit_lines(at_risk)]
 
 
 def _unit_lines(units: tuple[UnitLine, ...]) -> list[str]:

@@ -40,6 +40,7 @@ class ConsoleNotifier:
 
 def archive_lines(notice: ArchiveNotice) -> list[str]:
     lines = [RULE, "FROM THE ARCHIVE: " + one_line(notice.unit.name, 300), _unit(notice.unit)]
+    lines.extend(_at_risk(notice.at_risk))
     for entry in notice.entries:
         when = entry.published.isoformat(sep=" ", timespec="minutes") if entry.published else "date unknown"
         href = safe_url(entry.url)
@@ -56,9 +57,7 @@ def alert_lines(alert: Alert) -> list[str]:
         lines.append("Case: " + "; ".join(one_line(case, 200) for case in alert.cases))
     lines.append("Implicated:")
     lines.extend(_unit(unit) for unit in alert.implicated)
-    if alert.at_risk:
-        lines.append("Supported units at risk through the chain of command:")
-        lines.extend(_unit(unit) for unit in alert.at_risk)
+    lines.extend(_at_risk(alert.at_risk))
     lines.extend(_passage(alert))
     lines.extend("Talking point: " + one_line(line, 500) for line in alert.statements)
     href = safe_url(alert.url)
@@ -74,6 +73,12 @@ def _byline(alert: Alert) -> str:
     kinds = f" | allegation: {', '.join(alert.allegation_types)}" if alert.allegation_types else ""
     language = f" | {alert.language}" if alert.language else ""
     return one_line(f"{alert.source} | {when}{language}{kinds}", 500)
+
+
+def _at_risk(at_risk: tuple[UnitLine, ...]) -> list[str]:
+    if not at_risk:
+        return []
+    return ["Supported units at risk through the chain of command:", *(_unit(unit) for unit in at_risk)]
 
 
 def _unit(unit: UnitLine) -> str:

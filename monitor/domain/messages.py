@@ -111,3 +111,4 @@ class ArchiveNotice:
     unit: UnitLine
     entries: tuple[ArchiveEntry, ...]
     allegation_types: tuple[str, ...] = ()
+    at_risk: tuple[UnitLine, ...] = ()  # supported units the Leahy rule puts at risk (the unit may be unsupported)

@@ -25,9 +25,10 @@ def archive_entry(stored: StoredItem, assessment: Assessment) -> ArchiveEntry:
 
 def notice_payload(watchlist: Watchlist, unit_id: str, entries: Iterable[ArchiveEntry],
                    allegation_types: Iterable[str] = ()) -> dict[str, Any]:
-    unit = unit_line(watchlist, unit_id)
+    at_risk = [unit_line(watchlist, u.id) for u in watchlist.at_risk(unit_id) if u.id != unit_id]
     return {
-        "unit": {"id": unit.id, "name": unit.name, "supported": unit.supported, "chain": list(unit.chain)},
+        "unit": _unit_json(unit_line(watchlist, unit_id)),
+        "at_risk": [_unit_json(u) for u in at_risk],
         "entries": [{"item_id": e.item_id, "headline": e.headline, "url": e.url, "source": e.source,
                      "published": e.published.isoformat() if e.published else None, "passage": e.passage,
                      "page": e.page} for e in entries],
@@ -36,8 +37,17 @@ def notice_payload(watchlist: Watchlist, unit_id: str, entries: Iterable[Archive
 
 
 def notice_from_payload(notice_id: int, payload: dict[str, Any]) -> ArchiveNotice:
-    unit = payload["unit"]
     entries = tuple(ArchiveEntry(**{**e, "published": dt.datetime.fromisoformat(e["published"])
                                     if e.get("published") else None}) for e in payload["entries"])
-    return ArchiveNotice(id=notice_id, unit=UnitLine(unit["id"], unit["name"], unit["supported"], tuple(unit["chain"])),
-                         entries=entries, allegation_types=tuple(payload.get("allegation_types", ())))
+    # Rows queued before `at_risk` was kept have none: their unit was itself supported.
+    return ArchiveNotice(id=notice_id, unit=_unit_from_json(payload["unit"]), entries=entries,
+                         allegation_types=tuple(payload.get("allegation_types", ())),
+                         at_risk=tuple(_unit_from_json(u) for u in payload.get("at_risk", ())))
+
+
+def _unit_json(unit: UnitLine) -> dict[str, Any]:
+    return {"id": unit.id, "name": unit.name, "supported": unit.supported, "chain": list(unit.chain)}
+
+
+def _unit_from_json(unit: dict[str, Any]) -> UnitLine:
+    return UnitLine(unit["id"], unit["name"], unit["supported"], tuple(unit["chain"]))

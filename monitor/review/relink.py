@@ -2,9 +2,10 @@
 
 A new unit, alias, area, case or statement changes what old items mean. Every stored item (or
 those fetched since a day) is linked again; its new links replace the old. An item that now
-implicates a supported unit it did not implicate before — and was never reported from the archive
-for that unit — goes into ONE "from the archive" message per unit, queued in the archive outbox
-and sent by the same delivery loop as the alerts (`monitor.outbox`).
+accuses a unit in a way that alerts (the unit or a superior is supported) where it did not alert
+before — and was never reported from the archive for that unit — goes into ONE "from the archive"
+message per unit, queued in the archive outbox and sent by the same delivery loop as the alerts
+(`monitor.outbox`).
 
 The items are linked first, outside any transaction (that is the slow part), then the new links
 and the messages are written in one transaction: a crash before it changes nothing and the next
@@ -78,11 +79,16 @@ def relink(store: Store, watchlist: Watchlist, linker: Callable[[], Linker], *, 
 
 
 def newly_implicated(before: Assessment, after: Assessment, watchlist: Watchlist) -> list[str]:
-    """The supported units `after` accuses of an alleged abuse that `before` did not implicate."""
+    """The units `after` accuses of an alleged abuse, in a way that alerts, that `before` did not alert for.
+
+    An accusation alerts when the unit or a superior up its chain is supported (`accusation_alerts`), as
+    a live alert does: a battalion with no support of its own under a supported brigade counts. A unit
+    `before` accused without an alert counts too (its brigade has been marked supported since)."""
     if not after.alert:
         return []
-    return [u for u in after.implicated if u not in before.implicated
-            and u in watchlist.unit_by_id and watchlist.unit_by_id[u].supported]
+    alerted = set(before.implicated) if before.alert else set()
+    return [u for u in after.implicated if u not in alerted
+            and u in watchlist.unit_by_id and watchlist.accusation_alerts(u)]
 
 
 def _key(a: Assessment) -> tuple[object, ...]:
