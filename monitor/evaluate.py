@@ -70,7 +70,7 @@ BLIND = ("tune13", "tune14", "tune15", "tune17", "tune18", "tune19", "tune21", "
 VALIDATION = ("world", "ca", "mx3", "val4", "val5", "val6", "val7", "val8", "val9", "val10", "val11", "val12",
               "val13", "val14", "val15", "val16", "val17", "val18", "val19", "val20", "val21", "val22", "val23",
               "val24", "val25", "val26", "val27", "val28", "val29",
-              "val30", "val31", "val32", "val33", "ecbplus-even", "shared-dev")
+              "val30", "val31", "val32", "val33", "val34", "val35", "val36", "ecbplus-even", "shared-dev")
 
 
 def topic_parity(item_id: str) -> Topics | None:
