@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from monitor.domain.assessment import Allegation, Evidence
+from monitor.domain.text import fold
 
 from .combiner import Combiner
 from .embeddings import TextEncoder
@@ -174,7 +175,7 @@ def examine(passage: Passage) -> SentenceFinding | None:
     cues: dict[str, Hit] = {}
     for cue in every_cue:
         cues.setdefault(cue.entry.name, cue)  # the first of each: "gunmen ... police said" is criminal-first
-    victims = _named(every_cue, "victim")
+    victims = _victims(rendered, every_cue)
     # "the National Liberation Army", "policías comunitarios": an armed group's name, not a state force (roles.yaml)
     groups = ROLES.find(rendered, ("armed group name",))
     forces, actors, suffering = _forces(rendered, victims, groups)
@@ -200,14 +201,21 @@ def _forces(rendered: Rendered, victims: Sequence[Hit],
     named = [f for f in every_force if f.entry.name in FORCE_KINDS and not _inside(f, groups)]
     # "Batallón de Infantería 27 fueron emboscados", "tres policías murieron en": the verb after the name says
     # who suffered, in either language, wherever the rest of the name puts it
-    suffering = [f for f in every_force if f.language != "re" and suffers(rendered.rest(f.language, f.end))]
+    suffering = [f for f in every_force
+                 if f.language != "re" and suffers(rendered.rest(f.language, f.end)) and not _denied(rendered, f)]
     # "soldiers from the 35th Military Zone were killed": the victim phrase begins with the unit's noun, and
     # the forces whose name it completes are its victims too
     heads = [u for u in every_force if u in suffering or any(_passive_head(rendered, u, v) for v in victims)]
     # "officers of the municipal police were killed": a force whose name the victim force completes is the victim
     fallen = [f for f in named
               if _inside(f, victims) or f in suffering or any(_names_same(rendered, f, u) for u in heads)]
-    forces = [f for f in named if f not in fallen and not any(_names_same(rendered, f, g) for g in fallen)]
+    # "ningún militar muerto", "not a single soldier was hurt": a force whose loss is denied did not suffer the
+    # act, nor is it named as the one who did it
+    denied = [f for f in named if f not in fallen and f.language != "re" and _denied(rendered, f)]
+    spared = [f for f in denied if suffers(rendered.rest(f.language, f.end))
+              or _inside(f, CUES.find(rendered, ("victim",)))]
+    forces = [f for f in named
+              if f not in fallen and f not in spared and not any(_names_same(rendered, f, g) for g in fallen)]
     standing = [f for f in forces if _bystander(rendered, f)]
     actors = [f for f in forces if f not in standing and not any(_names_same(rendered, f, g) for g in standing)]
     return forces, actors, suffering
@@ -258,11 +266,17 @@ def acting_forces(passage: Passage) -> tuple[str, ...]:
     before a violation whose own sentence names no actor, and in the title."""
     rendered = render(passage.text)
     every_cue = CUES.find(rendered, ("victim", "criminal"))
-    _, actors, _ = _forces(rendered, _named(every_cue, "victim"), ROLES.find(rendered, ("armed group name",)))
+    _, actors, _ = _forces(rendered, _victims(rendered, every_cue), ROLES.find(rendered, ("armed group name",)))
     crime = _named(every_cue, "criminal")
     if not actors or any(_before(c, actors[0]) for c in crime):
         return ()
     return tuple(dict.fromkeys(a.entry.name for a in actors))
+
+
+def actor_hits(rendered: Rendered) -> list[Hit]:
+    """The force words of a sentence that name the ones who act (`_forces`), as hits: where each stands."""
+    victims = _victims(rendered, CUES.find(rendered, ("victim",)))
+    return _forces(rendered, victims, ROLES.find(rendered, ("armed group name",)))[1]
 
 
 # what follows a unit's noun when the phrase says it suffered the act ("Zone were killed", "Batallón fueron
@@ -283,6 +297,25 @@ def _passive_head(rendered: Rendered, unit: Hit, victim: Hit) -> bool:
 def _named(hits: Sequence[Hit], name: str) -> list[Hit]:
     """The hits of one entry name, in order: what `CUES.find(rendered, (name,))` gives, without a second scan."""
     return [h for h in hits if h.entry.name == name]
+
+
+# what denies the victim phrase after it: "ningún militar muerto", "no soldier was hurt", "not a single officer wounded"
+NO_VICTIM = frozenset({"ningun", "ninguno", "ninguna", "no", "ni", "sin", "without", "nor"})
+NO_VICTIM_ONE = frozenset({"single", "solo", "un", "una", "one"})
+
+
+def _victims(rendered: Rendered, every_cue: Sequence[Hit]) -> list[Hit]:
+    """The victim cues that stand: not those denied by the words before them ("cadáveres con rifles acomodados y
+    ningún militar muerto", "no soldier was wounded": the account of a clash without losses weighs against it)."""
+    return [h for h in _named(every_cue, "victim") if not _denied(rendered, h)]
+
+
+def _denied(rendered: Rendered, hit: Hit) -> bool:
+    """Do the words just before a victim phrase or a force deny it ("ningún militar", "not a single soldier")?"""
+    words = [] if hit.language == "re" else rendered.words(hit.language, 0, hit.start).split()[-3:]
+    before = [fold(w) for w in words]
+    return bool(before) and (before[-1] in NO_VICTIM or (
+        before[-1] in NO_VICTIM_ONE and any(w in {"not", "ni", "no"} for w in before[:-1])))
 
 
 def _defenceless(every_cue: Sequence[Hit]) -> bool:
@@ -359,7 +392,14 @@ def touched_role(after: str) -> bool:
     after = _past_relative_clause(after)
     # "marines based in Nuevo Laredo freed...": the place of the base comes between the force and its role
     reach = 8 if PLACES.leading(after, words=0) else 4
-    roles = {h.entry.name for h in ROLES.leading(after, words=reach)} & set(TOUCHED_ROLES)
+    leading = ROLES.leading(after, words=reach)
+    roles = {h.entry.name for h in leading} & set(TOUCHED_ROLES)
+    arriving = [h for h in leading if h.entry.name == "arrive"]
+    if arriving and not roles:
+        # "soldiers arrived in Pizotla, detained two men and beat them": arriving is no role of its own, what the
+        # force did there is; arriving and nothing more ("police arrived at the scene") is the one who reports
+        then = _next_clause(render(after).rest(arriving[0].language, arriving[0].end))
+        return touched_role(then) if then else True
     if not roles:
         return False
     rendered = render(after)
@@ -368,7 +408,31 @@ def touched_role(after: str) -> bool:
     # the accused's, named after the accusation, not the arresting force's
     if any(not any(_before(a, c) for a in accusations) for c in VIOLATIONS.find(rendered, ("complicity",))):
         return False
-    return roles != {"arrest"} or bool(accusations)
+    arrests = [h for h in leading if h.entry.name == "arrest"]
+    return roles != {"arrest"} or bool(accusations) or _arrests_force(rendered, arrests)
+
+
+OBJECT_REACH = 3  # words between an arrest verb and the force it arrests: "arrested two former soldiers"
+
+
+def _arrests_force(rendered: Rendered, arrests: Sequence[Hit]) -> bool:
+    """Is what the force arrests another force ("arrested two soldiers", "detuvieron a tres policías
+    municipales")? Then it is the one who arrests those accused, not the accused (and not the actor a
+    following sentence carries: "Police arrested two soldiers. They had tortured a man")."""
+    forces = [f for f in FORCES.find(rendered) if f.entry.name in FORCE_KINDS and f.language != "re"]
+    return any(f.language == a.language and a.end <= f.start
+               and len(rendered.tokens[a.language][a.end:f.start].split()) <= OBJECT_REACH
+               for a in arrests if a.language != "re" for f in forces)
+
+
+_CLAUSE = re.compile(r",\s*(?:and\s+|y\s+|e\s+)?|\s+(?:and|y|e)\s+")
+
+
+def _next_clause(after: str) -> str:
+    """"in Pizotla, detained two men" -> "detained two men": what follows the first comma or "and" / "y"
+    (empty when the sentence ends first)."""
+    match = _CLAUSE.search(after.split(".")[0])
+    return after[match.end():].strip() if match else ""
 
 
 def _rest_of_name(words: str) -> bool:

@@ -246,11 +246,11 @@ class Linker:
         links: dict[str, Link] = {}
         for mention in mentions:
             finding = by_passage.get(mention.passage)
+            force = unit_force(self.watchlist.unit_by_id[mention.unit].kind)
             if finding is not None:
-                accuses = accused(mention, finding)
+                accuses = accused(mention, finding, force)
             else:
-                accuses = accused_nearby(mention, unit_force(self.watchlist.unit_by_id[mention.unit].kind),
-                                         _neighbours(prepared, index[mention.passage], by_passage))
+                accuses = accused_nearby(mention, force, _neighbours(prepared, index[mention.passage], by_passage))
             links[mention.unit] = _merge(links.get(mention.unit), mention, accuses)
         for case in case_links:
             for uid in self.watchlist.case_by_id[case.id].units:

@@ -13,13 +13,14 @@ from monitor.domain.text import fold
 from monitor.domain.watchlist import Unit, Watchlist
 
 from .aliases import AliasHit, phrase
-from .allegation import CUES, ROLES, SentenceFinding, suffers, touched_role
+from .allegation import CUES, ROLES, SentenceFinding, actor_hits, suffers, touched_role
 from .lexicon import WORD, render
 from .passages import Passage
 from .places import AreaPattern, area_patterns
 from .vocabulary import own_nouns, personnel_words_for
 
 COMMAND_REACH = 5  # words before a unit's name read for its commander ("quien como coronel encabezaba el")
+PERPETRATOR_REACH = 8  # the same for the acts' author ("cometidos principalmente por agentes de la entonces")
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,12 @@ class AreaIndex:
 def near_patterns(unit: Unit) -> list[AreaPattern]:
     """"Soldados que patrullaban en Ciudad Juárez", "picked up by soldiers in Ciudad Juárez": troops or officers
     of the unit's kind a few words before the town it is based in place the unit there without base wording.
-    Not the institution ("the Army had no role in Iguala"), nor the unit's bare noun ("the battalion held a
+    A relative clause may come between ("the soldiers, who served in Iguala"). Not the institution ("the Army
+    had no role in Iguala"), nor the unit's bare noun ("the battalion held a
     parade in Iguala": `vocabulary.personnel_words_for`), nor after the place ("Iguala: soldiers ...")."""
     words = personnel_words_for(unit.kind)
     return [AreaPattern(unit.id, area, re.compile(
-        rf"\b(?:{words})\b(?:\s+\w+){{0,{NEAR_WORDS}}}?\s+{_NEAR}\s+(?:la\s+|el\s+|the\s+)?{phrase(area)}\b"))
+        rf"\b(?:{words})\b(?:,\s+(?:who|que|quienes))?(?:\s+\w+){{0,{NEAR_WORDS}}}?\s+{_NEAR}\s+(?:la\s+|el\s+|the\s+)?{phrase(area)}\b"))
         for area in unit.areas]
 
 
@@ -128,14 +130,45 @@ def back_references(found: Sequence[Passage], mentions: Sequence[UnitMention],
     return out
 
 
-def accused(mention: UnitMention, finding: SentenceFinding | None) -> bool:
+def accused(mention: UnitMention, finding: SentenceFinding | None, force: str = "") -> bool:
     """Does this sentence accuse the mentioned unit? It must report a violation (an official denial
     implicates nobody), and the unit must not be its victim, nor the force that arrests someone accused,
-    investigates, rescues, guards or reports (`lexicon/*/roles.yaml`). A unit accused of complicity or
-    omission ("watched the attack without intervening") is implicated."""
+    investigates, rescues, guards or reports (`lexicon/*/roles.yaml`), nor, when the sentence names
+    forces of another kind as the ones who act, a unit named apart from them (`other_force_acts`;
+    `force`: the unit's force, "military" or "police"). A unit accused of complicity or omission
+    ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
+    if force and other_force_acts(mention, finding, force):
+        return False
     return acting(mention)
+
+
+ACTOR_REACH = 4  # words between a unit's name and another force named with it as one actor ("the battalion and police")
+
+
+def other_force_acts(mention: UnitMention, finding: SentenceFinding, force: str) -> bool:
+    """Does the sentence name as its actors forces of another kind than the unit's, none of them in or beside
+    the unit's name? "Estudiantes lanzaron cohetones contra el 27 Batallón en el aniversario de la desaparición
+    de 43 compañeros, detenidos por policías de Iguala": the police act, the battalion is only where it
+    happened. Not "the 27th Battalion and municipal police detained them" (one actor), nor when the actor is
+    the "security forces" (of any kind)."""
+    if not finding.actors:
+        return False
+    rendered = render(mention.passage.text)
+    folded = fold(mention.passage.text)
+    first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
+    others = []
+    for hit in actor_hits(rendered):
+        tokens = rendered.folded if hit.language == "re" else rendered.tokens[hit.language]
+        start, end = len(tokens[: hit.start].split()), len(tokens[: hit.end].split())
+        if start < last and first < end:
+            continue  # "the 27th Infantry Battalion": the unit's own name
+        beside = start - last <= ACTOR_REACH and first - end <= ACTOR_REACH
+        if beside or hit.entry.name in (force, "security forces"):
+            return False
+        others.append(hit)
+    return bool(others)
 
 
 def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFinding]) -> bool:
@@ -145,10 +178,25 @@ def accused_nearby(mention: UnitMention, force: str, nearby: Sequence[SentenceFi
     reports. `force`: the unit's force ("military", "police"); the neighbour must name that force (or
     "security forces") as the actor: a state-abuse term with no actor ("experts documented the enforced
     disappearance") says nothing of which force a nearby name belongs to."""
-    commander = commanded(mention)
-    if not any(_reaches(f, force, commander) for f in nearby):
+    commander, perpetrator = commanded(mention), perpetrated(mention)
+    if not any(_reaches(f, force, commander) or (perpetrator and _open(f)) for f in nearby):
         return False
     return acting(mention)
+
+
+def _open(finding: SentenceFinding) -> bool:
+    """A violation that names no actor and excludes none ("34 of them were tortured")."""
+    return finding.open_actor and not finding.actors and not finding.criminal
+
+
+def perpetrated(mention: UnitMention) -> bool:
+    """Is the unit named as the author of acts told beside it ("los actos fueron cometidos principalmente por
+    agentes de la Policía Federal", "at the hands of", `roles.yaml` perpetrator)? Read in the few words before
+    the name; the violation itself is in a neighbouring sentence that names no actor."""
+    text, folded = mention.passage.text, fold(mention.passage.text)
+    before = (text if len(text) == len(folded) else folded)[: mention.start]
+    words = before.split()[-PERPETRATOR_REACH:]
+    return bool(words) and bool(ROLES.find(render(" ".join(words)), ("perpetrator",)))
 
 
 def names_accused(mentions: Sequence[UnitMention], accused_units: Collection[str]) -> bool:
