@@ -395,6 +395,16 @@ def _share(weighted: Sequence[tuple[str, float]], answers: Mapping[str, frozense
 # .665; "dismissed" and "descartó" as voices too .672; in the concept lexicon, ES `surrender` no longer matching
 # "rendir cuentas" / "rindió homenaje" .679, tune17 .700 tune19 .473, and with "contestaron el fuego", "la tropa fue
 # atacada", "answered gunfire" .680, tune19 .473.
+# Session 15 (bench/stmt_cross.py on one cache of the twenty-five TUNE sets; LOSO mean .680, blind tune13 .800 tune14
+# .783 tune15 .810 tune17 .724 tune18 .533 tune19 .500 tune21 .500 tune25 .787): accounts told in other words in the
+# concept lexicon (a negated presence, "forces were not operating"; "the rules for the use of force"; "in army hands";
+# ES "rencillas" / "conflictos ... entre grupos indígenas", "pruebas colocadas por", "banda contraria", "pandilleros")
+# .686 (tune4 .779, tune8 .627, tune11 .627; no blind row moved; tune23 .541 -> .526). Tried and left out: the
+# words and concepts of the forces a claim names counted with the case identity (`overlap_common`) rather than in
+# `overlap`, .679 (tune14 .771, tune19 .462, tune21 .471); `addressed` by forces alone counting only when engaged
+# .661; what refutes a denied act (`REFUTES`) answering it in `overlap`, no change; the same lexicon with also
+# "led out by soldiers" / "escoltado por soldados" (left alive), ES "en manos de los militares", ES presence and
+# lawful force, EN "gang members", EN feuds and planted evidence: .684, tune15 .791.
 FEATURES = ("addressed", "dense_clause_relative", "overlap", "overlap_common", "restate", "denied", "engaged",
             "dense_gap", "overlap_gap", "voiced_engaged")
 DENSE = ("dense_relative", "dense_clause", "dense_clause_relative", "dispute", "restate")  # NaN when not embedded

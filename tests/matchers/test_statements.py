@@ -52,6 +52,27 @@ def test_lexicon_maps_both_languages_to_one_concept(text, concept):
     assert concept in concepts(fold(text))
 
 
+@pytest.mark.parametrize(("text", "concept"), [
+    ("the foreign forces were not operating in the valley", "presence"),
+    ("el gobierno negó la presencia de soldados extranjeros", "presence"),
+    ("the officers kept to the guidelines on the use of force", "lawful force"),
+    ("actuaron con apego a los protocolos sobre el uso de la fuerza", "lawful force"),
+    ("the three men were last known to be in military custody", "detention"),
+    ("se los llevaron de la plaza en una camioneta", "detention"),
+    ("the defence says the police planted guns in the car", "scene tampering"),
+    ("las armas plantadas por los agentes junto a los cuerpos", "scene tampering"),
+    ("the governor blamed a feud between families", "intercommunal"),
+    ("lo atribuyeron a viejas rencillas entre familias", "intercommunal"),
+    ("police spoke of a turf war", "gang feud"),
+    ("su madre repitió que no eran pandilleros", "gang feud"),
+    ("la fiscalía habló de un ataque contra una banda contraria", "gang feud"),
+])
+def test_an_account_told_in_other_words_maps_to_its_concept(text, concept):
+    """The words reports use for what a claim asserts or denies, beyond the claim's own: a negated presence, the
+    rules named before the force, custody, evidence planted, a feud or a rival band told around its words."""
+    assert concept in concepts(fold(text))
+
+
 @pytest.mark.parametrize("text", ["The rival candidates debated on television.", "Los rivales del club empataron.",
                                   "Soldiers killed the young men at a party."])
 def test_a_rival_that_is_no_gang_is_no_gang_feud(text):
