@@ -130,7 +130,7 @@ def back_references(found: Sequence[Passage], mentions: Sequence[UnitMention],
     return out
 
 
-def accused(mention: UnitMention, finding: SentenceFinding | None, force: str = "") -> bool:
+def accused(mention: UnitMention, finding: SentenceFinding | None, force: str) -> bool:
     """Does this sentence accuse the mentioned unit? It must report a violation (an official denial
     implicates nobody), and the unit must not be its victim, nor the force that arrests someone accused,
     investigates, rescues, guards or reports (`lexicon/*/roles.yaml`), nor, when the sentence names
@@ -139,7 +139,7 @@ def accused(mention: UnitMention, finding: SentenceFinding | None, force: str = 
     ("watched the attack without intervening") is implicated."""
     if finding is None or finding.denial:
         return False
-    if force and other_force_acts(mention, finding, force):
+    if other_force_acts(mention, finding, force):
         return False
     return acting(mention)
 
@@ -156,8 +156,7 @@ def other_force_acts(mention: UnitMention, finding: SentenceFinding, force: str)
     if not finding.actors:
         return False
     rendered = render(mention.passage.text)
-    folded = fold(mention.passage.text)
-    first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
+    first, last = _word_span(mention)
     others = []
     for hit in actor_hits(rendered):
         tokens = rendered.folded if hit.language == "re" else rendered.tokens[hit.language]
@@ -193,10 +192,7 @@ def perpetrated(mention: UnitMention) -> bool:
     """Is the unit named as the author of acts told beside it ("los actos fueron cometidos principalmente por
     agentes de la Policía Federal", "at the hands of", `roles.yaml` perpetrator)? Read in the few words before
     the name; the violation itself is in a neighbouring sentence that names no actor."""
-    text, folded = mention.passage.text, fold(mention.passage.text)
-    before = (text if len(text) == len(folded) else folded)[: mention.start]
-    words = before.split()[-PERPETRATOR_REACH:]
-    return bool(words) and bool(ROLES.find(render(" ".join(words)), ("perpetrator",)))
+    return _role_before(mention, "perpetrator", PERPETRATOR_REACH)
 
 
 def names_accused(mentions: Sequence[UnitMention], accused_units: Collection[str]) -> bool:
@@ -223,20 +219,30 @@ def _reaches(finding: SentenceFinding, force: str, commander: bool) -> bool:
 def commanded(mention: UnitMention) -> bool:
     """Is the unit named as someone's command ("the former commander of the 27th Battalion", "quien
     encabezaba el 27 Batallón", `roles.yaml` command)? Read in the few words just before the name."""
+    return _role_before(mention, "command", COMMAND_REACH)
+
+
+def _role_before(mention: UnitMention, role: str, reach: int) -> bool:
+    """Does one of the `reach` words just before the unit's name begin the `roles.yaml` entry `role`?"""
     text, folded = mention.passage.text, fold(mention.passage.text)
     before = (text if len(text) == len(folded) else folded)[: mention.start]
-    words = before.split()[-COMMAND_REACH:]
-    return bool(words) and bool(ROLES.find(render(" ".join(words)), ("command",)))
+    words = before.split()[-reach:]
+    return bool(words) and bool(ROLES.find(render(" ".join(words)), (role,)))
+
+
+def _word_span(mention: UnitMention) -> tuple[int, int]:
+    """The word indices (first, one past the last) of the unit's name in its passage."""
+    folded = fold(mention.passage.text)
+    return len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
 
 
 def acting(mention: UnitMention) -> bool:
     """The unit is neither the victim of its sentence nor a force in a touched role there."""
-    folded = fold(mention.passage.text)
-    first, last = len(WORD.findall(folded[: mention.start])), len(WORD.findall(folded[: mention.end]))
+    first, last = _word_span(mention)
     if _victim_at(mention.passage.text, first, last):
         return False
     # read what follows with its accents (lemmas need them) when folding kept the offsets
-    text = mention.passage.text
+    text, folded = mention.passage.text, fold(mention.passage.text)
     after = text[mention.end:] if len(text) == len(folded) else folded[mention.end:]
     # "el Batallón de Infantería 27 fue emboscado": the unit's own verb makes it the one who suffered
     if suffers(after):
